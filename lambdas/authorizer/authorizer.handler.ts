@@ -1,0 +1,52 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { describeError } from '../shared/logger';
+import { fromEnvironment, type Runtime } from '../shared/runtime';
+import { authorizeKey } from './authorize.use-case';
+
+export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+
+/** What API Gateway turns into a 401: the function must fail with exactly this message. */
+export const UNAUTHORIZED = 'Unauthorized';
+
+/**
+ * REQUEST authorizer on `x-api-key`. An unknown, revoked or malformed key fails with
+ * `Unauthorized` (401); a failed lookup fails otherwise, which API Gateway answers as an
+ * authorizer failure (503), never as a wrong 401.
+ */
+export function createAuthorizerHandler(runtime: () => Runtime): AuthorizerHandler {
+  return async (event) => {
+    const apiKey = headerValue(event.headers, 'x-api-key');
+    let authorized;
+    try {
+      authorized = await authorizeKey(apiKey, runtime().keys);
+    } catch (error) {
+      runtime().logger.error('key lookup failed', describeError(error));
+      throw new Error('Authorizer dependency failed');
+    }
+    if (!authorized) throw new Error(UNAUTHORIZED);
+    return {
+      principalId: authorized.supplierId,
+      // The decision is cached per key for every route, so the policy allows the whole API;
+      // each route's handler enforces the key's scope.
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: wildcardResource(event.methodArn) }],
+      },
+      context: { supplierId: authorized.supplierId, keyId: authorized.keyId, scope: authorized.scope },
+      usageIdentifierKey: authorized.usageIdentifierKey,
+    };
+  };
+}
+
+/** `arn:…:apiId/stage/METHOD/path` → `arn:…:apiId/stage/*`. */
+export function wildcardResource(methodArn: string): string {
+  const [apiArn, stage] = methodArn.split('/');
+  return `${apiArn}/${stage}/*`;
+}
+
+function headerValue(headers: Record<string, string | undefined> | null, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+export const handler = createAuthorizerHandler(fromEnvironment);

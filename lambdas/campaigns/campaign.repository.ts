@@ -1,0 +1,96 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { itemKeys, listPartitions } from '../shared/item-keys';
+import type { Campaign, CampaignSettings } from './campaign';
+
+export class CampaignRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(campaign: Campaign): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: campaignItem(campaign), ConditionExpression: 'attribute_not_exists(PK)' }),
+    );
+  }
+
+  async get(campaignId: string): Promise<Campaign | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: itemKeys.campaign(campaignId), ConsistentRead: true }),
+    );
+    return Item ? toCampaign(Item) : undefined;
+  }
+
+  async list(): Promise<Campaign[]> {
+    const campaigns: Campaign[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': listPartitions.campaigns },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      campaigns.push(...(page.Items ?? []).map(toCampaign));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return campaigns;
+  }
+
+  /** Applies the given settings; undefined when there is no such campaign. */
+  async update(campaignId: string, changes: Partial<CampaignSettings> & { name?: string }, at: string): Promise<Campaign | undefined> {
+    const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+    const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':updatedAt': at };
+    const sets = ['#updatedAt = :updatedAt'];
+    entries.forEach(([field, value], index) => {
+      names[`#f${index}`] = field;
+      values[`:v${index}`] = value;
+      sets.push(`#f${index} = :v${index}`);
+    });
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.campaign(campaignId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? toCampaign(Attributes) : undefined;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+}
+
+function campaignItem(campaign: Campaign): Record<string, unknown> {
+  return {
+    ...itemKeys.campaign(campaign.campaignId),
+    type: 'campaign',
+    ...campaign,
+    GSI1PK: listPartitions.campaigns,
+    GSI1SK: `${campaign.createdAt}#${campaign.campaignId}`,
+  };
+}
+
+export function toCampaign(item: Record<string, unknown>): Campaign {
+  return {
+    campaignId: item.campaignId as string,
+    name: item.name as string,
+    mode: (item.mode as Campaign['mode']) ?? 'direct',
+    dedupeDays: (item.dedupeDays as number) ?? 0,
+    dedupeOn: (item.dedupeOn as Campaign['dedupeOn']) ?? ['phone', 'email'],
+    requiredFields: (item.requiredFields as string[]) ?? [],
+    allowedStates: (item.allowedStates as string[]) ?? [],
+    createdAt: item.createdAt as string,
+    updatedAt: (item.updatedAt as string) ?? (item.createdAt as string),
+  };
+}

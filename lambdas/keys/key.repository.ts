@@ -1,0 +1,106 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { itemKeys, listPartitions } from '../shared/item-keys';
+import type { Scope } from './api-key';
+
+export interface KeyRecord {
+  readonly keyId: string;
+  readonly supplierId: string;
+  readonly scope: Scope;
+  readonly status: 'active' | 'revoked';
+  /** SHA-256 of the key, hex; also the API Gateway usage-plan key value. */
+  readonly hash: string;
+  readonly createdAt: string;
+  readonly revokedAt?: string;
+  /** The API Gateway API key's id on a deployed stack. */
+  readonly usageKeyId?: string;
+}
+
+/** The authorizer only needs this one read. */
+export interface KeyReader {
+  get(keyId: string): Promise<KeyRecord | undefined>;
+}
+
+export class KeyRepository implements KeyReader {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(keyId: string): Promise<KeyRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: itemKeys.apiKey(keyId), ConsistentRead: true }));
+    return Item ? toKeyRecord(Item) : undefined;
+  }
+
+  async create(record: KeyRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: keyItem(record),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  /** Marks the key revoked; false when there is no such key or it was already revoked. */
+  async revoke(keyId: string, at: string): Promise<KeyRecord | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.apiKey(keyId),
+          UpdateExpression: 'SET #status = :revoked, revokedAt = :at',
+          ConditionExpression: 'attribute_exists(PK) AND #status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? toKeyRecord(Attributes) : undefined;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  async listBySupplier(supplierId: string): Promise<KeyRecord[]> {
+    const records: KeyRecord[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': listPartitions.supplierKeys(supplierId) },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      records.push(...(page.Items ?? []).map(toKeyRecord));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return records;
+  }
+}
+
+export function keyItem(record: KeyRecord): Record<string, unknown> {
+  return {
+    ...itemKeys.apiKey(record.keyId),
+    type: 'key',
+    ...record,
+    GSI1PK: listPartitions.supplierKeys(record.supplierId),
+    GSI1SK: `${record.createdAt}#${record.keyId}`,
+  };
+}
+
+function toKeyRecord(item: Record<string, unknown>): KeyRecord {
+  return {
+    keyId: item.keyId as string,
+    supplierId: item.supplierId as string,
+    scope: item.scope as Scope,
+    status: item.status as KeyRecord['status'],
+    hash: item.hash as string,
+    createdAt: item.createdAt as string,
+    revokedAt: item.revokedAt as string | undefined,
+    usageKeyId: item.usageKeyId as string | undefined,
+  };
+}

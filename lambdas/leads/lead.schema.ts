@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { FieldError } from '../shared/errors';
+import { ID_PATTERN } from '../shared/ids';
+import { US_STATES } from '../shared/us-states';
+import { normalizePhone } from './contact';
+
+/**
+ * The fields a lead or a ping may carry, shared by the ingest and ping bodies. Form-encoded
+ * bodies send every value as a string, so booleans accept "true"/"false" too.
+ */
+export const MAX_CUSTOM_FIELDS = 100;
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+export const campaignIdField = z
+  .string({ error: 'flo_campaign_id must be a string.' })
+  .regex(ID_PATTERN, { error: 'flo_campaign_id must be 1-64 letters, digits, _ or -.' });
+
+export const booleanField = z.preprocess(
+  (value) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value),
+  z.boolean({ error: 'must be true or false.' }),
+);
+
+export const stateField = z
+  .string()
+  .transform((value) => value.trim().toUpperCase())
+  .refine((value) => US_STATES.has(value), { error: 'state must be a two-letter US state code.', params: { code: 'invalid_state' } });
+
+export const phoneField = z
+  .string()
+  .max(32)
+  .refine((value) => normalizePhone(value) !== undefined, {
+    error: 'phone must be a phone number of 8 to 15 digits.',
+    params: { code: 'invalid_phone' },
+  });
+
+export const emailField = z.string().trim().max(254).pipe(z.email({ error: 'email must be an email address.' }));
+
+/** Extra flat fields a supplier may send, kept as the lead's custom fields. */
+export const customValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()], {
+  error: 'custom fields must be a string (at most 1000 characters), number, boolean or null.',
+});
+
+/**
+ * Field-name rules, checked before the schema so that every problem is reported in one answer:
+ * odd field names, unknown `flo_` fields and too many fields.
+ */
+export function fieldNameErrors(body: Record<string, unknown>, known: readonly string[]): FieldError[] {
+  const errors: FieldError[] = [];
+  const names = Object.keys(body);
+  if (names.length > MAX_CUSTOM_FIELDS + known.length) {
+    errors.push({ field: '(body)', code: 'too_many_fields', message: `A body may carry at most ${MAX_CUSTOM_FIELDS} custom fields.` });
+  }
+  for (const name of names) {
+    if (known.includes(name)) continue;
+    if (name.startsWith('flo_')) {
+      errors.push({ field: name, code: 'unknown_field', message: `${name} is not a known flo_ field.` });
+    } else if (!FIELD_NAME.test(name)) {
+      errors.push({
+        field: name.slice(0, 64),
+        code: 'invalid_field_name',
+        message: 'Field names start with a letter and hold at most 64 letters, digits, _, . or -.',
+      });
+    }
+  }
+  return errors;
+}

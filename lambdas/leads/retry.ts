@@ -1,0 +1,23 @@
+import { ServiceUnavailableError } from '../shared/errors';
+
+/** Returned by an attempt whose read went stale or that lost a race: read again and retry. */
+export const RETRY = Symbol('retry');
+
+export const MAX_ATTEMPTS = 12;
+
+/**
+ * Runs read-decide-commit attempts until one settles. Contended items (one supplier's cap
+ * counter under a burst) make DynamoDB cancel transactions, so attempts back off with jitter;
+ * when they run out the caller gets 503 with Retry-After and nothing was written.
+ */
+export async function untilSettled<T>(
+  attempt: (index: number) => Promise<T | typeof RETRY>,
+  pause: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<T> {
+  for (let index = 0; index < MAX_ATTEMPTS; index += 1) {
+    const outcome = await attempt(index);
+    if (outcome !== RETRY) return outcome;
+    await pause(Math.random() * Math.min(200, 10 * 2 ** index));
+  }
+  throw new ServiceUnavailableError(1);
+}

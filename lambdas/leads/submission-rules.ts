@@ -1,0 +1,142 @@
+import { windowPosition, secondsUntil } from '../caps/cap-window';
+import type { Campaign } from '../campaigns/campaign';
+import { CapReachedError, ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../shared/errors';
+import type { Attachment, CapWindow, CounterState, Supplier } from '../suppliers/supplier';
+import type { CounterIncrement, SubmissionContext } from './lead.repository';
+
+/** The checks a lead and a ping share, on the context read in one BatchGetItem. */
+export interface Access {
+  readonly campaign: Campaign;
+  readonly supplier: Supplier;
+  readonly attachment: Attachment;
+}
+
+/**
+ * 404 when the campaign does not exist, 401 when the supplier is gone (a key cached by the
+ * gateway can outlive its supplier by the cache TTL), 403 when not attached or paused.
+ */
+export function checkAccess(context: SubmissionContext, campaignId: string): Access {
+  const { campaign, supplier, attachment } = context;
+  if (!campaign) throw new NotFoundError('campaign_not_found', `Campaign ${campaignId} does not exist.`);
+  if (!supplier || supplier.status !== 'active') throw new UnauthorizedError();
+  if (!attachment) {
+    throw new ForbiddenError(`This supplier is not attached to campaign ${campaignId}.`);
+  }
+  if (supplier.paused || attachment.paused) {
+    throw new ForbiddenError(`This supplier is paused for campaign ${campaignId}.`, 'supplier_paused');
+  }
+  return { campaign, supplier, attachment };
+}
+
+export interface FilterError {
+  readonly rule: 'required_field' | 'allowed_states';
+  readonly field: string;
+  readonly message: string;
+}
+
+/** The campaign's filters; `present` names the fields the submission carries. */
+export function filterErrors(campaign: Campaign, values: Readonly<Record<string, unknown>>, skip: readonly string[] = []): FilterError[] {
+  const errors: FilterError[] = [];
+  for (const field of campaign.requiredFields) {
+    if (skip.includes(field)) continue;
+    const value = values[field];
+    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+      errors.push({ rule: 'required_field', field, message: `This campaign requires ${field}.` });
+    }
+  }
+  if (campaign.allowedStates.length > 0 && !skip.includes('state')) {
+    const state = values.state;
+    if (typeof state !== 'string' || !campaign.allowedStates.includes(state)) {
+      errors.push({
+        rule: 'allowed_states',
+        field: 'state',
+        message: `This campaign takes leads from ${campaign.allowedStates.join(', ')} only.`,
+      });
+    }
+  }
+  return errors;
+}
+
+export function throwIfFiltered(errors: readonly FilterError[]): void {
+  if (errors.length > 0) {
+    throw new UnprocessableError('filtered', 'The campaign\'s filters reject this submission.', { filter_errors: errors });
+  }
+}
+
+/** A cap as the supplier sees it in each answer. */
+export interface Headroom {
+  readonly limit: number;
+  readonly used: number;
+  readonly remaining: number;
+  readonly window: CapWindow;
+  /** ISO time the window resets; null for `total`. */
+  readonly resets_at: string | null;
+}
+
+export interface CapPlan {
+  readonly increment: CounterIncrement;
+  /** Headroom after this submission, as of the context read. */
+  readonly headroom: Headroom;
+}
+
+/**
+ * Plans the counter increment for a capped submission, or throws 429 when the window's cap is
+ * already used up. Undefined when there is no cap.
+ */
+export function planCap(
+  kind: 'lead' | 'ping',
+  limit: number | undefined,
+  capWindow: CapWindow,
+  counter: CounterState | undefined,
+  now: Date,
+  timeZone: string,
+): CapPlan | undefined {
+  if (limit === undefined) return undefined;
+  const position = windowPosition(capWindow, now, timeZone);
+  const continuesWindow = counter?.window === position.key;
+  const used = continuesWindow ? (counter?.used ?? 0) : 0;
+  if (used >= limit) throw capReached(kind, capWindow, position.resetsAt, now);
+  return {
+    increment: { limit, window: position.key, continuesWindow },
+    headroom: {
+      limit,
+      used: used + 1,
+      remaining: limit - used - 1,
+      window: capWindow,
+      resets_at: position.resetsAt?.toISOString() ?? null,
+    },
+  };
+}
+
+/** The headroom of a cap without counting anything (test submissions). */
+export function currentHeadroom(
+  limit: number | undefined,
+  capWindow: CapWindow,
+  counter: CounterState | undefined,
+  now: Date,
+  timeZone: string,
+): Headroom | undefined {
+  if (limit === undefined) return undefined;
+  const position = windowPosition(capWindow, now, timeZone);
+  const used = counter?.window === position.key ? counter.used : 0;
+  return {
+    limit,
+    used,
+    remaining: Math.max(0, limit - used),
+    window: capWindow,
+    resets_at: position.resetsAt?.toISOString() ?? null,
+  };
+}
+
+export function capReached(kind: 'lead' | 'ping', capWindow: CapWindow, resetsAt: Date | undefined, now: Date): CapReachedError {
+  const what = kind === 'lead' ? 'lead' : 'ping';
+  if (!resetsAt) {
+    return new CapReachedError(`${what}_cap_reached`, `The ${what} cap for this campaign is used up (total); it does not reset.`, undefined);
+  }
+  const seconds = secondsUntil(resetsAt, now);
+  return new CapReachedError(
+    `${what}_cap_reached`,
+    `The ${what} cap for this campaign is used up for this ${capWindow}; it resets at ${resetsAt.toISOString()}.`,
+    seconds,
+  );
+}

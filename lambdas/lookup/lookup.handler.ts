@@ -1,0 +1,15 @@
+import { jsonResponse } from '../shared/http';
+import { routeHandler, type ApiHandler } from '../shared/middleware';
+import { fromEnvironment, type Runtime } from '../shared/runtime';
+import { parseWith } from '../shared/validation';
+import { routeNamed } from '../routes';
+import { LookupQuerySchema } from './lookup.schema';
+
+/** GET /api/v1/leads/lookup: the supplier's own leads, by id or by contact in a campaign. */
+export function createLookupHandler(runtime: () => Runtime): ApiHandler {
+  return routeHandler(routeNamed('Lookup'), () => runtime().logger, async (request) =>
+    jsonResponse(200, await runtime().lookup.execute(request.caller, parseWith(LookupQuerySchema, request.query))),
+  );
+}
+
+export const handler = createLookupHandler(fromEnvironment);

@@ -1,0 +1,63 @@
+/**
+ * The one route table. The CDK stack and the local runtime both read it, so the two cannot
+ * drift apart: method, path, the handler module, the scope a key needs, and the throttle.
+ */
+import type { Scope } from './keys/api-key';
+
+export interface RouteDefinition {
+  /** Construct id and local name of the route's function. */
+  readonly name: 'Ingest' | 'Ping' | 'Lookup';
+  readonly method: 'GET' | 'POST';
+  /** Path under the API root, without a leading slash. */
+  readonly path: string;
+  /** Module under `lambdas/` whose `handler` export serves the route. */
+  readonly entry: string;
+  /** Scopes a key may hold to call the route; any other scope answers 403. */
+  readonly scopes: readonly Scope[];
+  /** DynamoDB access the function needs; the stack grants exactly this. */
+  readonly tableAccess: 'read' | 'readWrite';
+  /** Whether the function reads the ping-token secret. */
+  readonly needsPingSecret: boolean;
+}
+
+/** Per-key rate limit: 100 requests/s, burst 200 (the usage plan, and the local token bucket). */
+export const THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+
+export const ROUTES: readonly RouteDefinition[] = [
+  {
+    name: 'Ingest',
+    method: 'POST',
+    path: 'api/v1/ingest',
+    entry: 'ingest/ingest.handler.ts',
+    scopes: ['ingest'],
+    tableAccess: 'readWrite',
+    needsPingSecret: true,
+  },
+  {
+    name: 'Ping',
+    method: 'POST',
+    path: 'api/v1/ping',
+    entry: 'ping/ping.handler.ts',
+    scopes: ['ingest'],
+    tableAccess: 'readWrite',
+    needsPingSecret: true,
+  },
+  {
+    name: 'Lookup',
+    method: 'GET',
+    path: 'api/v1/leads/lookup',
+    entry: 'lookup/lookup.handler.ts',
+    scopes: ['ingest', 'read-only'],
+    tableAccess: 'read',
+    needsPingSecret: false,
+  },
+];
+
+/** The authorizer's module, beside the routes it guards. */
+export const AUTHORIZER_ENTRY = 'authorizer/authorizer.handler.ts';
+
+export function routeNamed(name: RouteDefinition['name']): RouteDefinition {
+  const route = ROUTES.find((candidate) => candidate.name === name);
+  if (!route) throw new Error(`No route named ${name}`);
+  return route;
+}

@@ -1,0 +1,110 @@
+/**
+ * Errors are types: each carries its status and stable machine code, and one mapper
+ * (`http.ts`) turns them into the contract's envelope by `instanceof`.
+ */
+export interface FieldError {
+  readonly field: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  constructor(
+    readonly code: string,
+    message: string,
+    /** Extra members of the error body, beside `error` and `message`. */
+    readonly details: Record<string, unknown> = {},
+    /** Extra response headers, such as `Retry-After`. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  readonly status = 400;
+  constructor(readonly fieldErrors: readonly FieldError[], message = 'The request body failed validation.') {
+    super('validation_failed', message, { field_errors: fieldErrors });
+  }
+}
+
+/** A 400 with its own code, for a malformed body or token rather than a field rule. */
+export class BadRequestError extends AppError {
+  readonly status = 400;
+}
+
+export class UnauthorizedError extends AppError {
+  readonly status = 401;
+  constructor(message = 'The x-api-key header is missing or the key is not valid.') {
+    super('unauthorized', message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  constructor(message: string, code = 'forbidden') {
+    super(code, message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  constructor(code = 'not_found', message = 'Not found.') {
+    super(code, message);
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409;
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  constructor(limitBytes: number) {
+    super('payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  constructor(message: string) {
+    super('unsupported_media_type', message);
+  }
+}
+
+export class UnprocessableError extends AppError {
+  readonly status = 422;
+}
+
+/** 429 for a cap; `retryAfterSeconds` is undefined for a `total` window, which never resets. */
+export class CapReachedError extends AppError {
+  readonly status = 429;
+  constructor(code: 'lead_cap_reached' | 'ping_cap_reached', message: string, retryAfterSeconds: number | undefined) {
+    super(
+      code,
+      message,
+      retryAfterSeconds === undefined ? {} : { retry_after: retryAfterSeconds },
+      retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly status = 429;
+  constructor(retryAfterSeconds: number) {
+    super('rate_limited', 'Too many requests for this key; back off and retry.', { retry_after: retryAfterSeconds }, {
+      'Retry-After': String(retryAfterSeconds),
+    });
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503;
+  constructor(retryAfterSeconds = 1) {
+    super('service_unavailable', 'A dependency is unavailable; retry shortly.', { retry_after: retryAfterSeconds }, {
+      'Retry-After': String(retryAfterSeconds),
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Every item key of the single table, in one place. Items of one supplier share a partition
+ * (its record, attachments, counters); leads, keys and one-shot markers have their own.
+ */
+export const itemKeys = {
+  campaign: (campaignId: string) => ({ PK: `CAMPAIGN#${campaignId}`, SK: 'META' }),
+  supplier: (supplierId: string) => ({ PK: `SUPPLIER#${supplierId}`, SK: 'META' }),
+  attachment: (supplierId: string, campaignId: string) => ({ PK: `SUPPLIER#${supplierId}`, SK: `ATTACH#${campaignId}` }),
+  attachmentPrefix: 'ATTACH#',
+  counter: (supplierId: string, campaignId: string, kind: 'lead' | 'ping') => ({
+    PK: `SUPPLIER#${supplierId}`,
+    SK: `COUNTER#${campaignId}#${kind}`,
+  }),
+  apiKey: (keyId: string) => ({ PK: `KEY#${keyId}`, SK: 'KEY' }),
+  lead: (leadId: string) => ({ PK: `LEAD#${leadId}`, SK: 'LEAD' }),
+  dedupe: (campaignId: string, lane: 'live' | 'test', field: 'phone' | 'email', value: string) => ({
+    PK: `DEDUPE#${campaignId}#${lane}#${field}#${value}`,
+    SK: 'DEDUPE',
+  }),
+  idempotency: (supplierId: string, keyHash: string) => ({ PK: `IDEMPOTENCY#${supplierId}#${keyHash}`, SK: 'IDEMPOTENCY' }),
+  pingUse: (nonce: string) => ({ PK: `PING#${nonce}`, SK: 'USED' }),
+} as const;
+
+/** GSI1 partitions for the admin listings. */
+export const listPartitions = {
+  campaigns: 'CAMPAIGNS',
+  suppliers: 'SUPPLIERS',
+  supplierKeys: (supplierId: string) => `SUPPLIER#${supplierId}#KEYS`,
+} as const;
+
+/** GSI2 / GSI3 partitions: a supplier's own leads in a campaign by contact. */
+export const contactPartitions = {
+  phone: (campaignId: string, supplierId: string, phone: string) => `CONTACT#${campaignId}#${supplierId}#phone#${phone}`,
+  email: (campaignId: string, supplierId: string, email: string) => `CONTACT#${campaignId}#${supplierId}#email#${email}`,
+} as const;

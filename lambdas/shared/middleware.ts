@@ -1,0 +1,113 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { isScope, type Scope } from '../keys/api-key';
+import type { RouteDefinition } from '../routes';
+import { ForbiddenError, UnauthorizedError } from './errors';
+import { errorResponse } from './http';
+import type { Logger } from './logger';
+import { parseRequestBody, type ParsedBody } from './request-body';
+
+/** Who is calling, as the authorizer resolved it. */
+export interface Caller {
+  readonly supplierId: string;
+  readonly keyId: string;
+  readonly scope: Scope;
+}
+
+/** What a route's handler works with: the event already parsed, checked and typed. */
+export interface RouteRequest {
+  readonly caller: Caller;
+  readonly body: ParsedBody;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Header names lowercased. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly requestId: string;
+}
+
+type RouteEvent = APIGatewayProxyEvent & { routeRequest?: RouteRequest };
+export type ApiHandler = (event: APIGatewayProxyEvent, context?: unknown) => Promise<APIGatewayProxyResult>;
+
+/**
+ * The chain every route shares: access log, error mapping, caller and scope, body parsing.
+ * Scopes are enforced here rather than in the authorizer because the authorizer's decision is
+ * cached for every route of the API (wildcard policy), so it cannot depend on the route.
+ */
+export function routeHandler(
+  route: RouteDefinition,
+  logger: () => Logger,
+  run: (request: RouteRequest) => Promise<APIGatewayProxyResult>,
+): ApiHandler {
+  const chain = middy<RouteEvent, APIGatewayProxyResult>(async (event) => run(event.routeRequest as RouteRequest))
+    .use(accessLog(route, logger))
+    .use({ onError: async (request) => ((request.response = errorResponse(request.error, logger())), undefined) })
+    .use(parseRoute(route));
+  return (event, context) => chain(event as RouteEvent, (context ?? {}) as never);
+}
+
+function accessLog(route: RouteDefinition, logger: () => Logger): middy.MiddlewareObj<RouteEvent, APIGatewayProxyResult> {
+  const started = new WeakMap<object, number>();
+  const write = async (request: middy.Request<RouteEvent, APIGatewayProxyResult>) => {
+    const authorizer = request.event.requestContext?.authorizer ?? {};
+    const response = request.response;
+    let errorCode: string | undefined;
+    if (response && response.statusCode >= 400) {
+      try {
+        errorCode = (JSON.parse(response.body) as { error?: string }).error;
+      } catch {
+        errorCode = undefined;
+      }
+    }
+    logger().info('request', {
+      route: route.name,
+      status: response?.statusCode,
+      errorCode,
+      latencyMs: Date.now() - (started.get(request.event) ?? Date.now()),
+      supplierId: authorizer.supplierId,
+      keyId: authorizer.keyId,
+      requestId: request.event.requestContext?.requestId,
+    });
+  };
+  return {
+    before: async (request) => {
+      started.set(request.event, Date.now());
+    },
+    after: write,
+    // Runs after the error mapper has set the response (onError runs in reverse order of use).
+    onError: write,
+  };
+}
+
+function parseRoute(route: RouteDefinition): middy.MiddlewareObj<RouteEvent, APIGatewayProxyResult> {
+  return {
+    before: async (request) => {
+      const event = request.event;
+      const caller = readCaller(event);
+      if (!route.scopes.includes(caller.scope)) {
+        throw new ForbiddenError(`This key's scope (${caller.scope}) does not allow ${route.method} /${route.path}.`);
+      }
+      const headers = lowercaseHeaders(event.headers);
+      const body = route.method === 'GET' ? {} : parseRequestBody(event.body, event.isBase64Encoded, headers['content-type']);
+      event.routeRequest = {
+        caller,
+        body,
+        query: { ...(event.queryStringParameters ?? {}) },
+        headers,
+        requestId: event.requestContext?.requestId ?? '',
+      };
+    },
+  };
+}
+
+function readCaller(event: APIGatewayProxyEvent): Caller {
+  const authorizer = event.requestContext?.authorizer ?? {};
+  const { supplierId, keyId, scope } = authorizer as Record<string, unknown>;
+  // Behind the authorizer these are always set; a gap means a misrouted call, never a pass.
+  if (typeof supplierId !== 'string' || typeof keyId !== 'string' || !isScope(scope)) throw new UnauthorizedError();
+  return { supplierId, keyId, scope };
+}
+
+function lowercaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = value;
+  return result;
+}

@@ -1,0 +1,24 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+/**
+ * The ping-token HMAC key: given directly (local runtime, tests) or read once from Secrets
+ * Manager per container and kept in memory.
+ */
+export function pingSecretSource(options: { secret?: string; secretArn?: string; region: string }): () => Promise<Buffer> {
+  let pending: Promise<Buffer> | undefined;
+  return () => {
+    if (options.secret) return Promise.resolve(Buffer.from(options.secret, 'utf8'));
+    if (!options.secretArn) return Promise.reject(new Error('No ping secret configured (PING_SECRET_ARN or PING_SECRET).'));
+    pending ??= new SecretsManagerClient({ region: options.region })
+      .send(new GetSecretValueCommand({ SecretId: options.secretArn }))
+      .then((result) => {
+        if (!result.SecretString) throw new Error('The ping secret is empty.');
+        return Buffer.from(result.SecretString, 'utf8');
+      })
+      .catch((error: unknown) => {
+        pending = undefined; // let the next request try again
+        throw error;
+      });
+    return pending;
+  };
+}

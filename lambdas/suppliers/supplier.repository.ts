@@ -1,0 +1,284 @@
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { KeyRecord } from '../keys/key.repository';
+import { itemKeys, listPartitions } from '../shared/item-keys';
+import type { Attachment, CounterState, Supplier } from './supplier';
+
+/** Why attaching failed. */
+export type AttachFailure = 'campaign_not_found' | 'supplier_not_found';
+
+/** DynamoDB takes at most 100 items in one transaction. */
+const TRANSACTION_LIMIT = 100;
+
+export class SupplierRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Creates the supplier and its first key in one transaction. */
+  async create(supplier: Supplier, firstKey: Record<string, unknown>): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: supplierItem(supplier), ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: this.tableName, Item: firstKey, ConditionExpression: 'attribute_not_exists(PK)' } },
+        ],
+      }),
+    );
+  }
+
+  async get(supplierId: string): Promise<Supplier | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: itemKeys.supplier(supplierId), ConsistentRead: true }),
+    );
+    return Item ? toSupplier(Item) : undefined;
+  }
+
+  /** Active suppliers (deleted ones stay as tombstones so their ids are never reused). */
+  async list(): Promise<Supplier[]> {
+    const suppliers: Supplier[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': listPartitions.suppliers },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      suppliers.push(...(page.Items ?? []).map(toSupplier));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return suppliers.filter((supplier) => supplier.status === 'active');
+  }
+
+  /**
+   * Deletes the supplier: revokes every active key and removes its attachments. The supplier's
+   * record and first keys go in one transaction, so the supplier is never half-deleted from a
+   * caller's point of view; a supplier with more keys than one transaction holds is finished
+   * in further transactions.
+   */
+  async delete(supplierId: string, keys: readonly KeyRecord[], at: string): Promise<boolean> {
+    const attachments = await this.listAttachments(supplierId);
+    const writes: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: itemKeys.supplier(supplierId),
+          UpdateExpression: 'SET #status = :deleted, deletedAt = :at',
+          ConditionExpression: 'attribute_exists(PK) AND #status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':deleted': 'deleted', ':active': 'active', ':at': at },
+        },
+      },
+      ...keys
+        .filter((key) => key.status === 'active')
+        .map((key) => ({
+          Update: {
+            TableName: this.tableName,
+            Key: itemKeys.apiKey(key.keyId),
+            UpdateExpression: 'SET #status = :revoked, revokedAt = :at',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at },
+          },
+        })),
+      ...attachments.map((attachment) => ({
+        Delete: { TableName: this.tableName, Key: itemKeys.attachment(supplierId, attachment.campaignId) },
+      })),
+    ];
+    for (let start = 0; start < writes.length; start += TRANSACTION_LIMIT) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: writes.slice(start, start + TRANSACTION_LIMIT) }));
+      } catch (error) {
+        if (start === 0 && (error as Error).name === 'TransactionCanceledException') {
+          const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+          if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+        }
+        throw error;
+      }
+    }
+    return true;
+  }
+
+  /** Attaches (or re-attaches with new caps) the supplier to an existing campaign. */
+  async attach(attachment: Attachment): Promise<AttachFailure | undefined> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: itemKeys.campaign(attachment.campaignId),
+                ConditionExpression: 'attribute_exists(PK)',
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: itemKeys.supplier(attachment.supplierId),
+                ConditionExpression: '#status = :active',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':active': 'active' },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: attachmentItem(attachment) } },
+          ],
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+      if (!reasons) throw error;
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'campaign_not_found';
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'supplier_not_found';
+      throw error;
+    }
+  }
+
+  /**
+   * Removes the attachment; false when there was none. Cap counters stay, so detaching and
+   * re-attaching within a window does not hand the supplier a fresh cap.
+   */
+  async detach(supplierId: string, campaignId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: itemKeys.attachment(supplierId, campaignId),
+          ConditionExpression: 'attribute_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async getAttachment(supplierId: string, campaignId: string): Promise<Attachment | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: itemKeys.attachment(supplierId, campaignId), ConsistentRead: true }),
+    );
+    return Item ? toAttachment(Item) : undefined;
+  }
+
+  async listAttachments(supplierId: string): Promise<Attachment[]> {
+    const attachments: Attachment[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': itemKeys.supplier(supplierId).PK, ':prefix': itemKeys.attachmentPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      attachments.push(...(page.Items ?? []).map(toAttachment));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return attachments;
+  }
+
+  /** Sets the manual pause on the supplier (every campaign) or on one attachment. */
+  async setPaused(supplierId: string, campaignId: string | undefined, paused: boolean): Promise<boolean> {
+    const key = campaignId ? itemKeys.attachment(supplierId, campaignId) : itemKeys.supplier(supplierId);
+    return this.setFlag(key, 'paused', paused);
+  }
+
+  async setTestMode(supplierId: string, testMode: boolean): Promise<boolean> {
+    return this.setFlag(itemKeys.supplier(supplierId), 'testMode', testMode);
+  }
+
+  /** The cap counters of one attachment, as stored. */
+  async getCounters(supplierId: string, campaignId: string): Promise<{ lead?: CounterState; ping?: CounterState }> {
+    const { Responses } = await this.db.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.tableName]: {
+            Keys: [itemKeys.counter(supplierId, campaignId, 'lead'), itemKeys.counter(supplierId, campaignId, 'ping')],
+            ConsistentRead: true,
+          },
+        },
+      }),
+    );
+    const items = Responses?.[this.tableName] ?? [];
+    const find = (kind: 'lead' | 'ping') => {
+      const item = items.find((candidate) => candidate.SK === itemKeys.counter(supplierId, campaignId, kind).SK);
+      return item ? toCounter(item) : undefined;
+    };
+    return { lead: find('lead'), ping: find('ping') };
+  }
+
+  private async setFlag(key: Record<string, string>, flag: 'paused' | 'testMode', value: boolean): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #flag = :value',
+          ConditionExpression: key.SK === 'META' ? 'attribute_exists(PK) AND #status = :active' : 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#flag': flag, ...(key.SK === 'META' ? { '#status': 'status' } : {}) },
+          ExpressionAttributeValues: { ':value': value, ...(key.SK === 'META' ? { ':active': 'active' } : {}) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+}
+
+function supplierItem(supplier: Supplier): Record<string, unknown> {
+  return {
+    ...itemKeys.supplier(supplier.supplierId),
+    type: 'supplier',
+    ...supplier,
+    GSI1PK: listPartitions.suppliers,
+    GSI1SK: `${supplier.createdAt}#${supplier.supplierId}`,
+  };
+}
+
+function attachmentItem(attachment: Attachment): Record<string, unknown> {
+  return { ...itemKeys.attachment(attachment.supplierId, attachment.campaignId), type: 'attachment', ...attachment };
+}
+
+export function toSupplier(item: Record<string, unknown>): Supplier {
+  return {
+    supplierId: item.supplierId as string,
+    name: item.name as string,
+    status: item.status as Supplier['status'],
+    paused: item.paused === true,
+    testMode: item.testMode === true,
+    createdAt: item.createdAt as string,
+  };
+}
+
+export function toAttachment(item: Record<string, unknown>): Attachment {
+  return {
+    supplierId: item.supplierId as string,
+    campaignId: item.campaignId as string,
+    paused: item.paused === true,
+    leadCap: item.leadCap as number | undefined,
+    pingCap: item.pingCap as number | undefined,
+    capWindow: (item.capWindow as Attachment['capWindow']) ?? 'day',
+    attachedAt: item.attachedAt as string,
+  };
+}
+
+export function toCounter(item: Record<string, unknown>): CounterState {
+  return { window: item.window as string, used: (item.used as number) ?? 0 };
+}
