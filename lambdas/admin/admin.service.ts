@@ -1,0 +1,273 @@
+import type { Campaign, CampaignSettings } from '../campaigns/campaign';
+import { CAMPAIGN_MODES, DEDUPE_FIELDS, DEFAULT_CAMPAIGN_SETTINGS } from '../campaigns/campaign';
+import { US_STATES } from '../shared/us-states';
+import type { CampaignRepository } from '../campaigns/campaign.repository';
+import { currentHeadroom, type Headroom } from '../leads/submission-rules';
+import { generateApiKey, type Scope } from '../keys/api-key';
+import { keyItem, type KeyRecord, type KeyRepository } from '../keys/key.repository';
+import { newId } from '../shared/ids';
+import type { Attachment, CapWindow, Supplier } from '../suppliers/supplier';
+import type { SupplierRepository } from '../suppliers/supplier.repository';
+import type { UsagePlanGateway } from './usage-plan.gateway';
+
+/** An admin operation that cannot be done as asked; the CLI prints it and exits non-zero. */
+export class AdminError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid_argument' | 'conflict',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AdminError';
+  }
+}
+
+export interface NewKey {
+  readonly keyId: string;
+  /** Shown once; only its hash is stored. */
+  readonly apiKey: string;
+  readonly scope: Scope;
+}
+
+export interface AttachOptions {
+  readonly leadCap?: number;
+  readonly pingCap?: number;
+  readonly capWindow?: CapWindow;
+}
+
+export interface AdminDependencies {
+  readonly campaigns: CampaignRepository;
+  readonly suppliers: SupplierRepository;
+  readonly keys: KeyRepository;
+  readonly usagePlan: UsagePlanGateway;
+  readonly clock?: () => Date;
+  readonly capTimeZone?: string;
+}
+
+/**
+ * What the platform owner can do: campaigns, suppliers, attachments, caps and keys. Used by
+ * `leadctl` (locally and on a deployed stack) and by the local runtime's first-run seed.
+ */
+export class AdminService {
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: AdminDependencies) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  async createCampaign(name: string, settings: Partial<CampaignSettings> = {}): Promise<Campaign> {
+    const at = this.clock().toISOString();
+    const campaign: Campaign = {
+      campaignId: newId('cmp'),
+      name: requireName(name),
+      ...DEFAULT_CAMPAIGN_SETTINGS,
+      ...checkSettings(settings),
+      createdAt: at,
+      updatedAt: at,
+    };
+    await this.deps.campaigns.create(campaign);
+    return campaign;
+  }
+
+  async updateCampaign(campaignId: string, changes: Partial<CampaignSettings> & { name?: string }): Promise<Campaign> {
+    const { name, ...settings } = changes;
+    const update = { ...checkSettings(settings), ...(name === undefined ? {} : { name: requireName(name) }) };
+    const updated = await this.deps.campaigns.update(campaignId, update, this.clock().toISOString());
+    if (!updated) throw new AdminError('not_found', `No campaign ${campaignId}.`);
+    return updated;
+  }
+
+  async showCampaign(campaignId: string): Promise<Campaign> {
+    const campaign = await this.deps.campaigns.get(campaignId);
+    if (!campaign) throw new AdminError('not_found', `No campaign ${campaignId}.`);
+    return campaign;
+  }
+
+  listCampaigns(): Promise<Campaign[]> {
+    return this.deps.campaigns.list();
+  }
+
+  /** Creates a supplier with its first `ingest` key. */
+  async createSupplier(name: string): Promise<{ supplier: Supplier; key: NewKey }> {
+    const at = this.clock().toISOString();
+    const supplier: Supplier = {
+      supplierId: newId('sup'),
+      name: requireName(name),
+      status: 'active',
+      paused: false,
+      testMode: false,
+      createdAt: at,
+    };
+    const key = await this.withUsageKey(supplier.supplierId, 'ingest', (record) => this.deps.suppliers.create(supplier, keyItem(record)));
+    return { supplier, key };
+  }
+
+  listSuppliers(): Promise<Supplier[]> {
+    return this.deps.suppliers.list();
+  }
+
+  async showSupplier(supplierId: string): Promise<{ supplier: Supplier; attachments: Attachment[] }> {
+    const supplier = await this.activeSupplier(supplierId);
+    return { supplier, attachments: await this.deps.suppliers.listAttachments(supplierId) };
+  }
+
+  /**
+   * Deletes the supplier: every key is revoked (401 once the authorizer cache expires) and its
+   * attachments removed. The API Gateway keys are removed after the records, so a failure
+   * there never leaves a live key.
+   */
+  async deleteSupplier(supplierId: string): Promise<{ revokedKeys: string[] }> {
+    await this.activeSupplier(supplierId);
+    const keys = await this.deps.keys.listBySupplier(supplierId);
+    const deleted = await this.deps.suppliers.delete(supplierId, keys, this.clock().toISOString());
+    if (!deleted) throw new AdminError('not_found', `No supplier ${supplierId}.`);
+    for (const key of keys) if (key.usageKeyId) await this.deps.usagePlan.removeKey(key.usageKeyId);
+    return { revokedKeys: keys.filter((key) => key.status === 'active').map((key) => key.keyId) };
+  }
+
+  async attach(supplierId: string, campaignId: string, options: AttachOptions = {}): Promise<Attachment> {
+    for (const [label, cap] of [['lead cap', options.leadCap], ['ping cap', options.pingCap]] as const) {
+      if (cap !== undefined && (!Number.isInteger(cap) || cap < 1)) {
+        throw new AdminError('invalid_argument', `The ${label} must be a whole number of at least 1.`);
+      }
+    }
+    const existing = await this.deps.suppliers.getAttachment(supplierId, campaignId);
+    const attachment: Attachment = {
+      supplierId,
+      campaignId,
+      paused: existing?.paused ?? false,
+      leadCap: options.leadCap,
+      pingCap: options.pingCap,
+      capWindow: options.capWindow ?? existing?.capWindow ?? 'day',
+      attachedAt: existing?.attachedAt ?? this.clock().toISOString(),
+    };
+    const failure = await this.deps.suppliers.attach(attachment);
+    if (failure === 'campaign_not_found') throw new AdminError('not_found', `No campaign ${campaignId}.`);
+    if (failure === 'supplier_not_found') throw new AdminError('not_found', `No supplier ${supplierId}.`);
+    return attachment;
+  }
+
+  async detach(supplierId: string, campaignId: string): Promise<void> {
+    if (!(await this.deps.suppliers.detach(supplierId, campaignId))) {
+      throw new AdminError('not_found', `Supplier ${supplierId} is not attached to campaign ${campaignId}.`);
+    }
+  }
+
+  /** Pauses the supplier everywhere, or for one campaign (403 `supplier_paused`). */
+  async setPaused(supplierId: string, campaignId: string | undefined, paused: boolean): Promise<void> {
+    if (!(await this.deps.suppliers.setPaused(supplierId, campaignId, paused))) {
+      throw new AdminError(
+        'not_found',
+        campaignId ? `Supplier ${supplierId} is not attached to campaign ${campaignId}.` : `No supplier ${supplierId}.`,
+      );
+    }
+  }
+
+  async setTestMode(supplierId: string, testMode: boolean): Promise<void> {
+    if (!(await this.deps.suppliers.setTestMode(supplierId, testMode))) throw new AdminError('not_found', `No supplier ${supplierId}.`);
+  }
+
+  /** The attachment's caps and how much of each is used in the current window. */
+  async caps(supplierId: string, campaignId: string): Promise<{ attachment: Attachment; lead?: Headroom; ping?: Headroom }> {
+    const attachment = await this.deps.suppliers.getAttachment(supplierId, campaignId);
+    if (!attachment) throw new AdminError('not_found', `Supplier ${supplierId} is not attached to campaign ${campaignId}.`);
+    const counters = await this.deps.suppliers.getCounters(supplierId, campaignId);
+    const now = this.clock();
+    const zone = this.deps.capTimeZone ?? 'UTC';
+    return {
+      attachment,
+      lead: currentHeadroom(attachment.leadCap, attachment.capWindow, counters.lead, now, zone),
+      ping: currentHeadroom(attachment.pingCap, attachment.capWindow, counters.ping, now, zone),
+    };
+  }
+
+  async createKey(supplierId: string, scope: Scope): Promise<NewKey> {
+    await this.activeSupplier(supplierId);
+    return this.withUsageKey(supplierId, scope, (record) => this.deps.keys.create(record));
+  }
+
+  /** Revokes the key (401 once the authorizer cache expires), then removes its usage-plan key. */
+  async revokeKey(keyId: string): Promise<KeyRecord> {
+    const revoked = await this.deps.keys.revoke(keyId, this.clock().toISOString());
+    if (!revoked) throw new AdminError('not_found', `No active key ${keyId}.`);
+    if (revoked.usageKeyId) await this.deps.usagePlan.removeKey(revoked.usageKeyId);
+    return revoked;
+  }
+
+  /** A supplier's keys, without any secret or hash. */
+  async listKeys(supplierId: string): Promise<Omit<KeyRecord, 'hash'>[]> {
+    const keys = await this.deps.keys.listBySupplier(supplierId);
+    return keys.map(({ hash, ...rest }) => (void hash, rest));
+  }
+
+  private async activeSupplier(supplierId: string): Promise<Supplier> {
+    const supplier = await this.deps.suppliers.get(supplierId);
+    if (!supplier || supplier.status !== 'active') throw new AdminError('not_found', `No supplier ${supplierId}.`);
+    return supplier;
+  }
+
+  /**
+   * Makes a key on both sides: the usage-plan key first, then the record; if the record cannot
+   * be written the usage-plan key is removed again, so neither side is left half-made.
+   */
+  private async withUsageKey(
+    supplierId: string,
+    scope: Scope,
+    store: (record: KeyRecord) => Promise<void>,
+  ): Promise<NewKey> {
+    const generated = generateApiKey();
+    const usageKeyId = await this.deps.usagePlan.addKey(`${supplierId}-${generated.keyId}`, generated.hash);
+    const record: KeyRecord = {
+      keyId: generated.keyId,
+      supplierId,
+      scope,
+      status: 'active',
+      hash: generated.hash,
+      createdAt: this.clock().toISOString(),
+      usageKeyId,
+    };
+    try {
+      await store(record);
+    } catch (error) {
+      if (usageKeyId) await this.deps.usagePlan.removeKey(usageKeyId);
+      throw error;
+    }
+    return { keyId: generated.keyId, apiKey: generated.apiKey, scope };
+  }
+}
+
+function requireName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > 200) throw new AdminError('invalid_argument', 'A name must be 1 to 200 characters.');
+  return trimmed;
+}
+
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/** Campaign settings as given, checked; undefined ones are left out. */
+function checkSettings(settings: Partial<CampaignSettings>): Partial<CampaignSettings> {
+  const { mode, dedupeDays, dedupeOn, requiredFields, allowedStates } = settings;
+  if (mode !== undefined && !CAMPAIGN_MODES.includes(mode)) {
+    throw new AdminError('invalid_argument', `The mode must be one of ${CAMPAIGN_MODES.join(', ')}.`);
+  }
+  if (dedupeDays !== undefined && (!Number.isInteger(dedupeDays) || dedupeDays < 0 || dedupeDays > 3650)) {
+    throw new AdminError('invalid_argument', 'The duplicate window must be a whole number of days from 0 (off) to 3650.');
+  }
+  if (dedupeOn !== undefined && (dedupeOn.length === 0 || dedupeOn.some((field) => !DEDUPE_FIELDS.includes(field)))) {
+    throw new AdminError('invalid_argument', `Duplicates are checked on ${DEDUPE_FIELDS.join(' and/or ')}.`);
+  }
+  const badField = requiredFields?.find((field) => !FIELD_NAME.test(field));
+  if (badField !== undefined) throw new AdminError('invalid_argument', `${badField} is not a field name.`);
+  const badState = allowedStates?.find((state) => !US_STATES.has(state));
+  if (badState !== undefined) throw new AdminError('invalid_argument', `${badState} is not a two-letter US state code.`);
+  return definedOnly({
+    mode,
+    dedupeDays,
+    dedupeOn: dedupeOn && [...new Set(dedupeOn)],
+    requiredFields: requiredFields && [...new Set(requiredFields)],
+    allowedStates: allowedStates && [...new Set(allowedStates)],
+  });
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,33 @@
+/**
+ * What the gateway itself answers, before any route's function runs, in the contract's
+ * envelope. The stack turns these into API Gateway gateway responses and the local runtime
+ * answers the same, so both speak alike.
+ */
+export interface GatewayAnswer {
+  readonly statusCode: number;
+  readonly code: string;
+  readonly message: string;
+  /** Seconds, sent as `Retry-After` and `retry_after`. */
+  readonly retryAfter?: number;
+}
+
+export const GATEWAY_ANSWERS = {
+  /** No `x-api-key` header, or the authorizer refused the key. */
+  unauthorized: { statusCode: 401, code: 'unauthorized', message: 'The x-api-key header is missing or the key is not valid.' },
+  accessDenied: { statusCode: 403, code: 'forbidden', message: 'This key may not call this route.' },
+  throttled: { statusCode: 429, code: 'rate_limited', message: 'Too many requests for this key; back off and retry.', retryAfter: 1 },
+  /** API Gateway answers an unknown route or method this way. */
+  notFound: { statusCode: 404, code: 'not_found', message: 'No such route.' },
+  authorizerFailure: { statusCode: 503, code: 'service_unavailable', message: 'Keys cannot be checked right now; retry shortly.', retryAfter: 1 },
+  tooLarge: { statusCode: 413, code: 'payload_too_large', message: 'The request body is too large.' },
+  badRequest: { statusCode: 400, code: 'bad_request', message: 'The request could not be understood.' },
+  internalError: { statusCode: 500, code: 'internal_error', message: 'Something went wrong on our side; the request was not processed.' },
+} as const satisfies Record<string, GatewayAnswer>;
+
+export function gatewayAnswerBody(answer: GatewayAnswer): string {
+  return JSON.stringify({
+    error: answer.code,
+    message: answer.message,
+    ...(answer.retryAfter === undefined ? {} : { retry_after: answer.retryAfter }),
+  });
+}

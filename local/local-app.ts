@@ -1,0 +1,66 @@
+import { createAuthorizerHandler } from '../lambdas/authorizer/authorizer.handler';
+import { createIngestHandler } from '../lambdas/ingest/ingest.handler';
+import { createLookupHandler } from '../lambdas/lookup/lookup.handler';
+import { createPingHandler } from '../lambdas/ping/ping.handler';
+import { ROUTES, THROTTLE, type RouteDefinition } from '../lambdas/routes';
+import type { Config } from '../lambdas/shared/config';
+import type { Logger } from '../lambdas/shared/logger';
+import type { ApiHandler } from '../lambdas/shared/middleware';
+import { createRuntime, type Runtime } from '../lambdas/shared/runtime';
+import { listenHttps, type HttpsListener } from './https-server';
+import { LocalGateway } from './local-gateway';
+
+/** The handler factory of each route named in the route table. */
+const HANDLERS: Record<RouteDefinition['name'], (runtime: () => Runtime) => ApiHandler> = {
+  Ingest: createIngestHandler,
+  Ping: createPingHandler,
+  Lookup: createLookupHandler,
+};
+
+export interface LocalAppOptions {
+  readonly config: Config;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly tls: { readonly key: string; readonly cert: string };
+  readonly authCacheTtlSeconds: number;
+  readonly logger?: Logger;
+  readonly clock?: () => Date;
+}
+
+export interface LocalApp {
+  readonly url: string;
+  readonly runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/**
+ * The product on one machine: the same handlers and authorizer as the Lambda functions, each
+ * route from the route table, behind the local gateway and an HTTPS listener.
+ */
+export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
+  const runtime = createRuntime(options.config, { logger: options.logger, clock: options.clock });
+  const get = () => runtime;
+  const gateway = new LocalGateway({
+    routes: ROUTES.map((route) => ({ route, handler: HANDLERS[route.name](get) })),
+    authorizer: createAuthorizerHandler(get),
+    authCacheTtlSeconds: options.authCacheTtlSeconds,
+    throttle: THROTTLE,
+    logger: runtime.logger,
+  });
+  const listener: HttpsListener = await listenHttps({
+    host: options.host,
+    port: options.port,
+    tls: options.tls,
+    handle: (request) => gateway.handle(request),
+    logger: runtime.logger,
+  });
+  return {
+    url: listener.url,
+    runtime,
+    close: async () => {
+      await listener.close();
+      runtime.db.destroy();
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { UNAUTHORIZED, type AuthorizerHandler } from '../lambdas/authorizer/authorizer.handler';
+import { GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from '../lambdas/gateway-responses';
+import type { RouteDefinition } from '../lambdas/routes';
+import { describeError, type Logger } from '../lambdas/shared/logger';
+import type { ApiHandler } from '../lambdas/shared/middleware';
+import { TokenBuckets } from './token-bucket';
+
+export interface GatewayRequest {
+  readonly method: string;
+  /** Path and query string as received. */
+  readonly url: string;
+  /** Node's lowercased headers. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+  readonly sourceIp: string;
+}
+
+export interface GatewayResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export interface LocalGatewayOptions {
+  readonly routes: readonly { readonly route: RouteDefinition; readonly handler: ApiHandler }[];
+  readonly authorizer: AuthorizerHandler;
+  /** Seconds an authorizer decision is reused for the same key, as API Gateway caches it. */
+  readonly authCacheTtlSeconds: number;
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+type Allowed = { readonly context: Record<string, unknown>; readonly principalId: string; readonly usageKey: string };
+
+const STAGE = 'local';
+const METHOD_ARN_PREFIX = 'arn:aws:execute-api:local:000000000000:local-api';
+
+/**
+ * What API Gateway does in front of the functions, on one machine: route matching (an unknown
+ * route is 404), the REQUEST authorizer on `x-api-key` with its decision cache, the usage
+ * plan's per-key token bucket, and API Gateway-shaped proxy events for the same handlers.
+ */
+export class LocalGateway {
+  private readonly cache = new Map<string, { allowed: Allowed; expiresAt: number }>();
+  private readonly buckets: TokenBuckets;
+  private readonly now: () => number;
+
+  constructor(private readonly options: LocalGatewayOptions) {
+    this.now = options.now ?? (() => Date.now());
+    this.buckets = new TokenBuckets(options.throttle.rateLimit, options.throttle.burstLimit, this.now);
+  }
+
+  async handle(request: GatewayRequest): Promise<GatewayResponse> {
+    const url = new URL(request.url, 'https://localhost');
+    const match = this.options.routes.find(({ route }) => `/${route.path}` === url.pathname && route.method === request.method);
+    if (!match) return answer(GATEWAY_ANSWERS.notFound);
+
+    const apiKey = header(request.headers, 'x-api-key');
+    // The identity source is missing: API Gateway answers 401 without calling the authorizer.
+    if (apiKey === undefined || apiKey === '') return answer(GATEWAY_ANSWERS.unauthorized);
+    const requestId = randomUUID();
+    const decision = await this.authorize(apiKey, match.route, url.pathname, requestId, request);
+    if ('statusCode' in decision) return decision;
+
+    const limit = this.buckets.take(decision.usageKey);
+    if (!limit.allowed) return answer({ ...GATEWAY_ANSWERS.throttled, retryAfter: limit.retryAfterSeconds });
+
+    const result = await match.handler(proxyEvent(request, url, match.route, requestId, decision));
+    return { statusCode: result.statusCode, headers: stringHeaders(result.headers), body: result.body };
+  }
+
+  private async authorize(
+    apiKey: string,
+    route: RouteDefinition,
+    path: string,
+    requestId: string,
+    request: GatewayRequest,
+  ): Promise<Allowed | GatewayResponse> {
+    const cacheKey = createHash('sha256').update(apiKey).digest('hex');
+    const cached = this.cache.get(cacheKey);
+    if (cached && cached.expiresAt > this.now()) return cached.allowed;
+    const event: APIGatewayRequestAuthorizerEvent = {
+      type: 'REQUEST',
+      methodArn: `${METHOD_ARN_PREFIX}/${STAGE}/${route.method}${path}`,
+      resource: `/${route.path}`,
+      path,
+      httpMethod: route.method,
+      headers: singleHeaders(request.headers),
+      multiValueHeaders: {},
+      pathParameters: {},
+      queryStringParameters: {},
+      multiValueQueryStringParameters: {},
+      stageVariables: {},
+      requestContext: { requestId, stage: STAGE } as APIGatewayRequestAuthorizerEvent['requestContext'],
+    };
+    try {
+      const result = await this.options.authorizer(event);
+      const allowed: Allowed = {
+        context: result.context ?? {},
+        principalId: result.principalId,
+        usageKey: result.usageIdentifierKey ?? cacheKey,
+      };
+      if (this.options.authCacheTtlSeconds > 0) {
+        this.cache.set(cacheKey, { allowed, expiresAt: this.now() + this.options.authCacheTtlSeconds * 1000 });
+      }
+      return allowed;
+    } catch (error) {
+      if ((error as Error).message === UNAUTHORIZED) return answer(GATEWAY_ANSWERS.unauthorized);
+      this.options.logger.error('authorizer failed', describeError(error));
+      return answer(GATEWAY_ANSWERS.authorizerFailure);
+    }
+  }
+}
+
+export function answer(gatewayAnswer: GatewayAnswer): GatewayResponse {
+  return {
+    statusCode: gatewayAnswer.statusCode,
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      ...(gatewayAnswer.retryAfter === undefined ? {} : { 'Retry-After': String(gatewayAnswer.retryAfter) }),
+    },
+    body: gatewayAnswerBody(gatewayAnswer),
+  };
+}
+
+function proxyEvent(request: GatewayRequest, url: URL, route: RouteDefinition, requestId: string, allowed: Allowed): APIGatewayProxyEvent {
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value; // API Gateway keeps the last value of a repeated parameter
+    (multiQuery[name] ??= []).push(value);
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  return {
+    resource: `/${route.path}`,
+    path: url.pathname,
+    httpMethod: request.method,
+    headers: singleHeaders(request.headers),
+    multiValueHeaders: multiHeaders(request.headers),
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: null,
+    stageVariables: null,
+    body: request.body === '' ? null : request.body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local-api',
+      authorizer: { ...allowed.context, principalId: allowed.principalId },
+      httpMethod: request.method,
+      identity: { sourceIp: request.sourceIp } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: `/${STAGE}${url.pathname}`,
+      protocol: 'HTTP/1.1',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: route.name,
+      resourcePath: `/${route.path}`,
+      stage: STAGE,
+    },
+  };
+}
+
+function header(headers: GatewayRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function singleHeaders(headers: GatewayRequest['headers']): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) result[name] = Array.isArray(value) ? value[value.length - 1] : value;
+  }
+  return result;
+}
+
+function multiHeaders(headers: GatewayRequest['headers']): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) result[name] = Array.isArray(value) ? value : [value];
+  }
+  return result;
+}
+
+function stringHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) result[name] = String(value);
+  return result;
+}

@@ -1,0 +1,91 @@
+import { join, relative } from 'node:path';
+import { THROTTLE } from '../lambdas/routes';
+import { loadConfig } from '../lambdas/shared/config';
+import { createLogger } from '../lambdas/shared/logger';
+import { ensureDynamoLocal } from './dynamodb-local';
+import { adminService, localDocumentClient } from './local-admin';
+import { startLocalApp } from './local-app';
+import { loadLocalConfig, localPingSecret } from './local-config';
+import { ensureTable } from './table';
+import { localCertificate } from './tls';
+
+/**
+ * `npm start`: DynamoDB Local with data under the data directory, the table, a demo campaign
+ * and supplier on first run, and the API over HTTPS.
+ */
+async function main(): Promise<void> {
+  const local = loadLocalConfig();
+  const print = (line = '') => process.stdout.write(`${line}\n`);
+
+  const dynamo = await ensureDynamoLocal({ port: local.dynamoPort, dataDir: join(local.dataDir, 'dynamodb') });
+  print(`DynamoDB Local ${dynamo.owned ? 'started' : 'already running'} on ${dynamo.endpoint} (data in ${relativePath(local.dataDir)})`);
+  const db = localDocumentClient(dynamo.endpoint);
+  if ((await ensureTable(db as never, local.tableName)) === 'created') print(`Created table ${local.tableName}`);
+
+  const config = loadConfig({
+    TABLE_NAME: local.tableName,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    AWS_REGION: 'us-east-1',
+    CAP_TIME_ZONE: local.capTimeZone,
+    PING_TTL_SECONDS: String(local.pingTtlSeconds),
+    PING_SECRET: localPingSecret(local.dataDir),
+    LOG_LEVEL: local.logLevel,
+  });
+  const tls = await localCertificate(local.dataDir, local.host);
+  const app = await startLocalApp({
+    config,
+    host: local.host,
+    port: local.port,
+    tls,
+    authCacheTtlSeconds: local.authCacheTtlSeconds,
+    logger: createLogger(local.logLevel),
+  });
+
+  const admin = adminService(db, local.tableName, { capTimeZone: local.capTimeZone });
+  if ((await admin.listCampaigns()).length === 0) {
+    const campaign = await admin.createCampaign('Demo campaign');
+    const { supplier, key } = await admin.createSupplier('Demo supplier');
+    await admin.attach(supplier.supplierId, campaign.campaignId);
+    const readOnly = await admin.createKey(supplier.supplierId, 'read-only');
+    const cacert = relativePath(tls.certPath);
+    print();
+    print('First run: seeded a demo campaign and supplier. The keys are shown this once; only their hashes are stored.');
+    print(`  campaign      ${campaign.campaignId}`);
+    print(`  supplier      ${supplier.supplierId}`);
+    print(`  ingest key    ${key.apiKey}`);
+    print(`  read-only key ${readOnly.apiKey}`);
+    print();
+    print('Send a lead:');
+    print(
+      `  curl --cacert ${cacert} ${app.url}/api/v1/ingest -H 'x-api-key: ${key.apiKey}' -H 'content-type: application/json' ` +
+        `-d '{"flo_campaign_id":"${campaign.campaignId}","first_name":"Jane","last_name":"Doe","email":"jane@example.com","phone":"+1 555 010 2030","state":"CA"}'`,
+    );
+  }
+  db.destroy();
+
+  print();
+  print(`Lead ingest API on ${app.url} (HTTPS only, TLS 1.2+; ${THROTTLE.rateLimit} req/s, burst ${THROTTLE.burstLimit} per key; ` +
+    `key decisions cached ${local.authCacheTtlSeconds} s). Ctrl-C stops it.`);
+  print('Manage campaigns, suppliers and keys with: npx leadctl --help');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    await dynamo.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+function relativePath(path: string): string {
+  const relativeToHere = relative(process.cwd(), path);
+  return relativeToHere.startsWith('..') ? path : relativeToHere;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm start failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,521 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { ROUTES } from '../../lambdas/routes';
+import { LeadIngestStack } from '../../lib/lead-ingest-stack';
+
+/** The feature flags of cdk.json, so the tests synthesize what `cdk synth` does. */
+const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
+).context;
+
+const TLS_POLICY = 'SecurityPolicy_TLS13_1_2_PQ_2025_09';
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:TransactWriteItems',
+];
+const SECRET_READ = 'secretsmanager:GetSecretValue';
+
+type Resource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string };
+
+/**
+ * Synthesizes the stack with cdk.json's context plus `context`. Bundling (esbuild, a few
+ * seconds) runs only where asked; elsewhere the functions get placeholder code, which is all a
+ * template assertion needs.
+ */
+function synth(context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}) {
+  const app = new App({
+    context: { ...CDK_JSON_CONTEXT, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...context },
+  });
+  const stack = new LeadIngestStack(app, 'LeadIngestApi');
+  return { stack, template: Template.fromStack(stack) };
+}
+
+function resourcesOf(template: Template, type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+function onlyLogicalId(template: Template, type: string): string {
+  const ids = Object.keys(template.findResources(type));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+/** The function created for a route (or the authorizer), found by its construct id. */
+function functionNamed(template: Template, name: string): { id: string; resource: Resource } {
+  const matches = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).filter(([id]) => id.startsWith(`${name}Function`));
+  expect(matches).toHaveLength(1);
+  const [id, resource] = matches[0];
+  return { id, resource };
+}
+
+/** Every IAM action granted to the function's role, across all of its policies. */
+function actionsOf(template: Template, functionName: string): string[] {
+  const roleId: string = functionNamed(template, functionName).resource.Properties!.Role['Fn::GetAtt'][0];
+  const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) =>
+    (policy.Properties!.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
+  );
+  expect(policies.length).toBeGreaterThan(0);
+  return policies.flatMap((policy) =>
+    (policy.Properties!.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((statement) => statement.Action),
+  );
+}
+
+function environmentOf(template: Template, functionName: string): Record<string, unknown> {
+  return functionNamed(template, functionName).resource.Properties!.Environment.Variables;
+}
+
+describe('LeadIngestStack', () => {
+  describe('with the default context', () => {
+    let stack: LeadIngestStack;
+    let template: Template;
+
+    beforeAll(() => {
+      ({ stack, template } = synth({}, { bundle: true }));
+    });
+
+    it('synthesizes, with bundled handlers, without error annotations', () => {
+      Annotations.fromStack(stack).hasNoError('*', Match.anyValue());
+      for (const { Properties } of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+        expect(Properties!.Code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
+      }
+    });
+
+    describe('the REST API', () => {
+      it('enforces an enhanced TLS 1.2+ security policy with STRICT endpoint access', () => {
+        template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+          SecurityPolicy: TLS_POLICY,
+          EndpointAccessMode: 'STRICT',
+        });
+      });
+
+      it('is a single REGIONAL API that takes API keys from the authorizer', () => {
+        template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+        template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+          EndpointConfiguration: { Types: ['REGIONAL'] },
+          ApiKeySourceType: 'AUTHORIZER',
+        });
+      });
+
+      it('keeps the execute-api endpoint and creates no custom domain', () => {
+        template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: false });
+        template.resourceCountIs('AWS::ApiGateway::DomainName', 0);
+        template.resourceCountIs('AWS::ApiGateway::BasePathMapping', 0);
+      });
+
+      it('has no OPTIONS method and no CORS headers anywhere', () => {
+        expect(Object.keys(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } }))).toHaveLength(0);
+        expect(JSON.stringify(template.toJSON())).not.toMatch(/Access-Control-Allow/i);
+      });
+    });
+
+    describe('the authorizer', () => {
+      it('is one REQUEST authorizer on the x-api-key header, cached for 60 s', () => {
+        template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+        template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+          Type: 'REQUEST',
+          IdentitySource: 'method.request.header.x-api-key',
+          AuthorizerResultTtlInSeconds: 60,
+        });
+      });
+
+      it('invokes the authorizer function', () => {
+        const { id } = functionNamed(template, 'Authorizer');
+        const authorizer = Object.values(resourcesOf(template, 'AWS::ApiGateway::Authorizer'))[0];
+        expect(JSON.stringify(authorizer.Properties!.AuthorizerUri)).toContain(`"${id}"`);
+      });
+    });
+
+    describe('the routes', () => {
+      it('has exactly one method per entry of the route table', () => {
+        expect(ROUTES.length).toBeGreaterThan(0);
+        template.resourceCountIs('AWS::ApiGateway::Method', ROUTES.length);
+      });
+
+      it.each(ROUTES.map((route) => [`${route.method} /${route.path}`, route] as const))(
+        'serves %s through its own function, behind the authorizer, with an API key required',
+        (_label, route) => {
+          const authorizerId = onlyLogicalId(template, 'AWS::ApiGateway::Authorizer');
+          const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
+          const lastSegment = route.path.split('/').at(-1);
+          const resourceIds = Object.keys(resources).filter((id) => resources[id].Properties!.PathPart === lastSegment);
+
+          const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter(
+            (method) =>
+              method.Properties!.HttpMethod === route.method && resourceIds.includes(method.Properties!.ResourceId.Ref),
+          );
+          expect(methods).toHaveLength(1);
+          const method = methods[0].Properties!;
+          expect(method.ApiKeyRequired).toBe(true);
+          expect(method.AuthorizationType).toBe('CUSTOM');
+          expect(method.AuthorizerId).toEqual({ Ref: authorizerId });
+          expect(method.Integration.Type).toBe('AWS_PROXY');
+          expect(JSON.stringify(method.Integration.Uri)).toContain(`"${functionNamed(template, route.name).id}"`);
+        },
+      );
+
+      it('requires an API key and the authorizer on every method there is', () => {
+        const authorizerId = onlyLogicalId(template, 'AWS::ApiGateway::Authorizer');
+        const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'));
+        expect(methods.length).toBeGreaterThan(0);
+        for (const { Properties } of methods) {
+          expect(Properties).toMatchObject({ ApiKeyRequired: true, AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+        }
+      });
+    });
+
+    describe('the usage plan', () => {
+      it('throttles each key at 100 requests/s with a burst of 200 on the deployed stage', () => {
+        template.resourceCountIs('AWS::ApiGateway::UsagePlan', 1);
+        template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+          Throttle: { RateLimit: 100, BurstLimit: 200 },
+          ApiStages: [
+            Match.objectLike({
+              ApiId: { Ref: onlyLogicalId(template, 'AWS::ApiGateway::RestApi') },
+              Stage: { Ref: onlyLogicalId(template, 'AWS::ApiGateway::Stage') },
+            }),
+          ],
+        });
+      });
+
+      it('creates no API keys (the admin CLI adds one per supplier key)', () => {
+        template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+        template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 0);
+      });
+    });
+
+    describe('the stage', () => {
+      it('is prod, with metrics and X-Ray tracing, and no per-stage throttle', () => {
+        template.hasResourceProperties('AWS::ApiGateway::Stage', {
+          StageName: 'prod',
+          TracingEnabled: true,
+          MethodSettings: [Match.objectLike({ MetricsEnabled: true, ThrottlingRateLimit: Match.absent() })],
+        });
+      });
+
+      it('writes JSON access logs with the useful fields and never the API key', () => {
+        const stage = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0].Properties!;
+        expect(JSON.stringify(stage.AccessLogSetting.DestinationArn)).toContain(onlyLogicalIdStartingWith(template, 'AWS::Logs::LogGroup', 'SupplierApiAccessLogs'));
+        const fields: Record<string, string> = JSON.parse(stage.AccessLogSetting.Format);
+        expect(fields).toMatchObject({
+          requestId: '$context.requestId',
+          ip: '$context.identity.sourceIp',
+          method: '$context.httpMethod',
+          status: '$context.status',
+          latencyMs: '$context.responseLatency',
+          principalId: '$context.authorizer.principalId',
+        });
+        for (const value of Object.values(fields)) {
+          expect(value).not.toBe('$context.identity.apiKey');
+          expect(value.toLowerCase()).not.toContain('x-api-key');
+          expect(value).not.toContain('method.request.header');
+        }
+      });
+
+      it('sets the account CloudWatch role that access logging needs, and keeps it on delete', () => {
+        template.resourceCountIs('AWS::ApiGateway::Account', 1);
+        template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
+      });
+    });
+
+    describe('the gateway responses', () => {
+      const cases: [type: string, status: string | undefined, error: string][] = [
+        ['UNAUTHORIZED', '401', 'unauthorized'],
+        ['INVALID_API_KEY', '401', 'unauthorized'],
+        ['ACCESS_DENIED', '403', 'forbidden'],
+        ['THROTTLED', '429', 'rate_limited'],
+        ['QUOTA_EXCEEDED', '429', 'rate_limited'],
+        ['MISSING_AUTHENTICATION_TOKEN', '404', 'not_found'],
+        ['AUTHORIZER_FAILURE', '503', 'service_unavailable'],
+        ['AUTHORIZER_CONFIGURATION_ERROR', '503', 'service_unavailable'],
+        ['REQUEST_TOO_LARGE', '413', 'payload_too_large'],
+        ['UNSUPPORTED_MEDIA_TYPE', '415', 'unsupported_media_type'],
+        ['DEFAULT_4XX', undefined, 'bad_request'],
+        ['DEFAULT_5XX', undefined, 'internal_error'],
+      ];
+
+      function responseOf(type: string): Record<string, any> {
+        const matches = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse', { Properties: { ResponseType: type } }));
+        expect(matches).toHaveLength(1);
+        return (matches[0] as Resource).Properties!;
+      }
+
+      it.each(cases)('answers %s with status %s and a JSON "%s" envelope', (type, status, error) => {
+        const response = responseOf(type);
+        expect(response.StatusCode).toBe(status);
+        expect(response.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/json'");
+        const body = JSON.parse(response.ResponseTemplates['application/json']);
+        expect(body.error).toBe(error);
+        expect(typeof body.message).toBe('string');
+        expect(body.message.length).toBeGreaterThan(0);
+      });
+
+      it.each(['THROTTLED', 'QUOTA_EXCEEDED'])('tells %s callers to retry after 1 s, in the header and the body', (type) => {
+        const response = responseOf(type);
+        expect(response.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'1'");
+        expect(JSON.parse(response.ResponseTemplates['application/json']).retry_after).toBe(1);
+      });
+
+      it.each(['AUTHORIZER_FAILURE', 'AUTHORIZER_CONFIGURATION_ERROR'])('sends Retry-After with the 503 for %s', (type) => {
+        expect(responseOf(type).ResponseParameters['gatewayresponse.header.Retry-After']).toMatch(/^'\d+'$/);
+      });
+
+      it('answers an unknown route with the not_found envelope', () => {
+        expect(JSON.parse(responseOf('MISSING_AUTHENTICATION_TOKEN').ResponseTemplates['application/json'])).toEqual({
+          error: 'not_found',
+          message: 'No such route.',
+        });
+      });
+    });
+
+    describe('the functions', () => {
+      it('are exactly the authorizer and one per route, with no helper functions added by CDK', () => {
+        template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 1);
+        expect(ROUTES.length + 1).toBe(4);
+        template.resourceCountIs('Custom::LogRetention', 0);
+      });
+
+      it('all run Node.js 22 on arm64 with active tracing, 512 MB and a 10 s timeout', () => {
+        for (const { Properties } of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+          expect(Properties).toMatchObject({
+            Runtime: 'nodejs22.x',
+            Architectures: ['arm64'],
+            TracingConfig: { Mode: 'Active' },
+            MemorySize: 512,
+            Timeout: 10,
+          });
+        }
+      });
+
+      it('each log to their own log group kept for a month', () => {
+        const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
+        const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+        const used = new Set(functions.map(({ Properties }) => Properties!.LoggingConfig.LogGroup.Ref as string));
+        expect(used.size).toBe(functions.length);
+        for (const id of used) expect(logGroups[id].Properties!.RetentionInDays).toBe(30);
+      });
+
+      it('all get TABLE_NAME and LOG_LEVEL', () => {
+        const tableId = onlyLogicalId(template, 'AWS::DynamoDB::Table');
+        for (const name of ['Authorizer', ...ROUTES.map((route) => route.name)]) {
+          expect(environmentOf(template, name)).toMatchObject({ TABLE_NAME: { Ref: tableId }, LOG_LEVEL: 'info' });
+        }
+      });
+
+      it('give ingest and ping the ping secret, the ping TTL and the cap time zone', () => {
+        const secretId = onlyLogicalId(template, 'AWS::SecretsManager::Secret');
+        for (const name of ['Ingest', 'Ping']) {
+          expect(environmentOf(template, name)).toMatchObject({
+            PING_SECRET_ARN: { Ref: secretId },
+            PING_TTL_SECONDS: '300',
+            CAP_TIME_ZONE: 'UTC',
+          });
+        }
+      });
+
+      it('keep the ping secret away from lookup and the authorizer', () => {
+        for (const name of ['Lookup', 'Authorizer']) {
+          expect(environmentOf(template, name).PING_SECRET_ARN).toBeUndefined();
+        }
+      });
+    });
+
+    describe('least privilege', () => {
+      it('lets lookup read the table but not write it or read the secret', () => {
+        const actions = actionsOf(template, 'Lookup');
+        expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+        for (const action of [...WRITE_ACTIONS, SECRET_READ]) expect(actions).not.toContain(action);
+      });
+
+      it('lets the authorizer only GetItem on the table', () => {
+        const dynamoActions = actionsOf(template, 'Authorizer').filter((action) => action.startsWith('dynamodb:'));
+        expect(dynamoActions).toEqual(['dynamodb:GetItem']);
+        expect(actionsOf(template, 'Authorizer')).not.toContain(SECRET_READ);
+      });
+
+      it('lets ingest and ping write the table and read the ping secret', () => {
+        for (const name of ['Ingest', 'Ping']) {
+          expect(actionsOf(template, name)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', SECRET_READ]));
+        }
+      });
+
+      it('grants the secret to exactly the functions whose route needs it', () => {
+        const secretId = onlyLogicalId(template, 'AWS::SecretsManager::Secret');
+        const needing = ROUTES.filter((route) => route.needsPingSecret).map((route) => route.name);
+        const readers = ['Authorizer', ...ROUTES.map((route) => route.name)].filter((name) =>
+          actionsOf(template, name).includes(SECRET_READ),
+        );
+        expect(readers.sort()).toEqual([...needing].sort());
+        expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain(`{"Ref":"${secretId}"}`);
+      });
+    });
+
+    describe('the table', () => {
+      it('is on demand with point-in-time recovery, TTL and no fixed name', () => {
+        template.resourceCountIs('AWS::DynamoDB::Table', 1);
+        template.hasResourceProperties('AWS::DynamoDB::Table', {
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          KeySchema: [
+            { AttributeName: 'PK', KeyType: 'HASH' },
+            { AttributeName: 'SK', KeyType: 'RANGE' },
+          ],
+          TableName: Match.absent(),
+        });
+      });
+
+      it('has the three GSIs of the schema, projecting all attributes', () => {
+        const table = Object.values(resourcesOf(template, 'AWS::DynamoDB::Table'))[0].Properties!;
+        const indexes = table.GlobalSecondaryIndexes as { IndexName: string; Projection: { ProjectionType: string } }[];
+        expect(indexes.map((index) => index.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3']);
+        for (const index of indexes) expect(index.Projection.ProjectionType).toBe('ALL');
+      });
+
+      it('is retained when the stack is deleted or the table replaced', () => {
+        template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      });
+    });
+
+    describe('the ping secret', () => {
+      it('is generated as 64 characters without punctuation', () => {
+        template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+        template.hasResourceProperties('AWS::SecretsManager::Secret', {
+          GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+        });
+      });
+    });
+
+    describe('the alarms', () => {
+      it('watch API 5XX answers, every function and table throttling', () => {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway', MetricName: '5XXError' });
+        const functionAlarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/Lambda', MetricName: 'Errors' } });
+        expect(Object.keys(functionAlarms)).toHaveLength(ROUTES.length + 1);
+        expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).toContain('WriteThrottleEvents');
+      });
+    });
+
+    describe('the outputs', () => {
+      it('publish ApiUrl, TableName and UsagePlanId under exactly those keys', () => {
+        template.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
+        template.hasOutput('TableName', { Value: { Ref: onlyLogicalId(template, 'AWS::DynamoDB::Table') } });
+        template.hasOutput('UsagePlanId', { Value: { Ref: onlyLogicalId(template, 'AWS::ApiGateway::UsagePlan') } });
+        template.hasOutput('ApiId', { Value: { Ref: onlyLogicalId(template, 'AWS::ApiGateway::RestApi') } });
+      });
+
+      it('point ApiUrl at the execute-api endpoint of the prod stage', () => {
+        const url = JSON.stringify(template.findOutputs('ApiUrl').ApiUrl.Value);
+        expect(url).toContain('.execute-api.');
+        expect(url).toContain(onlyLogicalId(template, 'AWS::ApiGateway::Stage'));
+      });
+    });
+  });
+
+  describe('with settings in context', () => {
+    let template: Template;
+
+    beforeAll(() => {
+      // Strings, as `cdk deploy -c key=value` passes them.
+      ({ template } = synth({ authCacheTtlSeconds: '15', pingTtlSeconds: '600', capTimeZone: 'America/New_York', logLevel: 'debug' }));
+    });
+
+    it('caches authorizer answers for the given TTL', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 15 });
+    });
+
+    it('passes the ping TTL and cap time zone to ingest and ping', () => {
+      for (const name of ['Ingest', 'Ping']) {
+        expect(environmentOf(template, name)).toMatchObject({ PING_TTL_SECONDS: '600', CAP_TIME_ZONE: 'America/New_York', LOG_LEVEL: 'debug' });
+      }
+    });
+  });
+
+  describe('with authCacheTtlSeconds 0 in context', () => {
+    it('turns the authorizer cache off but keeps the header as identity source', () => {
+      const { template } = synth({ authCacheTtlSeconds: 0 });
+      template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        AuthorizerResultTtlInSeconds: 0,
+        IdentitySource: 'method.request.header.x-api-key',
+      });
+    });
+  });
+
+  describe('with a custom domain in context', () => {
+    const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000';
+    let template: Template;
+
+    beforeAll(() => {
+      ({ template } = synth({ domainName: 'leads.example.com', certificateArn }));
+    });
+
+    it('creates a REGIONAL domain with the same TLS policy and STRICT access mode', () => {
+      template.resourceCountIs('AWS::ApiGateway::DomainName', 1);
+      template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+        DomainName: 'leads.example.com',
+        RegionalCertificateArn: certificateArn,
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+        SecurityPolicy: TLS_POLICY,
+        EndpointAccessMode: 'STRICT',
+      });
+    });
+
+    it('maps the domain root to the prod stage', () => {
+      template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', {
+        DomainName: { Ref: onlyLogicalId(template, 'AWS::ApiGateway::DomainName') },
+        RestApiId: { Ref: onlyLogicalId(template, 'AWS::ApiGateway::RestApi') },
+        Stage: { Ref: onlyLogicalId(template, 'AWS::ApiGateway::Stage') },
+        BasePath: Match.absent(),
+      });
+    });
+
+    it('switches the execute-api endpoint off', () => {
+      template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true, SecurityPolicy: TLS_POLICY });
+    });
+
+    it('publishes the custom domain as ApiUrl and the DNS target to point it at', () => {
+      template.hasOutput('ApiUrl', { Value: 'https://leads.example.com/' });
+      template.hasOutput('CustomDomainTarget', {});
+    });
+  });
+
+  describe('with apiGatewayLogRole false in context', () => {
+    it('leaves the account CloudWatch role alone', () => {
+      const { template } = synth({ apiGatewayLogRole: 'false' });
+      template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    });
+  });
+
+  describe('with an alarm topic in context', () => {
+    it('notifies the topic from every alarm', () => {
+      const topicArn = 'arn:aws:sns:eu-west-1:123456789012:ops';
+      const { template } = synth({ alarmTopicArn: topicArn });
+      const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+      expect(alarms.length).toBeGreaterThan(0);
+      for (const { Properties } of alarms) expect(Properties!.AlarmActions).toEqual([topicArn]);
+    });
+  });
+
+  describe('with invalid context', () => {
+    it.each([
+      ['a domain name without a certificate', { domainName: 'leads.example.com' }, /certificateArn/],
+      ['a certificate without a domain name', { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' }, /domainName/],
+      ['a cache TTL above the API Gateway maximum', { authCacheTtlSeconds: 3601 }, /authCacheTtlSeconds/],
+      ['a cache TTL that is not a number', { authCacheTtlSeconds: 'soon' }, /authCacheTtlSeconds/],
+      ['an unknown time zone', { capTimeZone: 'Mars/Olympus' }, /capTimeZone/],
+      ['a ping TTL below 10 s', { pingTtlSeconds: 5 }, /pingTtlSeconds/],
+      ['an unknown log level', { logLevel: 'loud' }, /logLevel/],
+    ])('refuses to synthesize %s', (_label, context, message) => {
+      expect(() => synth(context)).toThrow(message);
+    });
+  });
+});
+
+function onlyLogicalIdStartingWith(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
