@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../lambdas/shared/dynamo-client';
+import { dropTable, ensureTable } from '../../local/table';
+
+export interface TestTable {
+  readonly db: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly endpoint: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh table of the deployed shape on the run's DynamoDB Local, one per suite. */
+export async function createTestTable(suite: string): Promise<TestTable> {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: run the tests through jest (its global setup starts DynamoDB Local).');
+  const db = createDocumentClient({ region: 'us-east-1', endpoint });
+  const tableName = `${suite}-${randomBytes(4).toString('hex')}`;
+  await ensureTable(db as unknown as DynamoDBClient, tableName);
+  return {
+    db,
+    tableName,
+    endpoint,
+    drop: async () => {
+      await dropTable(db as unknown as DynamoDBClient, tableName);
+      db.destroy();
+    },
+  };
+}
