@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { AppError } from './errors';
+import { isDependencyFailure } from './dependency-failure';
+import { AppError, ServiceUnavailableError } from './errors';
 import { describeError, type Logger } from './logger';
 
 const BASE_HEADERS = {
@@ -19,12 +20,17 @@ export function errorBody(code: string, message: string, details: Record<string,
 }
 
 /**
- * The one error mapper. Known errors become their status and envelope; anything else is
- * logged with its stack and answered with a bare 500 that leaks nothing.
+ * The one error mapper. Known errors become their status and envelope; a dependency that is
+ * down becomes 503; anything else is logged with its stack and answered with a bare 500 that
+ * leaks nothing.
  */
 export function errorResponse(error: unknown, logger: Logger): APIGatewayProxyResult {
   if (error instanceof AppError) {
     return jsonResponse(error.status, errorBody(error.code, error.message, error.details), error.headers);
+  }
+  if (isDependencyFailure(error)) {
+    logger.warn('dependency unavailable', describeError(error));
+    return errorResponse(new ServiceUnavailableError(1), logger);
   }
   logger.error('unhandled error', describeError(error));
   return jsonResponse(500, errorBody('internal_error', 'Something went wrong on our side; the request was not processed.'));
