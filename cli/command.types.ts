@@ -1,0 +1,53 @@
+import type { AdminService } from '../lambdas/admin/admin.service';
+
+/** A flag as declared once: parsing, the required check and the help text all read it. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  /** The value's placeholder in help, e.g. `N|none`. */
+  readonly value?: string;
+  readonly description: string;
+  readonly required?: boolean;
+  readonly short?: string;
+}
+
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+/** Flag values by long name, as parsed. */
+export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
+
+export interface CommandInput {
+  /** The positional arguments, checked against the command's `args`. */
+  readonly args: readonly string[];
+  readonly options: OptionValues;
+}
+
+export interface CommandContext {
+  /**
+   * The admin service on the chosen target, connected on first use so that a usage error never
+   * starts DynamoDB Local or calls AWS. `capTimeZone` overrides the target's default.
+   */
+  admin(capTimeZone?: string): Promise<AdminService>;
+  /** The time zone cap windows are read in when the command gives none. */
+  readonly capTimeZone: string;
+}
+
+/** What a command prints: `json` with `--json`, `text` otherwise. */
+export interface CommandResult {
+  readonly json: unknown;
+  readonly text: string;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  /** Positional arguments in order; a trailing `?` marks an optional one, e.g. `CAMPAIGN_ID?`. */
+  readonly args: readonly string[];
+  readonly options: OptionSpecs;
+  run(input: CommandInput, context: CommandContext): Promise<CommandResult>;
+}
+
+export interface CommandGroup {
+  readonly name: string;
+  readonly summary: string;
+  readonly commands: readonly Command[];
+}
