@@ -2,11 +2,7 @@ import { AdminError } from '../lambdas/admin/admin.service';
 
 /** The command line itself is wrong: unknown command or flag, missing or malformed value. */
 export class UsageError extends Error {
-  constructor(
-    message: string,
-    /** The command whose `--help` explains the right form, e.g. `supplier attach`. */
-    readonly command?: string,
-  ) {
+  constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }
@@ -31,10 +27,13 @@ export interface Failure {
   readonly hint?: string;
 }
 
-/** The one place an error becomes a message and an exit status. */
-export function describeFailure(error: unknown): Failure {
+/**
+ * The one place an error becomes a message and an exit status. `commandPath` (e.g.
+ * `supplier attach`) names the help a usage error points to.
+ */
+export function describeFailure(error: unknown, commandPath?: string): Failure {
   if (error instanceof UsageError) {
-    const hint = `Run 'leadctl ${error.command ? `${error.command} ` : ''}--help' for usage.`;
+    const hint = `Run 'leadctl ${commandPath ? `${commandPath} ` : ''}--help' for usage.`;
     return { exitCode: EXIT.usage, code: 'usage', message: error.message, hint };
   }
   if (error instanceof AdminError) {

@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AdminService } from '../lambdas/admin/admin.service';
+import { ApiGatewayUsagePlan } from '../lambdas/admin/api-gateway-usage-plan';
+import { localUsagePlan } from '../lambdas/admin/usage-plan.gateway';
+import { createDocumentClient } from '../lambdas/shared/dynamo-client';
+import { isDynamoUp, startDynamoLocal, type RunningDynamo } from '../local/dynamodb-local';
+import { adminService, localDocumentClient } from '../local/local-admin';
+import type { LocalConfig } from '../local/local-config';
+import { ensureTable } from '../local/table';
+import { TargetError } from './cli-errors';
+
+/** Which table (and usage plan) the commands work on. */
+export type TargetChoice =
+  | { readonly kind: 'local'; readonly local: LocalConfig }
+  | { readonly kind: 'stack'; readonly stackName: string; readonly region?: string };
+
+/** An opened target: admin services on it, and what to release afterwards. */
+export interface AdminTarget {
+  admin(capTimeZone: string): AdminService;
+  close(): Promise<void>;
+}
+
+/** The stack outputs leadctl needs (see lib/lead-ingest-stack.ts). */
+const STACK_OUTPUTS = { tableName: 'TableName', usagePlanId: 'UsagePlanId' } as const;
+
+/** Opens the target; `notify` tells the user about slow side effects such as starting DynamoDB Local. */
+export function openTarget(choice: TargetChoice, notify: (line: string) => void): Promise<AdminTarget> {
+  return choice.kind === 'local' ? openLocalTarget(choice.local, notify) : openStackTarget(choice.stackName, choice.region);
+}
+
+/**
+ * The local runtime's table. When `npm start` is not running, DynamoDB Local is started on
+ * the same data directory for this one command (and stopped after), so leadctl sees and
+ * changes the same data either way.
+ */
+async function openLocalTarget(local: LocalConfig, notify: (line: string) => void): Promise<AdminTarget> {
+  let dynamo: RunningDynamo | undefined;
+  if (!(await isDynamoUp(local.dynamoEndpoint))) {
+    const dataDir = join(local.dataDir, 'dynamodb');
+    notify(`No DynamoDB answers on port ${local.dynamoPort}; starting DynamoDB Local on ${dataDir} for this command.`);
+    try {
+      dynamo = await startDynamoLocal({ port: local.dynamoPort, dataDir });
+    } catch (error) {
+      throw new TargetError((error as Error).message, { cause: error });
+    }
+  }
+  const db = localDocumentClient(local.dynamoEndpoint);
+  const close = async () => {
+    db.destroy();
+    await dynamo?.stop();
+  };
+  try {
+    // Created as `npm start` creates it, so leadctl can be the first command a user runs. The
+    // document client sends plain DynamoDB commands unchanged.
+    await ensureTable(db as unknown as DynamoDBClient, local.tableName);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    admin: (capTimeZone) => adminService(db, local.tableName, { capTimeZone, usagePlan: localUsagePlan }),
+    close,
+  };
+}
+
+/**
+ * A deployed stack: its outputs name the table and the usage plan; the caller's AWS
+ * credentials do the rest. Keys are made in API Gateway and DynamoDB together.
+ */
+async function openStackTarget(stackName: string, region: string | undefined): Promise<AdminTarget> {
+  const cloudFormation = new CloudFormationClient(region ? { region } : {});
+  let outputs: StackOutputs;
+  try {
+    outputs = await stackOutputs(cloudFormation, stackName);
+  } finally {
+    cloudFormation.destroy();
+  }
+  const db = createDocumentClient({ region: outputs.region });
+  const apiGateway = new APIGatewayClient({ region: outputs.region });
+  const usagePlan = new ApiGatewayUsagePlan(apiGateway, outputs.usagePlanId);
+  return {
+    admin: (capTimeZone) => adminService(db, outputs.tableName, { capTimeZone, usagePlan }),
+    close: async () => {
+      db.destroy();
+      apiGateway.destroy();
+    },
+  };
+}
+
+interface StackOutputs {
+  readonly region: string;
+  readonly tableName: string;
+  readonly usagePlanId: string;
+}
+
+async function stackOutputs(cloudFormation: CloudFormationClient, stackName: string): Promise<StackOutputs> {
+  let region: string;
+  try {
+    region = await cloudFormation.config.region();
+  } catch {
+    throw new TargetError('No AWS region: pass --region or set AWS_REGION (or a region in your AWS profile).');
+  }
+  let stack;
+  try {
+    ({ Stacks: [stack] = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName })));
+  } catch (error) {
+    // CloudFormation reports a missing stack as a ValidationError "Stack with id X does not exist".
+    if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) {
+      throw new TargetError(`No stack ${stackName} in ${region}. Check --stack and --region.`, { cause: error });
+    }
+    throw error;
+  }
+  if (!stack) throw new TargetError(`No stack ${stackName} in ${region}. Check --stack and --region.`);
+  const output = (key: string): string => {
+    const value = stack.Outputs?.find((candidate) => candidate.OutputKey === key)?.OutputValue;
+    if (!value) {
+      throw new TargetError(
+        `Stack ${stackName} (${stack.StackStatus ?? 'unknown status'}) has no ${key} output; is it a lead-ingest stack that finished deploying?`,
+      );
+    }
+    return value;
+  };
+  return { region, tableName: output(STACK_OUTPUTS.tableName), usagePlanId: output(STACK_OUTPUTS.usagePlanId) };
+}
