@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AdminService } from '../lambdas/admin/admin.service';
 import { ApiGatewayUsagePlan } from '../lambdas/admin/api-gateway-usage-plan';
@@ -103,17 +103,7 @@ async function stackOutputs(cloudFormation: CloudFormationClient, stackName: str
   } catch {
     throw new TargetError('No AWS region: pass --region or set AWS_REGION (or a region in your AWS profile).');
   }
-  let stack;
-  try {
-    ({ Stacks: [stack] = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName })));
-  } catch (error) {
-    // CloudFormation reports a missing stack as a ValidationError "Stack with id X does not exist".
-    if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) {
-      throw new TargetError(`No stack ${stackName} in ${region}. Check --stack and --region.`, { cause: error });
-    }
-    throw error;
-  }
-  if (!stack) throw new TargetError(`No stack ${stackName} in ${region}. Check --stack and --region.`);
+  const stack = await describeStack(cloudFormation, stackName, region);
   const output = (key: string): string => {
     const value = stack.Outputs?.find((candidate) => candidate.OutputKey === key)?.OutputValue;
     if (!value) {
@@ -124,4 +114,18 @@ async function stackOutputs(cloudFormation: CloudFormationClient, stackName: str
     return value;
   };
   return { region, tableName: output(STACK_OUTPUTS.tableName), usagePlanId: output(STACK_OUTPUTS.usagePlanId) };
+}
+
+async function describeStack(cloudFormation: CloudFormationClient, stackName: string, region: string): Promise<Stack> {
+  const missing = () => new TargetError(`No stack ${stackName} in ${region}. Check --stack and --region.`);
+  try {
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    const stack = Stacks?.[0];
+    if (!stack) throw missing();
+    return stack;
+  } catch (error) {
+    // CloudFormation reports a missing stack as a ValidationError "Stack with id X does not exist".
+    if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) throw missing();
+    throw error;
+  }
 }

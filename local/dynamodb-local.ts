@@ -17,7 +17,7 @@ export async function isDynamoUp(endpoint: string, timeoutMs = 1000): Promise<bo
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs } as never,
+    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true } as never,
   });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }));

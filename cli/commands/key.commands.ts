@@ -1,0 +1,81 @@
+import { SCOPES } from '../../lambdas/keys/api-key';
+import type { KeyRecord } from '../../lambdas/keys/key.repository';
+import { oneOf } from '../arguments.parser';
+import type { Command, CommandGroup } from '../command.types';
+import { table } from '../output.format';
+
+const create: Command = {
+  name: 'create',
+  summary: 'Creates another key for the supplier; the key is printed this once.',
+  args: ['SUPPLIER_ID'],
+  options: {
+    scope: { type: 'string', value: SCOPES.join('|'), description: 'ingest: ingest, ping and lookup; read-only: lookup only.', required: true },
+  },
+  async run({ args: [supplierId], options }, context) {
+    const scope = oneOf(String(options.scope), SCOPES, '--scope');
+    const key = await (await context.admin()).createKey(supplierId, scope);
+    return {
+      json: { keyId: key.keyId, apiKey: key.apiKey, scope: key.scope, supplierId },
+      text: [
+        `Created ${key.scope} key ${key.keyId} for supplier ${supplierId}.`,
+        '',
+        'API key, shown once: only its hash is stored, so copy it now.',
+        `  ${key.apiKey}`,
+      ].join('\n'),
+    };
+  },
+};
+
+const revoke: Command = {
+  name: 'revoke',
+  summary: "Revokes a key: requests with it get 401 once the authorizer's cached decision expires.",
+  args: ['KEY_ID'],
+  options: {},
+  async run({ args: [keyId] }, context) {
+    const revoked = await (await context.admin()).revokeKey(keyId);
+    return {
+      json: keyJson(revoked),
+      text: `Revoked key ${revoked.keyId} of supplier ${revoked.supplierId}. It gets 401 once the authorizer's cached decision expires.`,
+    };
+  },
+};
+
+const list: Command = {
+  name: 'list',
+  summary: "Lists a supplier's keys, active and revoked (never the keys themselves).",
+  args: ['SUPPLIER_ID'],
+  options: {},
+  async run({ args: [supplierId] }, context) {
+    const keys = await (await context.admin()).listKeys(supplierId);
+    const text =
+      keys.length === 0
+        ? `Supplier ${supplierId} has no keys.`
+        : table(
+            ['KEY', 'SCOPE', 'STATUS', 'CREATED', 'REVOKED'],
+            keys.map((key) => [key.keyId, key.scope, key.status, key.createdAt, key.revokedAt ?? '']),
+          );
+    return { json: { supplierId, keys: keys.map(keyJson) }, text };
+  },
+};
+
+/** `leadctl key ...` */
+export const keyCommands: CommandGroup = {
+  name: 'key',
+  summary: "Create, revoke and list a supplier's API keys.",
+  commands: [create, revoke, list],
+};
+
+/**
+ * A key's public facts, picked field by field so that nothing secret (the hash, or any field a
+ * record gains later) can reach the output.
+ */
+function keyJson(key: Omit<KeyRecord, 'hash'>): Record<string, unknown> {
+  return {
+    keyId: key.keyId,
+    supplierId: key.supplierId,
+    scope: key.scope,
+    status: key.status,
+    createdAt: key.createdAt,
+    revokedAt: key.revokedAt ?? null,
+  };
+}

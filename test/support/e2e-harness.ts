@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AdminService } from '../../lambdas/admin/admin.service';
+import { loadConfig } from '../../lambdas/shared/config';
+import { createLogger } from '../../lambdas/shared/logger';
+import { adminService } from '../../local/local-admin';
+import { startLocalApp, type LocalApp } from '../../local/local-app';
+import { localCertificate } from '../../local/tls';
+import { httpsClient } from './https-client';
+import { createTestTable, type TestTable } from './test-table';
+import { TEST_PING_SECRET } from './world';
+
+export interface E2eHarness {
+  readonly app: LocalApp;
+  readonly admin: AdminService;
+  readonly client: ReturnType<typeof httpsClient>;
+  readonly ca: string;
+  close(): Promise<void>;
+}
+
+/** The local runtime on a free port over its own table, and an HTTPS client that trusts it. */
+export async function startE2e(
+  suite: string,
+  options: { authCacheTtlSeconds?: number; env?: Record<string, string>; dynamoEndpoint?: string } = {},
+): Promise<E2eHarness> {
+  const table: TestTable = await createTestTable(suite);
+  const dataDir = mkdtempSync(join(tmpdir(), `lead-${suite}-`));
+  const tls = await localCertificate(dataDir, 'localhost');
+  const app = await startLocalApp({
+    config: loadConfig({
+      TABLE_NAME: table.tableName,
+      DYNAMODB_ENDPOINT: options.dynamoEndpoint ?? table.endpoint,
+      PING_SECRET: TEST_PING_SECRET,
+      LOG_LEVEL: 'silent',
+      ...(options.env ?? {}),
+    }),
+    host: 'localhost',
+    port: 0,
+    tls,
+    authCacheTtlSeconds: options.authCacheTtlSeconds ?? 60,
+    logger: createLogger('silent'),
+  });
+  const client = httpsClient(app.url, tls.cert);
+  return {
+    app,
+    admin: adminService(table.db, table.tableName),
+    client,
+    ca: tls.cert,
+    close: async () => {
+      client.close();
+      await app.close();
+      await table.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
