@@ -1,0 +1,40 @@
+import { CapReachedError, ValidationError } from '../../lambdas/shared/errors';
+import { errorResponse } from '../../lambdas/shared/http';
+import { createLogger } from '../../lambdas/shared/logger';
+
+describe('error mapping', () => {
+  const lines: string[] = [];
+  const logger = createLogger('debug', (line) => lines.push(line));
+
+  describe('a known error', () => {
+    it('becomes its status, envelope and headers', () => {
+      const response = errorResponse(new CapReachedError('lead_cap_reached', 'used up', 30), logger);
+
+      expect(response.statusCode).toBe(429);
+      expect(response.headers).toMatchObject({ 'Retry-After': '30' });
+      expect(JSON.parse(response.body)).toEqual({ error: 'lead_cap_reached', message: 'used up', retry_after: 30 });
+      expect(JSON.parse(errorResponse(new ValidationError([]), logger).body)).toMatchObject({ error: 'validation_failed', field_errors: [] });
+    });
+  });
+
+  describe('an unknown error', () => {
+    it('is a bare 500 that leaks nothing, logged with its stack', () => {
+      const response = errorResponse(new TypeError('secret internals at line 42'), logger);
+
+      expect(response.statusCode).toBe(500);
+      expect(response.body).not.toContain('secret internals');
+      expect(JSON.parse(response.body).error).toBe('internal_error');
+      expect(lines.some((line) => line.includes('secret internals'))).toBe(true);
+    });
+  });
+
+  describe('a dependency that did not answer', () => {
+    it('is a 503 with Retry-After', () => {
+      const failure = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      const throttled = Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
+
+      expect(errorResponse(failure, logger)).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '1' } });
+      expect(errorResponse(throttled, logger).statusCode).toBe(503);
+    });
+  });
+});
