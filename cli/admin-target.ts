@@ -74,7 +74,7 @@ async function openStackTarget(stackName: string, region: string | undefined): P
   const cloudFormation = new CloudFormationClient(region ? { region } : {});
   let outputs: StackOutputs;
   try {
-    outputs = await stackOutputs(cloudFormation, stackName);
+    outputs = await readStackOutputs(cloudFormation, stackName);
   } finally {
     cloudFormation.destroy();
   }
@@ -90,13 +90,21 @@ async function openStackTarget(stackName: string, region: string | undefined): P
   };
 }
 
-interface StackOutputs {
+/** What leadctl needs to know about a deployed stack. */
+export interface StackOutputs {
   readonly region: string;
   readonly tableName: string;
   readonly usagePlanId: string;
 }
 
-async function stackOutputs(cloudFormation: CloudFormationClient, stackName: string): Promise<StackOutputs> {
+/** The parts of the CloudFormation client used here, so a test can hand in a fake. */
+export type CloudFormationReader = Pick<CloudFormationClient, 'send'> & { readonly config: { region(): Promise<string> } };
+
+/**
+ * The stack's region and the outputs leadctl works with; a missing stack, output, region or
+ * credentials is a TargetError that says what to fix.
+ */
+export async function readStackOutputs(cloudFormation: CloudFormationReader, stackName: string): Promise<StackOutputs> {
   let region: string;
   try {
     region = await cloudFormation.config.region();
@@ -116,7 +124,7 @@ async function stackOutputs(cloudFormation: CloudFormationClient, stackName: str
   return { region, tableName: output(STACK_OUTPUTS.tableName), usagePlanId: output(STACK_OUTPUTS.usagePlanId) };
 }
 
-async function describeStack(cloudFormation: CloudFormationClient, stackName: string, region: string): Promise<Stack> {
+async function describeStack(cloudFormation: CloudFormationReader, stackName: string, region: string): Promise<Stack> {
   const missing = () => new TargetError(`No stack ${stackName} in ${region}. Check --stack and --region.`);
   try {
     const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
@@ -126,6 +134,12 @@ async function describeStack(cloudFormation: CloudFormationClient, stackName: st
   } catch (error) {
     // CloudFormation reports a missing stack as a ValidationError "Stack with id X does not exist".
     if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) throw missing();
+    // The SDK looks for credentials on the first call; say how to provide them.
+    if ((error as Error).name === 'CredentialsProviderError') {
+      throw new TargetError(`No AWS credentials: set AWS_PROFILE, run 'aws configure' or 'aws sso login' (${(error as Error).message}).`, {
+        cause: error,
+      });
+    }
     throw error;
   }
 }
