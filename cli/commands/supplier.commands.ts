@@ -1,4 +1,3 @@
-import type { AdminService } from '../../lambdas/admin/admin.service';
 import type { Headroom } from '../../lambdas/leads/submission-rules';
 import { isTimeZone } from '../../lambdas/shared/config';
 import { CAP_WINDOWS, type Attachment, type Supplier } from '../../lambdas/suppliers/supplier';
@@ -43,14 +42,7 @@ const attach: Command = {
     const pingCap = capOption(options, 'ping-cap');
     const window = textOption(options, 'cap-window');
     const capWindow = window === undefined ? undefined : oneOf(window, CAP_WINDOWS, '--cap-window');
-    const admin = await context.admin();
-    // AdminService.attach sets both caps from its arguments; a flag left out means "keep".
-    const current = await currentAttachment(admin, supplierId, campaignId);
-    const attachment = await admin.attach(supplierId, campaignId, {
-      leadCap: leadCap === undefined ? current?.leadCap : (leadCap ?? undefined),
-      pingCap: pingCap === undefined ? current?.pingCap : (pingCap ?? undefined),
-      capWindow,
-    });
+    const attachment = await (await context.admin()).attach(supplierId, campaignId, { leadCap, pingCap, capWindow });
     return {
       json: attachmentJson(attachment),
       text: `Attached supplier ${supplierId} to campaign ${campaignId}: ${capSummary(attachment)}.`,
@@ -223,11 +215,6 @@ function pauseCommand(paused: boolean): Command {
 function capOption(options: OptionValues, flag: 'lead-cap' | 'ping-cap'): number | null | undefined {
   const value = textOption(options, flag);
   return value === undefined ? undefined : capValue(value, `--${flag}`);
-}
-
-async function currentAttachment(admin: AdminService, supplierId: string, campaignId: string): Promise<Attachment | undefined> {
-  const { attachments } = await admin.showSupplier(supplierId);
-  return attachments.find((attachment) => attachment.campaignId === campaignId);
 }
 
 function supplierJson(supplier: Supplier): Record<string, unknown> {

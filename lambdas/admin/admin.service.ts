@@ -28,9 +28,11 @@ export interface NewKey {
   readonly scope: Scope;
 }
 
+/** For each cap: undefined keeps the current one, null removes it. */
 export interface AttachOptions {
-  readonly leadCap?: number;
-  readonly pingCap?: number;
+  readonly leadCap?: number | null;
+  readonly pingCap?: number | null;
+  /** undefined keeps the current window (a new attachment counts by day). */
   readonly capWindow?: CapWindow;
 }
 
@@ -126,7 +128,7 @@ export class AdminService {
 
   async attach(supplierId: string, campaignId: string, options: AttachOptions = {}): Promise<Attachment> {
     for (const [label, cap] of [['lead cap', options.leadCap], ['ping cap', options.pingCap]] as const) {
-      if (cap !== undefined && (!Number.isInteger(cap) || cap < 1)) {
+      if (cap !== undefined && cap !== null && (!Number.isInteger(cap) || cap < 1)) {
         throw new AdminError('invalid_argument', `The ${label} must be a whole number of at least 1.`);
       }
     }
@@ -135,8 +137,8 @@ export class AdminService {
       supplierId,
       campaignId,
       paused: existing?.paused ?? false,
-      leadCap: options.leadCap,
-      pingCap: options.pingCap,
+      leadCap: options.leadCap === undefined ? existing?.leadCap : (options.leadCap ?? undefined),
+      pingCap: options.pingCap === undefined ? existing?.pingCap : (options.pingCap ?? undefined),
       capWindow: options.capWindow ?? existing?.capWindow ?? 'day',
       attachedAt: existing?.attachedAt ?? this.clock().toISOString(),
     };
@@ -195,6 +197,8 @@ export class AdminService {
 
   /** A supplier's keys, without any secret or hash. */
   async listKeys(supplierId: string): Promise<Omit<KeyRecord, 'hash'>[]> {
+    // A deleted supplier still lists its (revoked) keys; an unknown one is an error.
+    if (!(await this.deps.suppliers.get(supplierId))) throw new AdminError('not_found', `No supplier ${supplierId}.`);
     const keys = await this.deps.keys.listBySupplier(supplierId);
     return keys.map(({ hash, ...rest }) => (void hash, rest));
   }

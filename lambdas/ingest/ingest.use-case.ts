@@ -38,9 +38,10 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const PING_MARKER_MARGIN_SECONDS = 3600;
 
 /**
- * Accepts a lead: every rule is decided on one consistent read and the lead, its cap count,
- * duplicate entries, idempotency record and ping marker are written in one transaction, so a
- * 201 means stored and any error means nothing was written.
+ * Accepts a lead: every rule is decided on one consistent read (campaign, supplier, attachment,
+ * cap counters, idempotency record) and the lead, its cap count, duplicate entries, idempotency
+ * record and ping marker are written in one transaction, so a 201 means stored and any error
+ * means nothing was written.
  */
 export class IngestUseCase {
   constructor(private readonly deps: IngestDependencies) {}
@@ -107,8 +108,8 @@ export class IngestUseCase {
             field: failure.field,
           });
         default:
-          // The state moved between read and write (a cap filled, a window rolled, a pause, a
-          // race on the same items): read again and decide afresh.
+          // A cap filled or its window rolled since the read, or a race on the same items:
+          // read again and decide afresh.
           return RETRY;
       }
     });

@@ -3,8 +3,11 @@ import {
   BatchGetCommand,
   GetCommand,
   QueryCommand,
+  PutCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Campaign } from '../campaigns/campaign';
 import { toCampaign } from '../campaigns/campaign.repository';
@@ -51,7 +54,8 @@ export interface LeadCommit {
 
 /** Why a commit did not happen; the use case turns each into a status or a retry. */
 export type CommitFailure =
-  | { readonly reason: 'state_changed' }
+  /** The new lead's id was taken: retry with another. */
+  | { readonly reason: 'id_taken' }
   | { readonly reason: 'cap_reached' }
   | { readonly reason: 'idempotency_key_taken' }
   | { readonly reason: 'ping_used' }
@@ -110,17 +114,21 @@ export class LeadRepository {
   }
 
   /**
-   * Stores the lead in one transaction with everything that must hold at the same instant: the
-   * campaign exists, the supplier is active, attached and not paused, the cap counter moves
-   * under its limit, the idempotency key, the ping and each duplicate entry are free.
-   * Either all of it is written or none.
+   * Stores the lead with everything that must hold at the same instant: the cap counter moves
+   * under its limit, the idempotency key, the ping and each duplicate entry are free. Either
+   * all of it is written or none (one transaction; a bare conditional Put when there is only
+   * the lead, at half the write cost).
+   *
+   * The campaign, supplier and attachment are judged on the consistent read of `loadContext`
+   * just before, not re-checked here: DynamoDB cancels concurrent transactions that share an
+   * item, so a ConditionCheck on the campaign would make every supplier's leads into it
+   * conflict with each other. Only items that are truly contended (one supplier's cap counter)
+   * are shared between transactions.
    */
   async commit(commit: LeadCommit, now: Date): Promise<CommitFailure | undefined> {
     const { lead } = commit;
     const nowSeconds = Math.floor(now.getTime() / 1000);
-    const items: { item: TransactItem; failure: CommitFailure }[] = [
-      ...this.stateChecks(lead.supplierId, lead.campaignId),
-    ];
+    const items: { item: TransactItem; failure: CommitFailure }[] = [];
     if (commit.counter) {
       items.push({ item: this.counterUpdate(lead.supplierId, lead.campaignId, 'lead', commit.counter), failure: { reason: 'cap_reached' } });
     }
@@ -171,20 +179,14 @@ export class LeadRepository {
     }
     items.push({
       item: { Put: { TableName: this.tableName, Item: leadItem(lead), ConditionExpression: 'attribute_not_exists(PK)' } },
-      failure: { reason: 'state_changed' },
+      failure: { reason: 'id_taken' },
     });
     return this.transact(items);
   }
 
-  /**
-   * Counts a ping against its cap, under the same conditions as a lead's commit. Without a cap
-   * a ping writes nothing.
-   */
+  /** Counts a ping against its cap (one conditional update). Without a cap a ping writes nothing. */
   async countPing(supplierId: string, campaignId: string, counter: CounterIncrement): Promise<CommitFailure | undefined> {
-    return this.transact([
-      ...this.stateChecks(supplierId, campaignId),
-      { item: this.counterUpdate(supplierId, campaignId, 'ping', counter), failure: { reason: 'cap_reached' } },
-    ]);
+    return this.transact([{ item: this.counterUpdate(supplierId, campaignId, 'ping', counter), failure: { reason: 'cap_reached' } }]);
   }
 
   async get(leadId: string): Promise<Lead | undefined> {
@@ -224,39 +226,6 @@ export class LeadRepository {
     return (Items ?? []).map(toLead);
   }
 
-  private stateChecks(supplierId: string, campaignId: string): { item: TransactItem; failure: CommitFailure }[] {
-    const changed: CommitFailure = { reason: 'state_changed' };
-    return [
-      {
-        item: { ConditionCheck: { TableName: this.tableName, Key: itemKeys.campaign(campaignId), ConditionExpression: 'attribute_exists(PK)' } },
-        failure: changed,
-      },
-      {
-        item: {
-          ConditionCheck: {
-            TableName: this.tableName,
-            Key: itemKeys.supplier(supplierId),
-            ConditionExpression: '#status = :active AND NOT paused = :true',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':active': 'active', ':true': true },
-          },
-        },
-        failure: changed,
-      },
-      {
-        item: {
-          ConditionCheck: {
-            TableName: this.tableName,
-            Key: itemKeys.attachment(supplierId, campaignId),
-            ConditionExpression: 'attribute_exists(PK) AND NOT paused = :true',
-            ExpressionAttributeValues: { ':true': true },
-          },
-        },
-        failure: changed,
-      },
-    ];
-  }
-
   private counterUpdate(supplierId: string, campaignId: string, kind: 'lead' | 'ping', counter: CounterIncrement): TransactItem {
     const key = itemKeys.counter(supplierId, campaignId, kind);
     if (counter.continuesWindow) {
@@ -286,6 +255,7 @@ export class LeadRepository {
   }
 
   private async transact(items: { item: TransactItem; failure: CommitFailure }[]): Promise<CommitFailure | undefined> {
+    if (items.length === 1) return this.writeOne(items[0]);
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items.map(({ item }) => item) }));
       return undefined;
@@ -302,13 +272,26 @@ export class LeadRepository {
       throw error;
     }
   }
+
+  /** A single conditional write needs no transaction. */
+  private async writeOne({ item, failure }: { item: TransactItem; failure: CommitFailure }): Promise<CommitFailure | undefined> {
+    try {
+      if (item.Put) await this.db.send(new PutCommand(item.Put));
+      else if (item.Update) await this.db.send(new UpdateCommand(item.Update as UpdateCommandInput));
+      else throw new Error('writeOne takes a Put or an Update');
+      return undefined;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return failure;
+      throw error;
+    }
+  }
 }
 
 /**
  * When several conditions fail at once, the one the caller must hear about first: a state
  * change is re-read; an idempotency key decides before anything about the lead itself.
  */
-const PRECEDENCE: CommitFailure['reason'][] = ['state_changed', 'idempotency_key_taken', 'ping_used', 'cap_reached', 'duplicate', 'contention'];
+const PRECEDENCE: CommitFailure['reason'][] = ['idempotency_key_taken', 'ping_used', 'cap_reached', 'duplicate', 'contention'];
 
 function mostSignificant(failures: CommitFailure[]): CommitFailure {
   return [...failures].sort((a, b) => PRECEDENCE.indexOf(a.reason) - PRECEDENCE.indexOf(b.reason))[0];

@@ -35,7 +35,7 @@ describe('ingest use case', () => {
     });
 
     it('succeeds on a later attempt with a fresh lead id', async () => {
-      const { useCase, commits } = useCaseWith([{ reason: 'state_changed' }, undefined]);
+      const { useCase, commits } = useCaseWith([{ reason: 'id_taken' }, undefined]);
       const result = await useCase.execute(command);
 
       expect(result.statusCode).toBe(201);
