@@ -1,7 +1,15 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { describeError } from '../shared/logger';
-import { fromEnvironment, type Runtime } from '../shared/runtime';
+import { KeyRepository, type KeyReader } from '../keys/key.repository';
+import { loadConfig } from '../shared/config';
+import { createDocumentClient } from '../shared/dynamo-client';
+import { createLogger, describeError, type Logger } from '../shared/logger';
 import { authorizeKey } from './authorize.use-case';
+
+/** All the authorizer needs: one key read and a logger. */
+export interface AuthorizerRuntime {
+  readonly keys: KeyReader;
+  readonly logger: Logger;
+}
 
 export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
@@ -13,7 +21,7 @@ export const UNAUTHORIZED = 'Unauthorized';
  * `Unauthorized` (401); a failed lookup fails otherwise, which API Gateway answers as an
  * authorizer failure (503), never as a wrong 401.
  */
-export function createAuthorizerHandler(runtime: () => Runtime): AuthorizerHandler {
+export function createAuthorizerHandler(runtime: () => AuthorizerRuntime): AuthorizerHandler {
   return async (event) => {
     const apiKey = headerValue(event.headers, 'x-api-key');
     let authorized;
@@ -47,6 +55,21 @@ export function wildcardResource(methodArn: string): string {
 function headerValue(headers: Record<string, string | undefined> | null, name: string): string | undefined {
   for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
   return undefined;
+}
+
+let lambdaRuntime: AuthorizerRuntime | undefined;
+
+/**
+ * Built apart from the routes' runtime so that the function on every cache miss bundles only
+ * the key lookup, not the lead rules.
+ */
+function fromEnvironment(): AuthorizerRuntime {
+  if (!lambdaRuntime) {
+    const config = loadConfig();
+    const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
+    lambdaRuntime = { keys: new KeyRepository(db, config.tableName), logger: createLogger(config.logLevel) };
+  }
+  return lambdaRuntime;
 }
 
 export const handler = createAuthorizerHandler(fromEnvironment);
