@@ -4,7 +4,6 @@
  * DynamoDB Local. Prints figures; asserts nothing. `npm run bench [-- --requests N --concurrency C]`
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +16,7 @@ import { startLocalApp } from '../local/local-app';
 import { ensureTable } from '../local/table';
 import { localCertificate } from '../local/tls';
 import { httpsClient, type HttpsAnswer } from '../test/support/https-client';
+import { freePort } from '../test/support/free-port';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -122,16 +122,6 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -1,5 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemKeys, listPartitions } from '../shared/item-keys';
+import { queryAll } from '../shared/query-all';
 import type { Campaign, CampaignSettings } from './campaign';
 
 export class CampaignRepository {
@@ -22,22 +23,13 @@ export class CampaignRepository {
   }
 
   async list(): Promise<Campaign[]> {
-    const campaigns: Campaign[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': listPartitions.campaigns },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      campaigns.push(...(page.Items ?? []).map(toCampaign));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return campaigns;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': listPartitions.campaigns },
+    });
+    return items.map(toCampaign);
   }
 
   /** Applies the given settings; undefined when there is no such campaign. */

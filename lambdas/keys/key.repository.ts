@@ -1,5 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemKeys, listPartitions } from '../shared/item-keys';
+import { queryAll } from '../shared/query-all';
 import type { Scope } from './api-key';
 
 export interface KeyRecord {
@@ -63,22 +64,13 @@ export class KeyRepository implements KeyReader {
   }
 
   async listBySupplier(supplierId: string): Promise<KeyRecord[]> {
-    const records: KeyRecord[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': listPartitions.supplierKeys(supplierId) },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      records.push(...(page.Items ?? []).map(toKeyRecord));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return records;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': listPartitions.supplierKeys(supplierId) },
+    });
+    return items.map(toKeyRecord);
   }
 }
 

@@ -2,13 +2,13 @@ import {
   BatchGetCommand,
   DeleteCommand,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { KeyRecord } from '../keys/key.repository';
 import { itemKeys, listPartitions } from '../shared/item-keys';
+import { queryAll } from '../shared/query-all';
 import type { Attachment, CounterState, Supplier } from './supplier';
 
 /** Why attaching failed. */
@@ -44,22 +44,13 @@ export class SupplierRepository {
 
   /** Active suppliers (deleted ones stay as tombstones so their ids are never reused). */
   async list(): Promise<Supplier[]> {
-    const suppliers: Supplier[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': listPartitions.suppliers },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      suppliers.push(...(page.Items ?? []).map(toSupplier));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return suppliers.filter((supplier) => supplier.status === 'active');
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': listPartitions.suppliers },
+    });
+    return items.map(toSupplier).filter((supplier) => supplier.status === 'active');
   }
 
   /**
@@ -174,22 +165,13 @@ export class SupplierRepository {
   }
 
   async listAttachments(supplierId: string): Promise<Attachment[]> {
-    const attachments: Attachment[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': itemKeys.supplier(supplierId).PK, ':prefix': itemKeys.attachmentPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      attachments.push(...(page.Items ?? []).map(toAttachment));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return attachments;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': itemKeys.supplier(supplierId).PK, ':prefix': itemKeys.attachmentPrefix },
+      ConsistentRead: true,
+    });
+    return items.map(toAttachment);
   }
 
   /** Sets the manual pause on the supplier (every campaign) or on one attachment. */

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AdminService } from '../../lambdas/admin/admin.service';
@@ -9,6 +8,7 @@ import { LeadRepository } from '../../lambdas/leads/lead.repository';
 import { isDynamoUp } from '../../local/dynamodb-local';
 import { adminService } from '../../local/local-admin';
 import { createTestTable, type TestTable } from '../support/test-table';
+import { freePort } from '../support/free-port';
 
 const BIN = resolve(__dirname, '../../bin/leadctl.js');
 
@@ -270,13 +270,3 @@ describe('leadctl', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => done(port));
-    });
-  });
-}

@@ -1,6 +1,5 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { apiEvent, attachedSupplier, call, createWorld, leadBody, type World } from '../support/world';
+import { apiEvent, attachedSupplier, call, countLeads, createWorld, leadBody, type World } from '../support/world';
 
 describe('idempotent retries and duplicates on DynamoDB Local', () => {
   let table: TestTable;
@@ -13,17 +12,6 @@ describe('idempotent retries and duplicates on DynamoDB Local', () => {
   afterAll(() => table.drop());
   afterEach(() => world.setNow(undefined));
 
-  async function leadsIn(campaignId: string): Promise<number> {
-    const { Items } = await table.db.send(
-      new ScanCommand({
-        TableName: table.tableName,
-        FilterExpression: '#t = :lead AND campaignId = :c',
-        ExpressionAttributeNames: { '#t': 'type' },
-        ExpressionAttributeValues: { ':lead': 'lead', ':c': campaignId },
-      }),
-    );
-    return Items?.length ?? 0;
-  }
 
   describe('a retry with the same Idempotency-Key', () => {
     it('gets the first response again with Idempotent-Replayed, and no second lead', async () => {
@@ -38,7 +26,7 @@ describe('idempotent retries and duplicates on DynamoDB Local', () => {
       expect(retry.body).toEqual(first.body);
       expect(retry.headers['idempotent-replayed']).toBe('true');
       expect(first.headers['idempotent-replayed']).toBeUndefined();
-      expect(await leadsIn(campaignId)).toBe(1);
+      expect(await countLeads(table, campaignId)).toBe(1);
     });
 
     it('answers 422 idempotency_key_reused when the body differs', async () => {
@@ -48,7 +36,7 @@ describe('idempotent retries and duplicates on DynamoDB Local', () => {
       const reused = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId), headers }));
 
       expect([reused.status, reused.body.error]).toEqual([422, 'idempotency_key_reused']);
-      expect(await leadsIn(campaignId)).toBe(1);
+      expect(await countLeads(table, campaignId)).toBe(1);
     });
 
     it('scopes keys per supplier and forgets them after 24 hours', async () => {
@@ -76,7 +64,7 @@ describe('idempotent retries and duplicates on DynamoDB Local', () => {
       expect(answers.every((answer) => answer.status === 201)).toBe(true);
       expect(new Set(answers.map((answer) => answer.body.data.id)).size).toBe(1);
       expect(answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true')).toHaveLength(99);
-      expect(await leadsIn(campaignId)).toBe(1);
+      expect(await countLeads(table, campaignId)).toBe(1);
     });
   });
 
@@ -114,7 +102,7 @@ describe('idempotent retries and duplicates on DynamoDB Local', () => {
 
       expect(statuses.filter((status) => status === 201)).toHaveLength(1);
       expect(statuses.filter((status) => status === 409)).toHaveLength(99);
-      expect(await leadsIn(campaignId)).toBe(1);
+      expect(await countLeads(table, campaignId)).toBe(1);
     });
   });
 });

@@ -1,6 +1,5 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { apiEvent, attachedSupplier, call, createWorld, leadBody, type World } from '../support/world';
+import { apiEvent, attachedSupplier, call, countLeads, createWorld, leadBody, type World } from '../support/world';
 
 describe('ingest handler on DynamoDB Local', () => {
   let table: TestTable;
@@ -12,12 +11,6 @@ describe('ingest handler on DynamoDB Local', () => {
   });
   afterAll(() => table.drop());
 
-  async function leadCount(campaignId: string): Promise<number> {
-    const { Items } = await table.db.send(
-      new ScanCommand({ TableName: table.tableName, FilterExpression: '#t = :lead AND campaignId = :c', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':lead': 'lead', ':c': campaignId } }),
-    );
-    return Items?.length ?? 0;
-  }
 
   describe('when the supplier is attached to the campaign', () => {
     it('stores the lead and answers 201 with its id', async () => {
@@ -50,7 +43,7 @@ describe('ingest handler on DynamoDB Local', () => {
 
       expect(answer.status).toBe(404);
       expect(answer.body.error).toBe('campaign_not_found');
-      expect(await leadCount('cmp_missing')).toBe(0);
+      expect(await countLeads(table, 'cmp_missing')).toBe(0);
     });
 
     it('answers 403 forbidden when the supplier is not attached', async () => {
@@ -60,7 +53,7 @@ describe('ingest handler on DynamoDB Local', () => {
 
       expect(answer.status).toBe(403);
       expect(answer.body).toMatchObject({ error: 'forbidden', message: expect.stringContaining(campaignId) });
-      expect(await leadCount(campaignId)).toBe(0);
+      expect(await countLeads(table, campaignId)).toBe(0);
     });
 
     it('answers 403 when flo_supplier_id names another supplier', async () => {

@@ -1,5 +1,5 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { startDynamoLocal } from '../../local/dynamodb-local';
+import { freePort } from './free-port';
 
 /**
  * Starts one in-memory DynamoDB Local for the whole run; suites make their own tables on it.
@@ -12,13 +12,3 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as { __DYNAMO__?: typeof dynamo }).__DYNAMO__ = dynamo;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -9,6 +9,7 @@ import { createLogger } from '../../lambdas/shared/logger';
 import type { ApiHandler } from '../../lambdas/shared/middleware';
 import { createRuntime, type Runtime } from '../../lambdas/shared/runtime';
 import { adminService } from '../../local/local-admin';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { TestTable } from './test-table';
 
 export const TEST_PING_SECRET = 'test-ping-secret-0123456789abcdef0123456789';
@@ -125,4 +126,17 @@ export function leadBody(campaignId: string, extra: Record<string, unknown> = {}
     state: 'CA',
     ...extra,
   };
+}
+
+/** Leads stored in a campaign, counted straight from the table. */
+export async function countLeads(table: TestTable, campaignId: string): Promise<number> {
+  const { Items } = await table.db.send(
+    new ScanCommand({
+      TableName: table.tableName,
+      FilterExpression: '#type = :lead AND campaignId = :campaign',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':lead': 'lead', ':campaign': campaignId },
+    }),
+  );
+  return Items?.length ?? 0;
 }
