@@ -1,23 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { isTimeZone } from '../lambdas/shared/config';
+import * as z from 'zod/mini';
+import { envInteger, isTimeZone } from '../lambdas/shared/config';
 
 /**
  * The local runtime's settings, from the environment, read once. `leadctl` reads the same so
  * that it talks to the same DynamoDB Local and data directory as `npm start`.
  */
 const LocalSchema = z.object({
-  LOCAL_DATA_DIR: z.string().min(1).default('.local'),
-  DYNAMODB_PORT: z.coerce.number().int().min(1).max(65535).default(8000),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8443),
-  HOST: z.string().min(1).default('localhost'),
-  LOCAL_TABLE_NAME: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/).default('lead-ingest-local'),
-  AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
-  CAP_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, { message: 'must be an IANA time zone' }),
-  PING_TTL_SECONDS: z.coerce.number().int().min(10).max(86400).default(300),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOCAL_DATA_DIR: z._default(z.string().check(z.minLength(1)), '.local'),
+  DYNAMODB_PORT: z._default(envInteger(1, 65535), 8000),
+  PORT: z._default(envInteger(0, 65535), 8443),
+  HOST: z._default(z.string().check(z.minLength(1)), 'localhost'),
+  LOCAL_TABLE_NAME: z._default(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/)), 'lead-ingest-local'),
+  AUTH_CACHE_TTL_SECONDS: z._default(envInteger(0, 3600), 60),
+  CAP_TIME_ZONE: z._default(z.string().check(z.refine(isTimeZone, { error: 'must be an IANA time zone' })), 'UTC'),
+  PING_TTL_SECONDS: z._default(envInteger(10, 86400), 300),
+  LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
 
 export interface LocalConfig {

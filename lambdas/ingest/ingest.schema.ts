@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ID_PATTERN } from '../shared/ids';
 import { booleanField, campaignIdField, customValue, emailField, fieldNameErrors, phoneField, stateField } from '../leads/lead.schema';
 import { parseWith } from '../shared/validation';
@@ -16,19 +16,20 @@ const KNOWN_FIELDS = [
 ] as const;
 
 /** An ingest body; any other flat field is kept as a custom field. */
-export const IngestBodySchema = z
-  .object({
+export const IngestBodySchema = z.catchall(
+  z.object({
     flo_campaign_id: campaignIdField,
-    flo_supplier_id: z.string().regex(ID_PATTERN, { error: 'flo_supplier_id must be a supplier id.' }).optional(),
-    flo_ping_id: z.string().min(1).max(2048).optional(),
-    is_test: booleanField.optional(),
-    first_name: z.string().trim().min(1).max(100).optional(),
-    last_name: z.string().trim().min(1).max(100).optional(),
-    phone: phoneField.optional(),
+    flo_supplier_id: z.optional(z.string().check(z.regex(ID_PATTERN, { error: 'flo_supplier_id must be a supplier id.' }))),
+    flo_ping_id: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    is_test: z.optional(booleanField),
+    first_name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+    last_name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+    phone: z.optional(phoneField),
     email: emailField,
-    state: stateField.optional(),
-  })
-  .catchall(customValue);
+    state: z.optional(stateField),
+  }),
+  customValue,
+);
 
 export type IngestBody = z.infer<typeof IngestBodySchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { FieldError } from '../shared/errors';
 import { ID_PATTERN } from '../shared/ids';
 import { US_STATES } from '../shared/us-states';
@@ -13,30 +13,31 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 export const campaignIdField = z
   .string({ error: 'flo_campaign_id must be a string.' })
-  .regex(ID_PATTERN, { error: 'flo_campaign_id must be 1-64 letters, digits, _ or -.' });
+  .check(z.regex(ID_PATTERN, { error: 'flo_campaign_id must be 1-64 letters, digits, _ or -.' }));
 
-export const booleanField = z.preprocess(
-  (value) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value),
-  z.boolean({ error: 'must be true or false.' }),
+/** true/false, or their form-encoded spellings "true"/"false"/"1"/"0". */
+export const booleanField = z.pipe(
+  z.transform((value: unknown) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value)),
+  z.boolean({ error: 'is_test must be true or false.' }),
 );
 
-export const stateField = z
-  .string()
-  .transform((value) => value.trim().toUpperCase())
-  .refine((value) => US_STATES.has(value), { error: 'state must be a two-letter US state code.', params: { code: 'invalid_state' } });
+export const stateField = z.pipe(
+  z.string().check(z.trim(), z.toUpperCase()),
+  z.string().check(z.refine((value) => US_STATES.has(value), { error: 'state must be a two-letter US state code.', params: { code: 'invalid_state' } })),
+);
 
-export const phoneField = z
-  .string()
-  .max(32)
-  .refine((value) => normalizePhone(value) !== undefined, {
+export const phoneField = z.string().check(
+  z.maxLength(32),
+  z.refine((value) => normalizePhone(value) !== undefined, {
     error: 'phone must be a phone number of 8 to 15 digits.',
     params: { code: 'invalid_phone' },
-  });
+  }),
+);
 
-export const emailField = z.string().trim().max(254).pipe(z.email({ error: 'email must be an email address.' }));
+export const emailField = z.pipe(z.string().check(z.trim(), z.maxLength(254)), z.email({ error: 'email must be an email address.' }));
 
 /** Extra flat fields a supplier may send, kept as the lead's custom fields. */
-export const customValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()], {
+export const customValue = z.union([z.string().check(z.maxLength(1000)), z.number(), z.boolean(), z.null()], {
   error: 'custom fields must be a string (at most 1000 characters), number, boolean or null.',
 });
 

@@ -1,30 +1,25 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { envInteger } from '../shared/config';
 import { campaignIdField, emailField, phoneField } from '../leads/lead.schema';
 import { ID_PATTERN } from '../shared/ids';
 
 /** `?id=` alone, or `?flo_campaign_id=` with `phone` or `email`. */
-export const LookupQuerySchema = z
-  .strictObject({
-    id: z.string().regex(ID_PATTERN, { error: 'id must be a lead id.' }).optional(),
-    flo_campaign_id: campaignIdField.optional(),
-    phone: phoneField.optional(),
-    email: emailField.optional(),
-    limit: z.coerce.number().int().min(1).max(100).optional(),
-  })
-  .superRefine((query, context) => {
+export const LookupQuerySchema = z.strictObject({
+  id: z.optional(z.string().check(z.regex(ID_PATTERN, { error: 'id must be a lead id.' }))),
+  flo_campaign_id: z.optional(campaignIdField),
+  phone: z.optional(phoneField),
+  email: z.optional(emailField),
+  limit: z.optional(envInteger(1, 100)),
+}).check(
+  z.superRefine((query, context) => {
     const byContact = query.phone !== undefined || query.email !== undefined;
-    if (query.id === undefined && !byContact) {
-      context.addIssue({ code: 'custom', path: ['id'], message: 'Give id, or flo_campaign_id with phone or email.', params: { code: 'required' } });
-    }
-    if (query.id !== undefined && byContact) {
-      context.addIssue({ code: 'custom', path: ['id'], message: 'Give id or a contact, not both.', params: { code: 'conflicting_fields' } });
-    }
-    if (query.phone !== undefined && query.email !== undefined) {
-      context.addIssue({ code: 'custom', path: ['email'], message: 'Give phone or email, not both.', params: { code: 'conflicting_fields' } });
-    }
-    if (byContact && query.flo_campaign_id === undefined) {
-      context.addIssue({ code: 'custom', path: ['flo_campaign_id'], message: 'A lookup by contact needs flo_campaign_id.', params: { code: 'required' } });
-    }
-  });
+    const issue = (path: string, message: string, code: string) =>
+      context.addIssue({ code: 'custom', path: [path], message, params: { code }, input: query });
+    if (query.id === undefined && !byContact) issue('id', 'Give id, or flo_campaign_id with phone or email.', 'required');
+    if (query.id !== undefined && byContact) issue('id', 'Give id or a contact, not both.', 'conflicting_fields');
+    if (query.phone !== undefined && query.email !== undefined) issue('email', 'Give phone or email, not both.', 'conflicting_fields');
+    if (byContact && query.flo_campaign_id === undefined) issue('flo_campaign_id', 'A lookup by contact needs flo_campaign_id.', 'required');
+  }),
+);
 
 export type LookupQuery = z.infer<typeof LookupQuerySchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { FieldError } from '../shared/errors';
 import { booleanField, campaignIdField, customValue, fieldNameErrors, stateField } from '../leads/lead.schema';
 import { parseWith } from '../shared/validation';
@@ -9,13 +9,14 @@ export const PERSONAL_FIELDS = ['first_name', 'last_name', 'email', 'phone', 'ad
 const KNOWN_FIELDS = ['flo_campaign_id', 'is_test', 'state'];
 
 /** A ping body: the campaign and non-personal lead fields only. */
-export const PingBodySchema = z
-  .object({
+export const PingBodySchema = z.catchall(
+  z.object({
     flo_campaign_id: campaignIdField,
-    is_test: booleanField.optional(),
-    state: stateField.optional(),
-  })
-  .catchall(customValue);
+    is_test: z.optional(booleanField),
+    state: z.optional(stateField),
+  }),
+  customValue,
+);
 
 export type PingBody = z.infer<typeof PingBodySchema>;
 

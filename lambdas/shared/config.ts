@@ -1,29 +1,39 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+
+/** A whole number from the environment (a string there), within bounds. */
+export function envInteger(min: number, max: number) {
+  return z.coerce.number().check(
+    z.refine(Number.isInteger, { error: 'must be a whole number' }),
+    z.gte(min),
+    z.lte(max),
+  );
+}
 
 /**
  * The environment, read once and validated: a missing or malformed value fails the cold start
- * with a clear message instead of surfacing later as an odd 500.
+ * with a clear message instead of surfacing later as an odd 500. (`zod/mini` keeps the bundles
+ * small: the functions cold-start on every scale-out.)
  */
-const ConfigSchema = z
-  .object({
-    TABLE_NAME: z.string().min(1),
+const ConfigSchema = z.pipe(
+  z.object({
+    TABLE_NAME: z.string().check(z.minLength(1)),
     /** Set by the local runtime and the tests; absent on AWS. */
-    DYNAMODB_ENDPOINT: z.string().url().optional(),
-    AWS_REGION: z.string().min(1).default('us-east-1'),
+    DYNAMODB_ENDPOINT: z.optional(z.url()),
+    AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
     /** IANA time zone in which cap windows (day, week, month) reset. */
-    CAP_TIME_ZONE: z
-      .string()
-      .default('UTC')
-      .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or America/New_York' }),
+    CAP_TIME_ZONE: z._default(
+      z.string().check(z.refine(isTimeZone, { error: 'must be an IANA time zone such as UTC or America/New_York' })),
+      'UTC',
+    ),
     /** How long a ping's `ping_id` may be posted against. */
-    PING_TTL_SECONDS: z.coerce.number().int().min(10).max(86400).default(300),
+    PING_TTL_SECONDS: z._default(envInteger(10, 86400), 300),
     /** Secrets Manager secret holding the ping-token HMAC key (on AWS). */
-    PING_SECRET_ARN: z.string().min(1).optional(),
+    PING_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
     /** The ping-token HMAC key itself (local runtime and tests only). */
-    PING_SECRET: z.string().min(32).optional(),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  })
-  .transform((env) => ({
+    PING_SECRET: z.optional(z.string().check(z.minLength(32))),
+    LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  }),
+  z.transform((env) => ({
     tableName: env.TABLE_NAME,
     dynamoEndpoint: env.DYNAMODB_ENDPOINT,
     region: env.AWS_REGION,
@@ -32,7 +42,8 @@ const ConfigSchema = z
     pingSecretArn: env.PING_SECRET_ARN,
     pingSecret: env.PING_SECRET,
     logLevel: env.LOG_LEVEL,
-  }));
+  })),
+);
 
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -85,6 +85,8 @@ export class ApiFunction extends Construct {
         target: 'node22',
         // The Node.js 22 runtime ships AWS SDK v3; bundling our own copy would only add cold-start weight.
         externalModules: ['@aws-sdk/*', '@smithy/*'],
+        // Prefer packages' ES module builds, which esbuild can tree-shake (zod's CommonJS build cannot be).
+        mainFields: ['module', 'main'],
       },
     });
   }

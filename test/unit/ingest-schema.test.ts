@@ -1,0 +1,51 @@
+import { leadFields, parseIngestBody } from '../../lambdas/ingest/ingest.schema';
+import { parsePingBody } from '../../lambdas/ping/ping.schema';
+import { ValidationError, type FieldError } from '../../lambdas/shared/errors';
+
+function fieldErrors(parse: () => unknown): FieldError[] {
+  try {
+    parse();
+  } catch (error) {
+    if (error instanceof ValidationError) return [...error.fieldErrors];
+    throw error;
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('ingest body schema', () => {
+  describe('a valid body', () => {
+    it('normalises state, reads form booleans and keeps custom fields apart from routing fields', () => {
+      const body = parseIngestBody({ flo_campaign_id: 'cmp_1', email: ' a@example.com ', state: 'ca', is_test: '1', zip: '90210', score: 3 });
+
+      expect(body).toMatchObject({ email: 'a@example.com', state: 'CA', is_test: true });
+      expect(leadFields(body)).toEqual({ email: 'a@example.com', state: 'CA', zip: '90210', score: 3 });
+    });
+  });
+
+  describe('a body with problems', () => {
+    it('tells a missing field from a wrong type, and reports every field at once', () => {
+      const errors = fieldErrors(() =>
+        parseIngestBody({ first_name: 5, last_name: 'x'.repeat(101), is_test: 'maybe', flo_extra: 1, 'bad name': 1, nested: { a: 1 } }),
+      );
+      const byField = Object.fromEntries(errors.map((error) => [error.field, error]));
+
+      expect(byField.flo_campaign_id.code).toBe('required');
+      expect(byField.email.code).toBe('required');
+      expect(byField.first_name).toEqual({ field: 'first_name', code: 'invalid_type', message: 'first_name must be a string.' });
+      expect(byField.last_name).toEqual({ field: 'last_name', code: 'too_long', message: 'last_name must be at most 100 characters.' });
+      expect(byField.is_test.code).toBe('invalid_type');
+      expect(byField.flo_extra.code).toBe('unknown_field');
+      expect(byField['bad name'].code).toBe('invalid_field_name');
+      expect(byField.nested.code).toBe('invalid_type');
+    });
+  });
+});
+
+describe('ping body schema', () => {
+  it('refuses personal fields and keeps the rest', () => {
+    expect(parsePingBody({ flo_campaign_id: 'cmp_1', zip: '1', state: 'tx' })).toEqual({ flo_campaign_id: 'cmp_1', zip: '1', state: 'TX' });
+    expect(fieldErrors(() => parsePingBody({ flo_campaign_id: 'cmp_1', Email: 'a@b.co' }))).toEqual([
+      expect.objectContaining({ field: 'Email', code: 'personal_data_not_allowed' }),
+    ]);
+  });
+});
