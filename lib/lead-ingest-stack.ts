@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { AUTHORIZER_ENTRY, ROUTES } from '../lambdas/routes';
 import { ENV } from '../lambdas/shared/config';
 import { ApiAlarms } from './constructs/api-alarms';
+import { ApiDashboard } from './constructs/api-dashboard';
 import { ApiFunction, PROJECT_ROOT } from './constructs/api-function';
 import { LeadTable } from './constructs/lead-table';
 import { SupplierApi } from './constructs/supplier-api';
@@ -30,10 +31,13 @@ export class LeadIngestStack extends Stack {
   readonly api: SupplierApi;
   /** Route functions by route name, plus `Authorizer`. */
   readonly functions: Readonly<Record<string, ApiFunction>>;
+  /** CloudWatch namespace of the per-request metrics (Requests and Latency by Route and Outcome). */
+  readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: LeadIngestStackProps = {}) {
     super(scope, id, props);
     const settings = resolveSettings(this.node, props);
+    this.metricsNamespace = `LeadIngest/${this.stackName}`;
 
     this.table = new LeadTable(this, 'Leads');
 
@@ -67,6 +71,8 @@ export class LeadIngestStack extends Stack {
         description: `${route.method} /${route.path}`,
         logLevel: settings.logLevel,
       }).useTable(this.table.table, route.tableAccess);
+      // Each request's log line carries its metrics (embedded metric format): no PutMetricData.
+      fn.fn.addEnvironment(ENV.metricsNamespace, this.metricsNamespace);
 
       if (route.needsPingSecret) {
         // The ping/post pair: ping issues a signed ping_id, ingest verifies it; both count caps.
@@ -87,11 +93,20 @@ export class LeadIngestStack extends Stack {
       action: settings.alarmTopicArn ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn)) : undefined,
     });
 
+    const dashboard = new ApiDashboard(this, 'Dashboard', {
+      api: this.api.api,
+      authorizer: authorizer.fn,
+      table: this.table.table,
+      metricsNamespace: this.metricsNamespace,
+      routes: ROUTES.map((route) => route.name),
+    });
+
     // The admin CLI reads these three by key with DescribeStacks.
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; append a route path such as api/v1/ingest.' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'UsagePlanId', { value: this.api.usagePlan.usagePlanId, description: 'Usage plan every supplier key is added to.' });
     new CfnOutput(this, 'ApiId', { value: this.api.api.restApiId });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
     if (this.api.api.domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {
         value: this.api.api.domainName.domainNameAliasDomainName,

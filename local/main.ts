@@ -2,10 +2,10 @@ import { join, relative } from 'node:path';
 import { THROTTLE } from '../lambdas/routes';
 import { loadConfig } from '../lambdas/shared/config';
 import { createLogger } from '../lambdas/shared/logger';
-import { ensureDynamoLocal } from './dynamodb-local';
+import { ensureDynamoLocal, type RunningDynamo } from './dynamodb-local';
 import { adminService, localDocumentClient } from './local-admin';
 import { startLocalApp } from './local-app';
-import { loadLocalConfig, localPingSecret } from './local-config';
+import { loadLocalConfig, localPingSecret, type LocalConfig } from './local-config';
 import { ensureTable } from './table';
 import { localCertificate } from './tls';
 
@@ -21,6 +21,16 @@ async function main(): Promise<void> {
 
   const dynamo = await ensureDynamoLocal({ port: local.dynamoPort, dataDir: join(local.dataDir, 'dynamodb') });
   print(`DynamoDB Local ${dynamo.owned ? 'started' : 'already running'} on ${dynamo.endpoint} (data in ${relativePath(local.dataDir)})`);
+  try {
+    await serve(local, dynamo, print);
+  } catch (error) {
+    // Leave no Java process behind when the rest cannot start (a busy port, say).
+    await dynamo.stop();
+    throw error;
+  }
+}
+
+async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: string) => void): Promise<void> {
   const db = localDocumentClient(dynamo.endpoint);
   if ((await ensureTable(db as never, local.tableName)) === 'created') print(`Created table ${local.tableName}`);
 

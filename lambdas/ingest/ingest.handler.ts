@@ -7,7 +7,7 @@ import { parseIngestBody } from './ingest.schema';
 
 /** POST /api/v1/ingest: validate the lead, store it, answer 201 with its id. */
 export function createIngestHandler(runtime: () => Runtime): ApiHandler {
-  return routeHandler(routeNamed('Ingest'), () => runtime().logger, async (request) => {
+  return routeHandler(routeNamed('Ingest'), runtime, async (request) => {
     const result = await runtime().ingest.execute({
       caller: request.caller,
       body: parseIngestBody(request.body),

@@ -7,7 +7,7 @@ import { LookupQuerySchema } from './lookup.schema';
 
 /** GET /api/v1/leads/lookup: the supplier's own leads, by id or by contact in a campaign. */
 export function createLookupHandler(runtime: () => Runtime): ApiHandler {
-  return routeHandler(routeNamed('Lookup'), () => runtime().logger, async (request) =>
+  return routeHandler(routeNamed('Lookup'), runtime, async (request) =>
     jsonResponse(200, await runtime().lookup.execute(request.caller, parseWith(LookupQuerySchema, request.query))),
   );
 }

@@ -32,6 +32,8 @@ const ConfigSchema = z.pipe(
     /** The ping-token HMAC key itself (local runtime and tests only). */
     PING_SECRET: z.optional(z.string().check(z.minLength(32))),
     LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+    /** CloudWatch namespace of the per-request metrics (embedded in the logs); none locally. */
+    METRICS_NAMESPACE: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._/#:-]{1,255}$/))),
   }),
   z.transform((env) => ({
     tableName: env.TABLE_NAME,
@@ -42,6 +44,7 @@ const ConfigSchema = z.pipe(
     pingSecretArn: env.PING_SECRET_ARN,
     pingSecret: env.PING_SECRET,
     logLevel: env.LOG_LEVEL,
+    metricsNamespace: env.METRICS_NAMESPACE,
   })),
 );
 
@@ -72,4 +75,5 @@ export const ENV = {
   pingTtlSeconds: 'PING_TTL_SECONDS',
   pingSecretArn: 'PING_SECRET_ARN',
   logLevel: 'LOG_LEVEL',
+  metricsNamespace: 'METRICS_NAMESPACE',
 } as const;

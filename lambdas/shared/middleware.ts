@@ -32,19 +32,30 @@ export type ApiHandler = (event: APIGatewayProxyEvent, context?: unknown) => Pro
  * Scopes are enforced here rather than in the authorizer because the authorizer's decision is
  * cached for every route of the API (wildcard policy), so it cannot depend on the route.
  */
+/** What the chain needs from the function's runtime. */
+export interface Observability {
+  readonly logger: Logger;
+  readonly config: { readonly metricsNamespace?: string };
+}
+
 export function routeHandler(
   route: RouteDefinition,
-  logger: () => Logger,
+  observability: () => Observability,
   run: (request: RouteRequest) => Promise<APIGatewayProxyResult>,
 ): ApiHandler {
   const chain = middy<RouteEvent, APIGatewayProxyResult>(async (event) => run(event.routeRequest as RouteRequest))
-    .use(accessLog(route, logger))
-    .use({ onError: async (request) => ((request.response = errorResponse(request.error, logger())), undefined) })
+    .use(accessLog(route, observability))
+    .use({ onError: async (request) => ((request.response = errorResponse(request.error, observability().logger)), undefined) })
     .use(parseRoute(route));
   return (event, context) => chain(event as RouteEvent, (context ?? {}) as never);
 }
 
-function accessLog(route: RouteDefinition, logger: () => Logger): middy.MiddlewareObj<RouteEvent, APIGatewayProxyResult> {
+/**
+ * One log line per request: route, status, error code, latency, supplier and key id (never
+ * the key or the lead). On AWS the line also carries CloudWatch embedded metrics, so requests
+ * and latency by route and outcome (`ok` or the error code) are metrics without any API call.
+ */
+function accessLog(route: RouteDefinition, observability: () => Observability): middy.MiddlewareObj<RouteEvent, APIGatewayProxyResult> {
   const started = new WeakMap<object, number>();
   const write = async (request: middy.Request<RouteEvent, APIGatewayProxyResult>) => {
     const authorizer = request.event.requestContext?.authorizer ?? {};
@@ -57,14 +68,17 @@ function accessLog(route: RouteDefinition, logger: () => Logger): middy.Middlewa
         errorCode = undefined;
       }
     }
-    logger().info('request', {
+    const { logger, config } = observability();
+    const latencyMs = Date.now() - (started.get(request.event) ?? Date.now());
+    logger.info('request', {
       route: route.name,
       status: response?.statusCode,
       errorCode,
-      latencyMs: Date.now() - (started.get(request.event) ?? Date.now()),
+      latencyMs,
       supplierId: authorizer.supplierId,
       keyId: authorizer.keyId,
       requestId: request.event.requestContext?.requestId,
+      ...(config.metricsNamespace ? embeddedMetrics(config.metricsNamespace, route.name, errorCode ?? 'ok', latencyMs) : {}),
     });
   };
   return {
@@ -74,6 +88,29 @@ function accessLog(route: RouteDefinition, logger: () => Logger): middy.Middlewa
     after: write,
     // Runs after the error mapper has set the response (onError runs in reverse order of use).
     onError: write,
+  };
+}
+
+/** CloudWatch embedded metric format: the log line itself becomes two metrics. */
+export function embeddedMetrics(namespace: string, route: string, outcome: string, latencyMs: number): Record<string, unknown> {
+  return {
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [
+        {
+          Namespace: namespace,
+          Dimensions: [['Route', 'Outcome'], ['Route']],
+          Metrics: [
+            { Name: 'Requests', Unit: 'Count' },
+            { Name: 'Latency', Unit: 'Milliseconds' },
+          ],
+        },
+      ],
+    },
+    Route: route,
+    Outcome: outcome,
+    Requests: 1,
+    Latency: latencyMs,
   };
 }
 

@@ -317,6 +317,10 @@ describe('LeadIngestStack', () => {
         }
       });
 
+      it('give the route functions a metrics namespace for their embedded metrics', () => {
+        for (const { name } of ROUTES) expect(environmentOf(template, name).METRICS_NAMESPACE).toBe('LeadIngest/LeadIngestApi');
+      });
+
       it('keep the ping secret away from lookup and the authorizer', () => {
         for (const name of ['Lookup', 'Authorizer']) {
           expect(environmentOf(template, name).PING_SECRET_ARN).toBeUndefined();
@@ -396,6 +400,16 @@ describe('LeadIngestStack', () => {
         const functionAlarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/Lambda', MetricName: 'Errors' } });
         expect(Object.keys(functionAlarms)).toHaveLength(ROUTES.length + 1);
         expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).toContain('WriteThrottleEvents');
+      });
+    });
+
+    describe('the dashboard', () => {
+      it('graphs each route\'s outcomes from the embedded metrics', () => {
+        template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+        const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+        for (const { name } of ROUTES) expect(body).toContain(`${name}: requests by outcome`);
+        expect(body).toContain("SEARCH('{LeadIngest/LeadIngestApi,Outcome,Route} Route=");
+        expect(body).toContain('LeadIngest/LeadIngestApi');
       });
     });
 

@@ -1,6 +1,7 @@
 import { CapReachedError, ValidationError } from '../../lambdas/shared/errors';
 import { errorResponse } from '../../lambdas/shared/http';
 import { createLogger } from '../../lambdas/shared/logger';
+import { embeddedMetrics } from '../../lambdas/shared/middleware';
 
 describe('error mapping', () => {
   const lines: string[] = [];
@@ -36,5 +37,15 @@ describe('error mapping', () => {
       expect(errorResponse(failure, logger)).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '1' } });
       expect(errorResponse(throttled, logger).statusCode).toBe(503);
     });
+  });
+});
+
+describe('embedded metrics', () => {
+  it('turns a request log line into Requests and Latency by Route and Outcome', () => {
+    const fields = embeddedMetrics('LeadIngest/Test', 'Ingest', 'lead_cap_reached', 12) as Record<string, any>;
+
+    expect(fields._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'LeadIngest/Test', Dimensions: [['Route', 'Outcome'], ['Route']] });
+    expect(fields._aws.CloudWatchMetrics[0].Metrics.map((metric: { Name: string }) => metric.Name)).toEqual(['Requests', 'Latency']);
+    expect(fields).toMatchObject({ Route: 'Ingest', Outcome: 'lead_cap_reached', Requests: 1, Latency: 12 });
   });
 });

@@ -1,0 +1,96 @@
+import { Duration } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { Dashboard, GraphWidget, MathExpression, Metric, TextWidget, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+export interface ApiDashboardProps {
+  readonly api: RestApi;
+  readonly authorizer: IFunction;
+  readonly table: ITable;
+  /** Namespace of the per-request metrics the route functions embed in their logs. */
+  readonly metricsNamespace: string;
+  /** Route names, as in the route table (the `Route` dimension). */
+  readonly routes: readonly string[];
+  /** @default Duration.minutes(1) */
+  readonly period?: Duration;
+}
+
+/**
+ * One page for the platform owner: what suppliers get (requests by route and outcome: `ok`,
+ * `lead_cap_reached`, `duplicate_lead`, …), how fast, how the gateway and the authorizer fare,
+ * and whether DynamoDB keeps up.
+ */
+export class ApiDashboard extends Construct {
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: ApiDashboardProps) {
+    super(scope, id);
+    const period = props.period ?? Duration.minutes(1);
+    const route = (name: string, metricName: string, statistic: string): IMetric =>
+      new Metric({ namespace: props.metricsNamespace, metricName, dimensionsMap: { Route: name }, statistic, period, label: `${name} ${statistic}` });
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: '## Supplier API\nOutcomes are `ok` or the error code suppliers received (see the API contract).',
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      ...props.routes.map(
+        (name) =>
+          new GraphWidget({
+            title: `${name}: requests by outcome`,
+            width: 24 / props.routes.length,
+            left: [
+              new MathExpression({
+                // Outcomes are open-ended (one per error code), so they are found, not listed.
+                expression: `SEARCH('{${props.metricsNamespace},Outcome,Route} Route="${name}" MetricName="Requests"', 'Sum', ${period.toSeconds()})`,
+                label: '',
+                period,
+              }),
+            ],
+          }),
+      ),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Route latency (ms)',
+        width: 12,
+        left: props.routes.flatMap((name) => [route(name, 'Latency', 'p50'), route(name, 'Latency', 'p99')]),
+      }),
+      new GraphWidget({
+        title: 'Gateway: requests, 4XX, 5XX',
+        width: 12,
+        left: [
+          props.api.metricCount({ period, statistic: 'Sum' }),
+          props.api.metricClientError({ period, statistic: 'Sum' }),
+          props.api.metricServerError({ period, statistic: 'Sum' }),
+        ],
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Authorizer: invocations (cache misses), errors, p99 ms',
+        width: 12,
+        left: [props.authorizer.metricInvocations({ period }), props.authorizer.metricErrors({ period })],
+        right: [props.authorizer.metricDuration({ period, statistic: 'p99' })],
+      }),
+      new GraphWidget({
+        title: 'DynamoDB: consumed capacity and throttles',
+        width: 12,
+        left: [
+          props.table.metricConsumedReadCapacityUnits({ period, statistic: 'Sum' }),
+          props.table.metricConsumedWriteCapacityUnits({ period, statistic: 'Sum' }),
+        ],
+        right: [
+          props.table.metric('ReadThrottleEvents', { period, statistic: 'Sum' }),
+          props.table.metric('WriteThrottleEvents', { period, statistic: 'Sum' }),
+        ],
+      }),
+    );
+  }
+}
