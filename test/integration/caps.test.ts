@@ -78,6 +78,19 @@ describe('caps on DynamoDB Local', () => {
     });
   });
 
+  describe('a ping when the lead cap is used up', () => {
+    it('answers 429 lead_cap_reached instead of a ping_id that could not be posted', async () => {
+      const { campaignId, supplierId } = await attachedSupplier(world, {}, { leadCap: 1, capWindow: 'day' });
+      const before = await call(world.ping, apiEvent({ supplierId, body: { flo_campaign_id: campaignId } }));
+      await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId) }));
+      const after = await call(world.ping, apiEvent({ supplierId, body: { flo_campaign_id: campaignId } }));
+
+      expect(before.status).toBe(200);
+      expect(before.body.caps.lead).toMatchObject({ limit: 1, used: 0, remaining: 1 });
+      expect([after.status, after.body.error]).toEqual([429, 'lead_cap_reached']);
+    });
+  });
+
   describe('a ping cap', () => {
     it('counts pings exactly under concurrency and answers 429 ping_cap_reached', async () => {
       const { campaignId, supplierId } = await attachedSupplier(world, {}, { pingCap: 4, capWindow: 'week' });
