@@ -41,18 +41,25 @@ async function main(): Promise<void> {
   const client = httpsClient(app.url, tls.cert);
   const admin = adminService(db, tableName);
 
+  // Count each DynamoDB call and the capacity DynamoDB reports for it (what on-demand bills).
   const calls: string[] = [];
+  let capacity = 0;
   app.runtime.db.middlewareStack.add(
     (next, context) => async (args) => {
-      calls.push(context.commandName ?? '?');
-      return next(args);
+      calls.push((context.commandName ?? '?').replace(/Command$/, ''));
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+      for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) capacity += entry.CapacityUnits ?? 0;
+      return result;
     },
     { step: 'initialize', name: 'countCalls' },
   );
   const counted = async (label: string, send: () => Promise<HttpsAnswer>): Promise<HttpsAnswer> => {
     calls.length = 0;
+    capacity = 0;
     const answer = await send();
-    console.log(`  ${label.padEnd(58)} ${answer.status}  ${calls.length} call(s): ${calls.join(', ') || '-'}`);
+    console.log(`  ${label.padEnd(54)} ${answer.status}  ${String(calls.length).padStart(1)} call(s), ${capacity.toFixed(1).padStart(4)} capacity units: ${calls.join(', ') || '-'}`);
     return answer;
   };
 

@@ -59,7 +59,10 @@ export class IngestUseCase {
     return untilSettled(async () => {
       const now = this.deps.clock();
       const nowSeconds = Math.floor(now.getTime() / 1000);
-      const context = await this.deps.leads.loadContext(caller.supplierId, campaignId, idempotency?.keyHash);
+      const context = await this.deps.leads.loadContext(caller.supplierId, campaignId, {
+        counters: ['lead'],
+        idempotencyKeyHash: idempotency?.keyHash,
+      });
       if (idempotency && context.idempotency && context.idempotency.expiresAt > nowSeconds) {
         return replay(context.idempotency, idempotency.bodyHash);
       }

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Campaign } from '../campaigns/campaign';
 import { toCampaign } from '../campaigns/campaign.repository';
+import { ServiceUnavailableError } from '../shared/errors';
 import { contactPartitions, itemKeys } from '../shared/item-keys';
 import type { Attachment, CounterState, Supplier } from '../suppliers/supplier';
 import { toAttachment, toCounter, toSupplier } from '../suppliers/supplier.repository';
@@ -72,24 +73,29 @@ export class LeadRepository {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * Reads what the request's rules need, and nothing more: campaign, supplier and attachment,
+   * the cap counters asked for, and the idempotency record when a key was sent.
+   */
   async loadContext(
     supplierId: string,
     campaignId: string,
-    idempotencyKeyHash?: string,
+    wanted: { readonly counters?: readonly ('lead' | 'ping')[]; readonly idempotencyKeyHash?: string } = {},
   ): Promise<SubmissionContext> {
+    const idempotencyKeyHash = wanted.idempotencyKeyHash;
     const keys = [
       itemKeys.campaign(campaignId),
       itemKeys.supplier(supplierId),
       itemKeys.attachment(supplierId, campaignId),
-      itemKeys.counter(supplierId, campaignId, 'lead'),
-      itemKeys.counter(supplierId, campaignId, 'ping'),
+      ...(wanted.counters ?? []).map((kind) => itemKeys.counter(supplierId, campaignId, kind)),
       ...(idempotencyKeyHash ? [itemKeys.idempotency(supplierId, idempotencyKeyHash)] : []),
     ];
     const items: Record<string, unknown>[] = [];
     let pending: Record<string, unknown>[] | undefined = keys;
     for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
       if (attempt > 0) await sleep(20 * 2 ** attempt);
-      if (attempt > 4) throw new Error('BatchGetItem left keys unprocessed');
+      // DynamoDB kept some keys back (throttling): after a few tries, a retryable 503.
+      if (attempt > 4) throw new ServiceUnavailableError(1);
       const result = await this.db.send(
         new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
       );

@@ -31,7 +31,7 @@ export class PingUseCase {
     const campaignId = body.flo_campaign_id;
     return untilSettled(async () => {
       const now = this.deps.clock();
-      const context = await this.deps.leads.loadContext(caller.supplierId, campaignId);
+      const context = await this.deps.leads.loadContext(caller.supplierId, campaignId, { counters: ['ping', 'lead'] });
       const { campaign, supplier, attachment } = checkAccess(context, campaignId);
       // A ping carries no personal data and may leave state for the post: judge what it has.
       const skip = [...PERSONAL_FIELDS, ...(body.state === undefined ? ['state'] : [])];
