@@ -74,7 +74,7 @@ async function serve(
             body,
             sourceIp: request.socket.remoteAddress ?? '',
           });
-    response.writeHead(result.statusCode, { ...result.headers, 'Strict-Transport-Security': 'max-age=31536000' });
+    response.writeHead(result.statusCode, result.headers);
     response.end(result.body);
   } catch (error) {
     logger.error('local gateway failed', describeError(error));

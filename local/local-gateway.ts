@@ -53,7 +53,14 @@ export class LocalGateway {
     this.buckets = new TokenBuckets(options.throttle.rateLimit, options.throttle.burstLimit, this.now);
   }
 
+  /** Answers like API Gateway, with its `x-amzn-RequestId` header for support requests. */
   async handle(request: GatewayRequest): Promise<GatewayResponse> {
+    const requestId = randomUUID();
+    const response = await this.route(request, requestId);
+    return { ...response, headers: { ...response.headers, 'x-amzn-RequestId': requestId } };
+  }
+
+  private async route(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
     const url = new URL(request.url, 'https://localhost');
     const match = this.options.routes.find(({ route }) => `/${route.path}` === url.pathname && route.method === request.method);
     if (!match) return answer(GATEWAY_ANSWERS.notFound);
@@ -61,7 +68,6 @@ export class LocalGateway {
     const apiKey = header(request.headers, 'x-api-key');
     // The identity source is missing: API Gateway answers 401 without calling the authorizer.
     if (apiKey === undefined || apiKey === '') return answer(GATEWAY_ANSWERS.unauthorized);
-    const requestId = randomUUID();
     const decision = await this.authorize(apiKey, match.route, url.pathname, requestId, request);
     if ('statusCode' in decision) return decision;
 

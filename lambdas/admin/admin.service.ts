@@ -200,7 +200,7 @@ export class AdminService {
     // A deleted supplier still lists its (revoked) keys; an unknown one is an error.
     if (!(await this.deps.suppliers.get(supplierId))) throw new AdminError('not_found', `No supplier ${supplierId}.`);
     const keys = await this.deps.keys.listBySupplier(supplierId);
-    return keys.map(({ hash, ...rest }) => (void hash, rest));
+    return keys.map(({ hash: _hash, ...shown }) => shown);
   }
 
   private async activeSupplier(supplierId: string): Promise<Supplier> {

@@ -8,6 +8,7 @@ const BASE_HEADERS = {
   // Answers carry lead data and per-key state: never cache them anywhere on the way.
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
+  'Strict-Transport-Security': 'max-age=31536000',
 };
 
 export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {

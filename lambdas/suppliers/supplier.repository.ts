@@ -205,15 +205,17 @@ export class SupplierRepository {
   }
 
   private async setFlag(key: Record<string, string>, flag: 'paused' | 'testMode', value: boolean): Promise<boolean> {
+    // A flag may be set on an attachment that exists, or on a supplier that is not deleted.
+    const onSupplier = key.SK === itemKeys.supplier('').SK;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
           UpdateExpression: 'SET #flag = :value',
-          ConditionExpression: key.SK === 'META' ? 'attribute_exists(PK) AND #status = :active' : 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#flag': flag, ...(key.SK === 'META' ? { '#status': 'status' } : {}) },
-          ExpressionAttributeValues: { ':value': value, ...(key.SK === 'META' ? { ':active': 'active' } : {}) },
+          ConditionExpression: onSupplier ? 'attribute_exists(PK) AND #status = :active' : 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#flag': flag, ...(onSupplier ? { '#status': 'status' } : {}) },
+          ExpressionAttributeValues: { ':value': value, ...(onSupplier ? { ':active': 'active' } : {}) },
         }),
       );
       return true;
@@ -222,6 +224,7 @@ export class SupplierRepository {
       throw error;
     }
   }
+
 }
 
 function supplierItem(supplier: Supplier): Record<string, unknown> {

@@ -46,6 +46,9 @@ describe('local runtime over HTTPS', () => {
 
       expect(created.status).toBe(201);
       expect(created.headers['content-type']).toContain('application/json');
+      expect(created.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(created.headers['strict-transport-security']).toBeDefined();
+      expect(created.headers['access-control-allow-origin']).toBeUndefined();
       expect(ping.status).toBe(200);
       expect(ping.body.ping_id).toEqual(expect.any(String));
       expect(found.status).toBe(200);
