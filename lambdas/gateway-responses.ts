@@ -20,6 +20,12 @@ export const GATEWAY_ANSWERS = {
   notFound: { statusCode: 404, code: 'not_found', message: 'No such route.' },
   authorizerFailure: { statusCode: 503, code: 'service_unavailable', message: 'Keys cannot be checked right now; retry shortly.', retryAfter: 1 },
   tooLarge: { statusCode: 413, code: 'payload_too_large', message: 'The request body is too large.' },
+  /** API Gateway sends this only where it converts bodies itself; the handlers answer the usual case. */
+  unsupportedMediaType: {
+    statusCode: 415,
+    code: 'unsupported_media_type',
+    message: 'Send application/json or application/x-www-form-urlencoded.',
+  },
   badRequest: { statusCode: 400, code: 'bad_request', message: 'The request could not be understood.' },
   internalError: { statusCode: 500, code: 'internal_error', message: 'Something went wrong on our side; the request was not processed.' },
 } as const satisfies Record<string, GatewayAnswer>;

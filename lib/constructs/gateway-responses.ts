@@ -1,13 +1,6 @@
 import { ResponseType, type RestApiBase } from 'aws-cdk-lib/aws-apigateway';
 import { GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from '../../lambdas/gateway-responses';
 
-/** API Gateway only sends 415 where it converts bodies itself; the handlers answer the usual case. */
-const UNSUPPORTED_MEDIA_TYPE: GatewayAnswer = {
-  statusCode: 415,
-  code: 'unsupported_media_type',
-  message: 'Send application/json or application/x-www-form-urlencoded.',
-};
-
 interface GatewayResponseRule {
   readonly type: ResponseType;
   readonly answer: GatewayAnswer;
@@ -42,7 +35,7 @@ const RULES: readonly GatewayResponseRule[] = [
   { type: ResponseType.AUTHORIZER_FAILURE, answer: GATEWAY_ANSWERS.authorizerFailure, overrideStatus: true },
   { type: ResponseType.AUTHORIZER_CONFIGURATION_ERROR, answer: GATEWAY_ANSWERS.authorizerFailure, overrideStatus: true },
   { type: ResponseType.REQUEST_TOO_LARGE, answer: GATEWAY_ANSWERS.tooLarge, overrideStatus: true },
-  { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, answer: UNSUPPORTED_MEDIA_TYPE, overrideStatus: true },
+  { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, answer: GATEWAY_ANSWERS.unsupportedMediaType, overrideStatus: true },
   { type: ResponseType.DEFAULT_4XX, answer: GATEWAY_ANSWERS.badRequest, overrideStatus: false },
   { type: ResponseType.DEFAULT_5XX, answer: GATEWAY_ANSWERS.internalError, overrideStatus: false },
 ];

@@ -84,6 +84,17 @@ describe('idempotent retries and duplicates on DynamoDB Local', () => {
       expect(afterWindow.status).toBe(201);
     });
 
+    it('writes nothing of a refused lead: neither its other contact entry nor a cap count', async () => {
+      const { campaignId, supplierId } = await attachedSupplier(world, { dedupeDays: 30, dedupeOn: ['phone', 'email'] }, { leadCap: 2, capWindow: 'day' });
+      const first = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { email: 'ana@example.com', phone: '5550201000' }) }));
+      const refused = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { email: 'ana@example.com', phone: '5550201001' }) }));
+      const samePhoneAsRefused = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { phone: '5550201001' }) }));
+
+      expect([first.status, refused.status, samePhoneAsRefused.status]).toEqual([201, 409, 201]);
+      expect(samePhoneAsRefused.body.data.caps.lead.used).toBe(2);
+      expect(await countLeads(table, campaignId)).toBe(2);
+    });
+
     it('checks test leads only against test leads', async () => {
       const { campaignId, supplierId } = await attachedSupplier(world, { dedupeDays: 30, dedupeOn: ['email'] });
       const live = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { email: 'sam@example.com' }) }));
