@@ -39,13 +39,13 @@ export function filterErrors(campaign: Campaign, values: Readonly<Record<string,
   const errors: FilterError[] = [];
   for (const field of campaign.requiredFields) {
     if (skip.includes(field)) continue;
-    const value = values[field];
+    const value = Object.hasOwn(values, field) ? values[field] : undefined;
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
       errors.push({ rule: 'required_field', field, message: `This campaign requires ${field}.` });
     }
   }
   if (campaign.allowedStates.length > 0 && !skip.includes('state')) {
-    const state = values.state;
+    const state = Object.hasOwn(values, 'state') ? values.state : undefined;
     if (typeof state !== 'string' || !campaign.allowedStates.includes(state)) {
       errors.push({
         rule: 'allowed_states',

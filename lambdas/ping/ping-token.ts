@@ -61,7 +61,9 @@ export function newPingNonce(): string {
  * JSON ping and a form-encoded post of the same lead match.
  */
 export function hashFields(fields: readonly string[], values: Readonly<Record<string, unknown>>): string {
-  const canonical = [...fields].sort().map((name) => [name, values[name] === undefined ? null : String(values[name])]);
+  const canonical = [...fields]
+    .sort()
+    .map((name) => [name, Object.hasOwn(values, name) && values[name] !== undefined ? String(values[name]) : null]);
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
 }
 

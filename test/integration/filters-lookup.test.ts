@@ -27,6 +27,13 @@ describe('filters and lookup on DynamoDB Local', () => {
       expect(passing.status).toBe(201);
     });
 
+    it('does not take an inherited property for a required field', async () => {
+      const { campaignId, supplierId } = await attachedSupplier(world, { requiredFields: ['constructor'] });
+      const answer = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId) }));
+
+      expect([answer.status, answer.body.filter_errors?.[0]?.field]).toEqual([422, 'constructor']);
+    });
+
     it('judges a ping on the fields it may carry', async () => {
       const { campaignId, supplierId } = await attachedSupplier(world, { requiredFields: ['zip', 'phone'], allowedStates: ['CA'] });
       const ok = await call(world.ping, apiEvent({ supplierId, body: { flo_campaign_id: campaignId, zip: '90210' } }));
