@@ -196,7 +196,8 @@ export class LeadRepository {
   }
 
   async get(leadId: string): Promise<Lead | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: itemKeys.lead(leadId) }));
+    // Consistent, so a lookup right after a 201 finds the lead.
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: itemKeys.lead(leadId), ConsistentRead: true }));
     return Item ? toLead(Item) : undefined;
   }
 
