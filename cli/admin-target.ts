@@ -5,6 +5,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AdminService } from '../lambdas/admin/admin.service';
 import { ApiGatewayUsagePlan } from '../lambdas/admin/api-gateway-usage-plan';
 import { localUsagePlan } from '../lambdas/admin/usage-plan.gateway';
+import { isTimeZone } from '../lambdas/shared/config';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';
 import { isDynamoUp, startDynamoLocal, type RunningDynamo } from '../local/dynamodb-local';
 import { adminService, localDocumentClient } from '../local/local-admin';
@@ -19,12 +20,13 @@ export type TargetChoice =
 
 /** An opened target: admin services on it, and what to release afterwards. */
 export interface AdminTarget {
-  admin(capTimeZone: string): AdminService;
+  /** Without a time zone, the target's own: the local runtime's, or the stack's `CapTimeZone` output. */
+  admin(capTimeZone?: string): AdminService;
   close(): Promise<void>;
 }
 
 /** The stack outputs leadctl needs (see lib/lead-ingest-stack.ts). */
-const STACK_OUTPUTS = { tableName: 'TableName', usagePlanId: 'UsagePlanId' } as const;
+const STACK_OUTPUTS = { tableName: 'TableName', usagePlanId: 'UsagePlanId', capTimeZone: 'CapTimeZone' } as const;
 
 /** Opens the target; `notify` tells the user about slow side effects such as starting DynamoDB Local. */
 export function openTarget(choice: TargetChoice, notify: (line: string) => void): Promise<AdminTarget> {
@@ -61,7 +63,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
     throw error;
   }
   return {
-    admin: (capTimeZone) => adminService(db, local.tableName, { capTimeZone, usagePlan: localUsagePlan }),
+    admin: (capTimeZone) => adminService(db, local.tableName, { capTimeZone: capTimeZone ?? local.capTimeZone, usagePlan: localUsagePlan }),
     close,
   };
 }
@@ -82,7 +84,7 @@ async function openStackTarget(stackName: string, region: string | undefined): P
   const apiGateway = new APIGatewayClient({ region: outputs.region });
   const usagePlan = new ApiGatewayUsagePlan(apiGateway, outputs.usagePlanId);
   return {
-    admin: (capTimeZone) => adminService(db, outputs.tableName, { capTimeZone, usagePlan }),
+    admin: (capTimeZone) => adminService(db, outputs.tableName, { capTimeZone: capTimeZone ?? outputs.capTimeZone ?? 'UTC', usagePlan }),
     close: async () => {
       db.destroy();
       apiGateway.destroy();
@@ -95,6 +97,8 @@ export interface StackOutputs {
   readonly region: string;
   readonly tableName: string;
   readonly usagePlanId: string;
+  /** The stack's cap time zone, when it publishes one. */
+  readonly capTimeZone?: string;
 }
 
 /** The parts of the CloudFormation client used here, so a test can hand in a fake. */
@@ -121,7 +125,14 @@ export async function readStackOutputs(cloudFormation: CloudFormationReader, sta
     }
     return value;
   };
-  return { region, tableName: output(STACK_OUTPUTS.tableName), usagePlanId: output(STACK_OUTPUTS.usagePlanId) };
+  // Stacks deployed before the output existed count in UTC, the default.
+  const capTimeZone = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.capTimeZone)?.OutputValue;
+  return {
+    region,
+    tableName: output(STACK_OUTPUTS.tableName),
+    usagePlanId: output(STACK_OUTPUTS.usagePlanId),
+    ...(capTimeZone && isTimeZone(capTimeZone) ? { capTimeZone } : {}),
+  };
 }
 
 async function describeStack(cloudFormation: CloudFormationReader, stackName: string, region: string): Promise<Stack> {

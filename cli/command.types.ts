@@ -24,11 +24,10 @@ export interface CommandInput {
 export interface CommandContext {
   /**
    * The admin service on the chosen target, connected on first use so that a usage error never
-   * starts DynamoDB Local or calls AWS. `capTimeZone` overrides the target's default.
+   * starts DynamoDB Local or calls AWS. `capTimeZone` overrides the target's own (CAP_TIME_ZONE,
+   * else the local runtime's or the stack's).
    */
   admin(capTimeZone?: string): Promise<AdminService>;
-  /** The time zone cap windows are read in when the command gives none. */
-  readonly capTimeZone: string;
 }
 
 /** What a command prints: `json` with `--json`, `text` otherwise. */

@@ -46,7 +46,6 @@ export async function runLeadctl(argv: readonly string[], env: Environment, outp
     const globals = parsed.options;
     const { choice, capTimeZone } = targetSettings(globals, env);
     const context: CommandContext = {
-      capTimeZone,
       admin: async (zone) => {
         target ??= openTarget(choice, (line) => output.stderr(`leadctl: ${line}\n`));
         return (await target).admin(zone ?? capTimeZone);
@@ -93,8 +92,8 @@ function commandNames(group: CommandGroup): string {
   return group.commands.map((command) => command.name).join(', ');
 }
 
-/** The target and default cap time zone, from the flags and the environment. */
-function targetSettings(globals: OptionValues, env: Environment): { choice: TargetChoice; capTimeZone: string } {
+/** The target, and the cap time zone the environment asks for (else the target's own). */
+function targetSettings(globals: OptionValues, env: Environment): { choice: TargetChoice; capTimeZone?: string } {
   const stackName = textOption(globals, 'stack');
   const region = textOption(globals, 'region');
   if (stackName === undefined) {
@@ -107,7 +106,7 @@ function targetSettings(globals: OptionValues, env: Environment): { choice: Targ
     }
   }
   if (stackName.trim() === '') throw new UsageError('--stack needs a stack name.');
-  const capTimeZone = env.CAP_TIME_ZONE || 'UTC';
-  if (!isTimeZone(capTimeZone)) throw new TargetError(`CAP_TIME_ZONE must be an IANA time zone such as UTC or America/New_York, not '${capTimeZone}'.`);
+  const capTimeZone = env.CAP_TIME_ZONE || undefined;
+  if (capTimeZone !== undefined && !isTimeZone(capTimeZone)) throw new TargetError(`CAP_TIME_ZONE must be an IANA time zone such as UTC or America/New_York, not '${capTimeZone}'.`);
   return { choice: { kind: 'stack', stackName, region }, capTimeZone };
 }

@@ -107,6 +107,8 @@ export class LeadIngestStack extends Stack {
     new CfnOutput(this, 'UsagePlanId', { value: this.api.usagePlan.usagePlanId, description: 'Usage plan every supplier key is added to.' });
     new CfnOutput(this, 'ApiId', { value: this.api.api.restApiId });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
+    // leadctl reports cap usage in the windows the functions count in.
+    new CfnOutput(this, 'CapTimeZone', { value: settings.capTimeZone, description: 'Time zone in which cap windows reset.' });
     if (this.api.api.domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {
         value: this.api.api.domainName.domainNameAliasDomainName,

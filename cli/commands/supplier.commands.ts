@@ -137,12 +137,16 @@ const caps: Command = {
   summary: "Shows the attachment's caps as of now: limit, used, remaining and when the window resets.",
   args: ['SUPPLIER_ID', 'CAMPAIGN_ID'],
   options: {
-    'time-zone': { type: 'string', value: 'ZONE', description: 'IANA time zone of the cap windows (default: CAP_TIME_ZONE, else UTC).' },
+    'time-zone': {
+      type: 'string',
+      value: 'ZONE',
+      description: "IANA time zone of the cap windows (default: CAP_TIME_ZONE, else the local runtime's or the stack's).",
+    },
   },
   async run({ args: [supplierId, campaignId], options }, context) {
-    const timeZone = textOption(options, 'time-zone') ?? context.capTimeZone;
-    if (!isTimeZone(timeZone)) throw new UsageError(`--time-zone must be an IANA time zone such as UTC or America/New_York, not '${timeZone}'.`);
-    const { attachment, lead, ping } = await (await context.admin(timeZone)).caps(supplierId, campaignId);
+    const zone = textOption(options, 'time-zone');
+    if (zone !== undefined && !isTimeZone(zone)) throw new UsageError(`--time-zone must be an IANA time zone such as UTC or America/New_York, not '${zone}'.`);
+    const { attachment, timeZone, lead, ping } = await (await context.admin(zone)).caps(supplierId, campaignId);
     return {
       json: {
         supplierId,

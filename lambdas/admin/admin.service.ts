@@ -169,7 +169,10 @@ export class AdminService {
   }
 
   /** The attachment's caps and how much of each is used in the current window. */
-  async caps(supplierId: string, campaignId: string): Promise<{ attachment: Attachment; lead?: Headroom; ping?: Headroom }> {
+  async caps(
+    supplierId: string,
+    campaignId: string,
+  ): Promise<{ attachment: Attachment; timeZone: string; lead?: Headroom; ping?: Headroom }> {
     const attachment = await this.deps.suppliers.getAttachment(supplierId, campaignId);
     if (!attachment) throw new AdminError('not_found', `Supplier ${supplierId} is not attached to campaign ${campaignId}.`);
     const counters = await this.deps.suppliers.getCounters(supplierId, campaignId);
@@ -177,6 +180,7 @@ export class AdminService {
     const zone = this.deps.capTimeZone ?? 'UTC';
     return {
       attachment,
+      timeZone: zone,
       lead: currentHeadroom(attachment.leadCap, attachment.capWindow, counters.lead, now, zone),
       ping: currentHeadroom(attachment.pingCap, attachment.capWindow, counters.ping, now, zone),
     };

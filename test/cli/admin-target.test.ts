@@ -19,17 +19,18 @@ const deployed: Stack = {
     { OutputKey: 'ApiUrl', OutputValue: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/' },
     { OutputKey: 'TableName', OutputValue: 'LeadIngestApi-Table-1' },
     { OutputKey: 'UsagePlanId', OutputValue: 'plan-9' },
+    { OutputKey: 'CapTimeZone', OutputValue: 'America/Chicago' },
   ],
 };
 
 describe('readStackOutputs', () => {
   describe('when the stack is deployed', () => {
-    it('returns its region, table name and usage plan id', async () => {
+    it('returns its region, table name, usage plan id and cap time zone', async () => {
       const cloudFormation = fakeCloudFormation({ stack: deployed });
 
       const outputs = await readStackOutputs(cloudFormation, 'LeadIngestApi');
 
-      expect(outputs).toEqual({ region: 'eu-west-1', tableName: 'LeadIngestApi-Table-1', usagePlanId: 'plan-9' });
+      expect(outputs).toEqual({ region: 'eu-west-1', tableName: 'LeadIngestApi-Table-1', usagePlanId: 'plan-9', capTimeZone: 'America/Chicago' });
       expect(cloudFormation.send.mock.calls[0][0].input).toEqual({ StackName: 'LeadIngestApi' });
     });
   });

@@ -413,6 +413,12 @@ describe('LeadIngestStack', () => {
       });
     });
 
+    describe('the cap time zone output', () => {
+      it('publishes the zone cap windows reset in, for leadctl', () => {
+        template.hasOutput('CapTimeZone', { Value: 'UTC' });
+      });
+    });
+
     describe('the outputs', () => {
       it('publish ApiUrl, TableName and UsagePlanId under exactly those keys', () => {
         template.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
