@@ -3,20 +3,11 @@
  * AWS) and ingest latency and throughput over HTTPS through the local runtime, on an in-memory
  * DynamoDB Local. Prints figures; asserts nothing. `npm run bench [-- --requests N --concurrency C]`
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadConfig } from '../lambdas/shared/config';
-import { createLogger } from '../lambdas/shared/logger';
 import { startDynamoLocal } from '../local/dynamodb-local';
-import { adminService, localDocumentClient } from '../local/local-admin';
-import { startLocalApp } from '../local/local-app';
-import { ensureTable } from '../local/table';
-import { localCertificate } from '../local/tls';
-import { httpsClient, type HttpsAnswer } from '../test/support/https-client';
+import { startE2e } from '../test/support/e2e-harness';
 import { freePort } from '../test/support/free-port';
+import type { HttpsAnswer } from '../test/support/https-client';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -24,22 +15,11 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' } } });
   const requests = Number(values.requests);
   const concurrency = Number(values.concurrency);
-  const dataDir = mkdtempSync(join(tmpdir(), 'lead-bench-'));
   const dynamo = await startDynamoLocal({ port: await freePort() });
-  const tableName = 'bench';
-  const db = localDocumentClient(dynamo.endpoint);
-  await ensureTable(db as unknown as DynamoDBClient, tableName);
-  const tls = await localCertificate(dataDir, 'localhost');
-  const app = await startLocalApp({
-    config: loadConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: dynamo.endpoint, PING_SECRET: 'bench-secret-bench-secret-bench-secret-00', LOG_LEVEL: 'silent' }),
-    host: 'localhost',
-    port: 0,
-    tls,
-    authCacheTtlSeconds: 60,
-    logger: createLogger('silent'),
-  });
-  const client = httpsClient(app.url, tls.cert);
-  const admin = adminService(db, tableName);
+  // The end-to-end tests' harness: the local runtime on its own table, and a client trusting it.
+  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  const harness = await startE2e('bench');
+  const { app, admin, client } = harness;
 
   // Count each DynamoDB call and the capacity DynamoDB reports for it (what on-demand bills).
   const calls: string[] = [];
@@ -122,13 +102,9 @@ async function main(): Promise<void> {
   console.log(`  throughput ${(requests / seconds).toFixed(0)} req/s; latency ms p50 ${at(0.5)}, p95 ${at(0.95)}, p99 ${at(0.99)}, max ${at(1)}`);
   console.log('  (DynamoDB Local on this machine, not DynamoDB: compare runs with each other, not with AWS.)');
 
-  client.close();
-  await app.close();
-  db.destroy();
+  await harness.close();
   await dynamo.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }
-
 
 main().catch((error: unknown) => {
   console.error(error);

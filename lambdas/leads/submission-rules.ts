@@ -79,6 +79,17 @@ export interface CapPlan {
   readonly headroom: Headroom;
 }
 
+/** Where a cap stands now: its window, and what the stored counter means for that window. */
+function capState(capWindow: CapWindow, counter: CounterState | undefined, now: Date, timeZone: string) {
+  const position = windowPosition(capWindow, now, timeZone);
+  const continuesWindow = counter?.window === position.key;
+  return { position, continuesWindow, used: continuesWindow && counter ? counter.used : 0 };
+}
+
+function headroom(limit: number, capWindow: CapWindow, used: number, resetsAt: Date | undefined): Headroom {
+  return { limit, used, remaining: Math.max(0, limit - used), window: capWindow, resets_at: resetsAt?.toISOString() ?? null };
+}
+
 /**
  * Plans the counter increment for a capped submission, or throws 429 when the window's cap is
  * already used up. Undefined when there is no cap.
@@ -92,51 +103,39 @@ export function planCap(
   timeZone: string,
 ): CapPlan | undefined {
   if (limit === undefined) return undefined;
-  const position = windowPosition(capWindow, now, timeZone);
-  const continuesWindow = counter?.window === position.key;
-  const used = continuesWindow ? (counter?.used ?? 0) : 0;
+  const { position, continuesWindow, used } = capState(capWindow, counter, now, timeZone);
   if (used >= limit) throw capReached(kind, capWindow, position.resetsAt, now);
   return {
     increment: { limit, window: position.key, continuesWindow },
-    headroom: {
-      limit,
-      used: used + 1,
-      remaining: limit - used - 1,
-      window: capWindow,
-      resets_at: position.resetsAt?.toISOString() ?? null,
-    },
+    headroom: headroom(limit, capWindow, used + 1, position.resetsAt),
   };
 }
 
-/** The headroom of a cap without counting anything (test submissions). */
+/**
+ * The headroom of a cap without counting anything; with `refuseWhenFull`, a cap already used
+ * up throws its 429 instead. Undefined when there is no cap.
+ */
 export function currentHeadroom(
   limit: number | undefined,
   capWindow: CapWindow,
   counter: CounterState | undefined,
   now: Date,
   timeZone: string,
+  refuseWhenFull?: 'lead' | 'ping',
 ): Headroom | undefined {
   if (limit === undefined) return undefined;
-  const position = windowPosition(capWindow, now, timeZone);
-  const used = counter?.window === position.key ? counter.used : 0;
-  return {
-    limit,
-    used,
-    remaining: Math.max(0, limit - used),
-    window: capWindow,
-    resets_at: position.resetsAt?.toISOString() ?? null,
-  };
+  const { position, used } = capState(capWindow, counter, now, timeZone);
+  if (refuseWhenFull && used >= limit) throw capReached(refuseWhenFull, capWindow, position.resetsAt, now);
+  return headroom(limit, capWindow, used, position.resetsAt);
 }
 
-export function capReached(kind: 'lead' | 'ping', capWindow: CapWindow, resetsAt: Date | undefined, now: Date): CapReachedError {
-  const what = kind === 'lead' ? 'lead' : 'ping';
+function capReached(kind: 'lead' | 'ping', capWindow: CapWindow, resetsAt: Date | undefined, now: Date): CapReachedError {
   if (!resetsAt) {
-    return new CapReachedError(`${what}_cap_reached`, `The ${what} cap for this campaign is used up (total); it does not reset.`, undefined);
+    return new CapReachedError(`${kind}_cap_reached`, `The ${kind} cap for this campaign is used up (total); it does not reset.`, undefined);
   }
-  const seconds = secondsUntil(resetsAt, now);
   return new CapReachedError(
-    `${what}_cap_reached`,
-    `The ${what} cap for this campaign is used up for this ${capWindow}; it resets at ${resetsAt.toISOString()}.`,
-    seconds,
+    `${kind}_cap_reached`,
+    `The ${kind} cap for this campaign is used up for this ${capWindow}; it resets at ${resetsAt.toISOString()}.`,
+    secondsUntil(resetsAt, now),
   );
 }

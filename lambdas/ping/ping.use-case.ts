@@ -1,7 +1,6 @@
 import type { LeadRepository } from '../leads/lead.repository';
 import { RETRY, untilSettled } from '../leads/retry';
-import { capReached, checkAccess, currentHeadroom, filterErrors, planCap, throwIfFiltered } from '../leads/submission-rules';
-import { windowPosition } from '../caps/cap-window';
+import { checkAccess, currentHeadroom, filterErrors, planCap, throwIfFiltered } from '../leads/submission-rules';
 import type { Caller } from '../shared/middleware';
 import { hashFields, newPingNonce, signPingToken } from './ping-token';
 import { PERSONAL_FIELDS, pingedFields, type PingBody } from './ping.schema';
@@ -39,11 +38,9 @@ export class PingUseCase {
 
       const isTest = body.is_test === true || supplier.testMode;
       const { capWindow } = attachment;
-      const leadHeadroom = currentHeadroom(attachment.leadCap, capWindow, context.leadCounter, now, this.deps.capTimeZone);
-      if (!isTest && leadHeadroom && leadHeadroom.remaining <= 0) {
-        // The post would be refused: say so now rather than hand out a ping_id that cannot be used.
-        throw capReached('lead', capWindow, windowPosition(capWindow, now, this.deps.capTimeZone).resetsAt, now);
-      }
+      // A live post would be refused at a full lead cap: say so now rather than hand out a
+      // ping_id that cannot be used.
+      const leadHeadroom = currentHeadroom(attachment.leadCap, capWindow, context.leadCounter, now, this.deps.capTimeZone, isTest ? undefined : 'lead');
       const cap = isTest ? undefined : planCap('ping', attachment.pingCap, capWindow, context.pingCounter, now, this.deps.capTimeZone);
       if (cap && (await this.deps.leads.countPing(caller.supplierId, campaignId, cap.increment))) return RETRY;
 

@@ -108,3 +108,11 @@ export class ServiceUnavailableError extends AppError {
     });
   }
 }
+
+/** Anything unexpected: a bare 500 that leaks nothing of what went wrong. */
+export class InternalError extends AppError {
+  readonly status = 500;
+  constructor() {
+    super('internal_error', 'Something went wrong on our side; the request was not processed.');
+  }
+}

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { isDependencyFailure } from './dependency-failure';
-import { AppError, ServiceUnavailableError } from './errors';
+import { AppError, InternalError, ServiceUnavailableError } from './errors';
 import { describeError, type Logger } from './logger';
 
 const BASE_HEADERS = {
@@ -21,18 +21,23 @@ export function errorBody(code: string, message: string, details: Record<string,
 }
 
 /**
- * The one error mapper. Known errors become their status and envelope; a dependency that is
- * down becomes 503; anything else is logged with its stack and answered with a bare 500 that
- * leaks nothing.
+ * What any thrown value means to the caller: known errors as they are, a dependency that is
+ * down as 503, anything else as a bare 500.
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  return isDependencyFailure(error) ? new ServiceUnavailableError(1) : new InternalError();
+}
+
+/**
+ * The one error mapper: the envelope of `toAppError`. What was not a known error is logged
+ * with its stack; the answer leaks nothing of it.
  */
 export function errorResponse(error: unknown, logger: Logger): APIGatewayProxyResult {
-  if (error instanceof AppError) {
-    return jsonResponse(error.status, errorBody(error.code, error.message, error.details), error.headers);
+  const known = toAppError(error);
+  if (known !== error) {
+    if (known instanceof ServiceUnavailableError) logger.warn('dependency unavailable', describeError(error));
+    else logger.error('unhandled error', describeError(error));
   }
-  if (isDependencyFailure(error)) {
-    logger.warn('dependency unavailable', describeError(error));
-    return errorResponse(new ServiceUnavailableError(1), logger);
-  }
-  logger.error('unhandled error', describeError(error));
-  return jsonResponse(500, errorBody('internal_error', 'Something went wrong on our side; the request was not processed.'));
+  return jsonResponse(known.status, errorBody(known.code, known.message, known.details), known.headers);
 }

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { isScope, type Scope } from '../keys/api-key';
 import type { RouteDefinition } from '../routes';
 import { ForbiddenError, UnauthorizedError } from './errors';
-import { errorResponse } from './http';
+import { errorResponse, toAppError } from './http';
 import type { Logger } from './logger';
 import { parseRequestBody, type ParsedBody } from './request-body';
 
@@ -60,14 +60,7 @@ function accessLog(route: RouteDefinition, observability: () => Observability): 
   const write = async (request: middy.Request<RouteEvent, APIGatewayProxyResult>) => {
     const authorizer = request.event.requestContext?.authorizer ?? {};
     const response = request.response;
-    let errorCode: string | undefined;
-    if (response && response.statusCode >= 400) {
-      try {
-        errorCode = (JSON.parse(response.body) as { error?: string }).error;
-      } catch {
-        errorCode = undefined;
-      }
-    }
+    const errorCode = request.error === undefined ? undefined : toAppError(request.error).code;
     const { logger, config } = observability();
     const latencyMs = Date.now() - (started.get(request.event) ?? Date.now());
     logger.info('request', {

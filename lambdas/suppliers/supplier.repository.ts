@@ -176,12 +176,13 @@ export class SupplierRepository {
 
   /** Sets the manual pause on the supplier (every campaign) or on one attachment. */
   async setPaused(supplierId: string, campaignId: string | undefined, paused: boolean): Promise<boolean> {
-    const key = campaignId ? itemKeys.attachment(supplierId, campaignId) : itemKeys.supplier(supplierId);
-    return this.setFlag(key, 'paused', paused);
+    return campaignId
+      ? this.setFlag(itemKeys.attachment(supplierId, campaignId), 'paused', paused, false)
+      : this.setFlag(itemKeys.supplier(supplierId), 'paused', paused, true);
   }
 
   async setTestMode(supplierId: string, testMode: boolean): Promise<boolean> {
-    return this.setFlag(itemKeys.supplier(supplierId), 'testMode', testMode);
+    return this.setFlag(itemKeys.supplier(supplierId), 'testMode', testMode, true);
   }
 
   /** The cap counters of one attachment, as stored. */
@@ -204,18 +205,22 @@ export class SupplierRepository {
     return { lead: find('lead'), ping: find('ping') };
   }
 
-  private async setFlag(key: Record<string, string>, flag: 'paused' | 'testMode', value: boolean): Promise<boolean> {
-    // A flag may be set on an attachment that exists, or on a supplier that is not deleted.
-    const onSupplier = key.SK === itemKeys.supplier('').SK;
+  /** Sets a flag on an item that exists and, for a supplier (`requireActive`), is not deleted. */
+  private async setFlag(
+    key: Record<string, string>,
+    flag: 'paused' | 'testMode',
+    value: boolean,
+    requireActive: boolean,
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
           UpdateExpression: 'SET #flag = :value',
-          ConditionExpression: onSupplier ? 'attribute_exists(PK) AND #status = :active' : 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#flag': flag, ...(onSupplier ? { '#status': 'status' } : {}) },
-          ExpressionAttributeValues: { ':value': value, ...(onSupplier ? { ':active': 'active' } : {}) },
+          ConditionExpression: requireActive ? 'attribute_exists(PK) AND #status = :active' : 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#flag': flag, ...(requireActive ? { '#status': 'status' } : {}) },
+          ExpressionAttributeValues: { ':value': value, ...(requireActive ? { ':active': 'active' } : {}) },
         }),
       );
       return true;
