@@ -3,6 +3,8 @@
  * envelope. The stack turns these into API Gateway gateway responses and the local runtime
  * answers the same, so both speak alike.
  */
+import { OUTCOME_UNKNOWN_MESSAGE } from './shared/errors';
+
 export interface GatewayAnswer {
   readonly statusCode: number;
   readonly code: string;
@@ -27,7 +29,15 @@ export const GATEWAY_ANSWERS = {
     message: 'Send application/json or application/x-www-form-urlencoded.',
   },
   badRequest: { statusCode: 400, code: 'bad_request', message: 'The request could not be understood.' },
-  internalError: { statusCode: 500, code: 'internal_error', message: 'Something went wrong on our side; the request was not processed.' },
+  /**
+   * API Gateway's DEFAULT_5XX also answers 502 (a function error or timeout) and 504 (the
+   * integration timed out), both of which can follow a committed write: it claims nothing.
+   */
+  internalError: {
+    statusCode: 500,
+    code: 'internal_error',
+    message: `Something went wrong on our side. ${OUTCOME_UNKNOWN_MESSAGE}`,
+  },
 } as const satisfies Record<string, GatewayAnswer>;
 
 export function gatewayAnswerBody(answer: GatewayAnswer): string {

@@ -1,17 +1,18 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
   QueryCommand,
   PutCommand,
   TransactWriteCommand,
-  UpdateCommand,
   type DynamoDBDocumentClient,
-  type UpdateCommandInput,
+  type PutCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Campaign } from '../campaigns/campaign';
 import { toCampaign } from '../campaigns/campaign.repository';
-import { ServiceUnavailableError } from '../shared/errors';
+import { isDependencyFailure } from '../shared/dependency-failure';
+import { OutcomeUnknownError, ServiceUnavailableError } from '../shared/errors';
 import { contactPartitions, itemKeys } from '../shared/item-keys';
 import type { Attachment, CounterState, Supplier } from '../suppliers/supplier';
 import { toAttachment, toCounter, toSupplier } from '../suppliers/supplier.repository';
@@ -133,6 +134,7 @@ export class LeadRepository {
    */
   async commit(commit: LeadCommit, now: Date): Promise<CommitFailure | undefined> {
     const { lead } = commit;
+    const writeToken = newWriteToken();
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const items: { item: TransactItem; failure: CommitFailure }[] = [];
     if (commit.counter) {
@@ -183,16 +185,20 @@ export class LeadRepository {
         failure: { reason: 'duplicate', field: entry.field },
       });
     }
-    items.push({
-      item: { Put: { TableName: this.tableName, Item: leadItem(lead), ConditionExpression: 'attribute_not_exists(PK)' } },
-      failure: { reason: 'id_taken' },
-    });
-    return this.transact(items);
+    const leadPut = { TableName: this.tableName, Item: { ...leadItem(lead), writeToken }, ConditionExpression: 'attribute_not_exists(PK)' };
+    if (items.length === 0) return this.putLead(leadPut, writeToken);
+    items.push({ item: { Put: leadPut }, failure: { reason: 'id_taken' } });
+    return this.transact(items, writeToken);
   }
 
   /** Counts a ping against its cap (one conditional update). Without a cap a ping writes nothing. */
   async countPing(supplierId: string, campaignId: string, counter: CounterIncrement): Promise<CommitFailure | undefined> {
-    return this.transact([{ item: this.counterUpdate(supplierId, campaignId, 'ping', counter), failure: { reason: 'cap_reached' } }]);
+    // A transaction, though it holds one item: its ClientRequestToken makes the SDK's retry of
+    // a lost reply idempotent, where a bare `used = used + 1` would count the ping twice.
+    return this.transact(
+      [{ item: this.counterUpdate(supplierId, campaignId, 'ping', counter), failure: { reason: 'cap_reached' } }],
+      newWriteToken(),
+    );
   }
 
   async get(leadId: string): Promise<Lead | undefined> {
@@ -261,10 +267,14 @@ export class LeadRepository {
     };
   }
 
-  private async transact(items: { item: TransactItem; failure: CommitFailure }[]): Promise<CommitFailure | undefined> {
-    if (items.length === 1) return this.writeOne(items[0]);
+  /**
+   * Writes the items in one transaction. `token` is its ClientRequestToken: the SDK resends it
+   * when it retries a request whose reply was lost, and DynamoDB answers a repeat of a committed
+   * transaction (for 10 minutes) with success instead of applying it twice.
+   */
+  private async transact(items: { item: TransactItem; failure: CommitFailure }[], token: string): Promise<CommitFailure | undefined> {
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items.map(({ item }) => item) }));
+      await this.write(() => this.db.send(new TransactWriteCommand({ TransactItems: items.map(({ item }) => item), ClientRequestToken: token })));
       return undefined;
     } catch (error) {
       if ((error as Error).name !== 'TransactionCanceledException') throw error;
@@ -280,15 +290,33 @@ export class LeadRepository {
     }
   }
 
-  /** A single conditional write needs no transaction. */
-  private async writeOne({ item, failure }: { item: TransactItem; failure: CommitFailure }): Promise<CommitFailure | undefined> {
+  /**
+   * A lead with nothing else to write is one conditional PutItem at half a transaction's cost.
+   * When its reply is lost the SDK sends it again and the retry's condition fails on the item
+   * the first attempt stored: the old item's write token tells that commit from a real id clash.
+   * (The old item holds the lead's personal data: it is compared here and never logged.)
+   */
+  private async putLead(put: PutCommandInput, token: string): Promise<CommitFailure | undefined> {
     try {
-      if (item.Put) await this.db.send(new PutCommand(item.Put));
-      else if (item.Update) await this.db.send(new UpdateCommand(item.Update as UpdateCommandInput));
-      else throw new Error('writeOne takes a Put or an Update');
+      await this.write(() => this.db.send(new PutCommand({ ...put, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
       return undefined;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return failure;
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      const stored = (error as { Item?: Record<string, AttributeValue> }).Item;
+      return stored?.writeToken?.S === token ? undefined : { reason: 'id_taken' };
+    }
+  }
+
+  /**
+   * Sends a write. A dependency failure after the request went out (a timeout, a reset, a lost
+   * reply past the SDK's retries) may follow a commit: it is answered as an unknown outcome,
+   * never as "nothing was written".
+   */
+  private async write(send: () => Promise<unknown>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      if (isDependencyFailure(error)) throw new OutcomeUnknownError(1);
       throw error;
     }
   }
@@ -302,6 +330,11 @@ const PRECEDENCE: CommitFailure['reason'][] = ['idempotency_key_taken', 'ping_us
 
 function mostSignificant(failures: CommitFailure[]): CommitFailure {
   return [...failures].sort((a, b) => PRECEDENCE.indexOf(a.reason) - PRECEDENCE.indexOf(b.reason))[0];
+}
+
+/** Marks the items of one commit, so that a retried write can recognise its own earlier commit. */
+function newWriteToken(): string {
+  return randomUUID();
 }
 
 /** Duplicate keys hold a digest, not the phone or email itself. */

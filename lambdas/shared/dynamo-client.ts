@@ -8,6 +8,15 @@ export interface DynamoTarget {
 }
 
 /**
+ * How long one DynamoDB call may take. A stalled DynamoDB must end as a 503 with Retry-After
+ * within a few seconds, well inside the function's 10 s timeout and API Gateway's 29 s, rather
+ * than as a gateway timeout whose outcome nobody knows: each attempt gets a connection and a
+ * request timeout, and the SDK retries at most twice (3 x 1.5 s plus its backoff, about 5 s).
+ * Every write the code sends is safe to retry (write tokens and ClientRequestToken).
+ */
+export const DYNAMODB_TIME_BUDGET = { connectionTimeoutMs: 1000, requestTimeoutMs: 1500, maxAttempts: 3 } as const;
+
+/**
  * The one place a DynamoDB client is made. Functions create it once per container (module
  * scope through `lambda-runtime.ts`), never inside a request.
  */
@@ -17,7 +26,12 @@ export function createDocumentClient(target: DynamoTarget): DynamoDBDocumentClie
     endpoint: target.endpoint,
     // DynamoDB Local accepts any credentials; on AWS the function's role provides them.
     ...(target.endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    maxAttempts: 3,
+    maxAttempts: DYNAMODB_TIME_BUDGET.maxAttempts,
+    requestHandler: {
+      connectionTimeout: DYNAMODB_TIME_BUDGET.connectionTimeoutMs,
+      requestTimeout: DYNAMODB_TIME_BUDGET.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

@@ -100,19 +100,47 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/**
+ * 503 for a failure known to come before any write: nothing was stored, a retry is safe with
+ * or without an Idempotency-Key.
+ */
 export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   constructor(retryAfterSeconds = 1) {
-    super('service_unavailable', 'A dependency is unavailable; retry shortly.', { retry_after: retryAfterSeconds }, {
+    super(
+      'service_unavailable',
+      'A dependency is unavailable; nothing was written. Retry shortly.',
+      { retry_after: retryAfterSeconds, outcome: 'not_written' },
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}
+
+/** What a supplier is told when a request may have taken effect: the honest answer to a lost reply. */
+export const OUTCOME_UNKNOWN_MESSAGE =
+  'The outcome is unknown: the request may have taken effect (a lead may have been stored). ' +
+  'Retrying with the same Idempotency-Key is always safe and answers with the first outcome.';
+
+/**
+ * 503 for a dependency that failed after the write was sent (a timeout, a lost reply, a reset
+ * connection): the write may have been committed, so the answer must not say nothing was written.
+ */
+export class OutcomeUnknownError extends AppError {
+  readonly status = 503;
+  constructor(retryAfterSeconds = 1) {
+    super('service_unavailable', OUTCOME_UNKNOWN_MESSAGE, { retry_after: retryAfterSeconds, outcome: 'unknown' }, {
       'Retry-After': String(retryAfterSeconds),
     });
   }
 }
 
-/** Anything unexpected: a bare 500 that leaks nothing of what went wrong. */
+/**
+ * Anything unexpected: a bare 500 that leaks nothing of what went wrong. It may follow a
+ * write, so it claims nothing about what was stored.
+ */
 export class InternalError extends AppError {
   readonly status = 500;
   constructor() {
-    super('internal_error', 'Something went wrong on our side; the request was not processed.');
+    super('internal_error', `Something went wrong on our side. ${OUTCOME_UNKNOWN_MESSAGE}`, { outcome: 'unknown' });
   }
 }

@@ -13,6 +13,8 @@ import { TEST_PING_SECRET } from './world';
 
 export interface E2eHarness {
   readonly app: LocalApp;
+  /** The suite's own table, reached directly (not through the runtime's endpoint). */
+  readonly table: TestTable;
   readonly admin: AdminService;
   readonly client: ReturnType<typeof httpsClient>;
   readonly ca: string;
@@ -44,6 +46,7 @@ export async function startE2e(
   const client = httpsClient(app.url, tls.cert);
   return {
     app,
+    table,
     admin: adminService(table.db, table.tableName),
     client,
     ca: tls.cert,
