@@ -2,7 +2,7 @@ import type { Campaign, CampaignSettings } from '../campaigns/campaign';
 import { CAMPAIGN_MODES, DEDUPE_FIELDS, DEFAULT_CAMPAIGN_SETTINGS } from '../campaigns/campaign';
 import { US_STATES } from '../shared/us-states';
 import type { CampaignRepository } from '../campaigns/campaign.repository';
-import { currentHeadroom, type Headroom } from '../leads/submission-rules';
+import { capWindowKey, currentHeadroom, type Headroom } from '../leads/submission-rules';
 import { generateApiKey, type Scope } from '../keys/api-key';
 import { keyItem, type KeyRecord, type KeyRepository } from '../keys/key.repository';
 import { newId } from '../shared/ids';
@@ -175,14 +175,14 @@ export class AdminService {
   ): Promise<{ attachment: Attachment; timeZone: string; lead?: Headroom; ping?: Headroom }> {
     const attachment = await this.deps.suppliers.getAttachment(supplierId, campaignId);
     if (!attachment) throw new AdminError('not_found', `Supplier ${supplierId} is not attached to campaign ${campaignId}.`);
-    const counters = await this.deps.suppliers.getCounters(supplierId, campaignId);
     const now = this.clock();
     const zone = this.deps.capTimeZone ?? 'UTC';
+    const counters = await this.deps.suppliers.getCounters(supplierId, campaignId, capWindowKey(attachment.capWindow, now, zone));
     return {
       attachment,
       timeZone: zone,
-      lead: currentHeadroom(attachment.leadCap, attachment.capWindow, counters.lead, now, zone),
-      ping: currentHeadroom(attachment.pingCap, attachment.capWindow, counters.ping, now, zone),
+      lead: currentHeadroom(attachment.leadCap, attachment.capWindow, counters.lead, now, zone, undefined, true),
+      ping: currentHeadroom(attachment.pingCap, attachment.capWindow, counters.ping, now, zone, undefined, true),
     };
   }
 

@@ -1,7 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
 import type { Campaign, CampaignSettings } from './campaign';
+import { campaignItem, toCampaign } from './campaign.item';
 
 export class CampaignRepository {
   constructor(
@@ -57,32 +59,8 @@ export class CampaignRepository {
       );
       return Attributes ? toCampaign(Attributes) : undefined;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
-}
-
-function campaignItem(campaign: Campaign): Record<string, unknown> {
-  return {
-    ...itemKeys.campaign(campaign.campaignId),
-    type: 'campaign',
-    ...campaign,
-    GSI1PK: listPartitions.campaigns,
-    GSI1SK: `${campaign.createdAt}#${campaign.campaignId}`,
-  };
-}
-
-export function toCampaign(item: Record<string, unknown>): Campaign {
-  return {
-    campaignId: item.campaignId as string,
-    name: item.name as string,
-    mode: (item.mode as Campaign['mode']) ?? 'direct',
-    dedupeDays: (item.dedupeDays as number) ?? 0,
-    dedupeOn: (item.dedupeOn as Campaign['dedupeOn']) ?? ['phone', 'email'],
-    requiredFields: (item.requiredFields as string[]) ?? [],
-    allowedStates: (item.allowedStates as string[]) ?? [],
-    createdAt: item.createdAt as string,
-    updatedAt: (item.updatedAt as string) ?? (item.createdAt as string),
-  };
 }

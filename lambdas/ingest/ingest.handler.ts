@@ -4,21 +4,34 @@ import { routeHandler, type ApiHandler } from '../shared/middleware';
 import { fromEnvironment, type Runtime } from '../shared/runtime';
 import { routeNamed } from '../routes';
 import { parseIngestBody } from './ingest.schema';
+import type { AcceptedLead } from './ingest.use-case';
 
 /** POST /api/v1/ingest: validate the lead, store it, answer 201 with its id. */
 export function createIngestHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Ingest'), runtime, async (request) => {
-    const result = await runtime().ingest.execute({
+    const accepted = await runtime().ingest.execute({
       caller: request.caller,
       body: parseIngestBody(request.body),
       idempotencyKey: idempotencyKey(request.headers['idempotency-key']),
     });
-    const id = (result.body as { data?: { id?: string } }).data?.id;
-    return jsonResponse(result.statusCode, result.body, {
-      ...(id ? { Location: `/api/v1/leads/lookup?id=${id}` } : {}),
-      ...(result.replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+    return jsonResponse(201, { data: acceptedBody(accepted) }, {
+      Location: `/api/v1/leads/lookup?id=${accepted.leadId}`,
+      ...(accepted.replayed ? { 'Idempotent-Replayed': 'true' } : {}),
     });
   });
+}
+
+/** The 201's `data`. */
+export function acceptedBody(accepted: AcceptedLead): Record<string, unknown> {
+  return {
+    id: accepted.leadId,
+    status: accepted.status,
+    campaign_id: accepted.campaignId,
+    supplier_id: accepted.supplierId,
+    created_at: accepted.createdAt,
+    is_test: accepted.isTest,
+    ...(accepted.leadCap ? { caps: { lead: accepted.leadCap } } : {}),
+  };
 }
 
 /** 1 to 255 printable ASCII characters. */

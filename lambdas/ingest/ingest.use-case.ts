@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Campaign } from '../campaigns/campaign';
+import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyRecord } from '../idempotency/idempotency-record';
 import { normalizeEmail, normalizePhone } from '../leads/contact';
 import type { Lead } from '../leads/lead';
-import type { IdempotencyRecord, LeadCommit, LeadRepository } from '../leads/lead.repository';
+import type { DedupeEntry } from '../leads/lead.item';
 import { RETRY, untilSettled } from '../leads/retry';
-import { checkAccess, filterErrors, planCap, throwIfFiltered, type Headroom } from '../leads/submission-rules';
+import { capReachedError, checkAccess, filterErrors, planCap, throwIfFiltered, type Headroom } from '../leads/submission-rules';
 import { hashFields, verifyPingToken } from '../ping/ping-token';
 import { BadRequestError, ConflictError, ForbiddenError, UnprocessableError, ValidationError } from '../shared/errors';
 import { newId } from '../shared/ids';
 import type { Caller } from '../shared/middleware';
+import type { SubmissionPlan, SubmissionStore } from '../submissions/submission-store';
 import { leadFields, type IngestBody } from './ingest.schema';
 
 export interface IngestCommand {
@@ -18,35 +20,46 @@ export interface IngestCommand {
   readonly idempotencyKey?: string;
 }
 
-export interface IngestResult {
-  readonly statusCode: number;
-  readonly body: unknown;
-  /** True when this answers a retry with the first attempt's response. */
+/** A stored lead, as its 201 reports it. */
+export interface AcceptedLead {
+  readonly leadId: string;
+  readonly status: Lead['status'];
+  readonly campaignId: string;
+  readonly supplierId: string;
+  readonly createdAt: string;
+  readonly isTest: boolean;
+  /** The lead cap's headroom after this lead; absent without a cap (and for test leads). */
+  readonly leadCap?: Headroom;
+  /** True when this answers a retry with the first attempt's result. */
   readonly replayed: boolean;
 }
 
 export interface IngestDependencies {
-  readonly leads: Pick<LeadRepository, 'loadContext' | 'commit' | 'getIdempotency'>;
+  readonly store: SubmissionStore;
   readonly clock: () => Date;
   readonly capTimeZone: string;
   readonly pingSecret: () => Promise<Buffer>;
 }
 
-/** Idempotency records are kept a day. */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 /** Single-use ping markers outlive their token by this margin. */
 const PING_MARKER_MARGIN_SECONDS = 3600;
 
 /**
- * Accepts a lead: every rule is decided on one consistent read (campaign, supplier, attachment,
- * cap counters, idempotency record) and the lead, its cap count, duplicate entries, idempotency
- * record and ping marker are written in one transaction, so a 201 means stored and any error
- * means nothing was written.
+ * Accepts a lead in one write.
+ *
+ * 1. The key's supplier must be the one the body names, if it names one.
+ * 2. Campaign, supplier and attachment (from the store's short-lived cache) must allow it:
+ *    404, 401, 403; then the ping (ping/post campaigns) and the campaign's filters: 400, 422.
+ *    A refusal here first rules out a replay of an Idempotency-Key already used.
+ * 3. A cap already known to be used up answers 429 at once.
+ * 4. One conditional write stores the lead with its cap count, duplicate entries, idempotency
+ *    record and ping marker; a failed condition says which rule refused it (replay, 409, 429),
+ *    a lost race plans again.
  */
 export class IngestUseCase {
   constructor(private readonly deps: IngestDependencies) {}
 
-  async execute(command: IngestCommand): Promise<IngestResult> {
+  async execute(command: IngestCommand): Promise<AcceptedLead> {
     const { caller, body } = command;
     if (body.flo_supplier_id !== undefined && body.flo_supplier_id !== caller.supplierId) {
       throw new ForbiddenError('flo_supplier_id names another supplier than this key.');
@@ -59,19 +72,19 @@ export class IngestUseCase {
     return untilSettled(async () => {
       const now = this.deps.clock();
       const nowSeconds = Math.floor(now.getTime() / 1000);
-      const context = await this.deps.leads.loadContext(caller.supplierId, campaignId, {
-        counters: ['lead'],
-        idempotencyKeyHash: idempotency?.keyHash,
+      const config = await this.deps.store.load(caller.supplierId, campaignId);
+      const checked = await this.replayingRefusals(caller, idempotency, nowSeconds, async () => {
+        const access = checkAccess(config, campaignId);
+        const pingUse = await this.checkPing(access.campaign, caller, body, nowSeconds);
+        throwIfFiltered(filterErrors(access.campaign, body));
+        const isTest = body.is_test === true || access.supplier.testMode;
+        const { capWindow, leadCap } = access.attachment;
+        const cap = isTest ? undefined : planCap('lead', leadCap, capWindow, config.counters.lead, now, this.deps.capTimeZone);
+        return { ...access, pingUse, isTest, cap };
       });
-      if (idempotency && context.idempotency && context.idempotency.expiresAt > nowSeconds) {
-        return replay(context.idempotency, idempotency.bodyHash);
-      }
-      const { campaign, supplier, attachment } = checkAccess(context, campaignId);
-      const pingUse = await this.checkPing(campaign, caller, body, nowSeconds);
-      throwIfFiltered(filterErrors(campaign, body));
+      if ('replayed' in checked) return checked;
+      const { campaign, pingUse, isTest, cap } = checked;
 
-      const isTest = body.is_test === true || supplier.testMode;
-      const cap = isTest ? undefined : planCap('lead', attachment.leadCap, attachment.capWindow, context.leadCounter, now, this.deps.capTimeZone);
       const lead: Lead = {
         leadId: newId('lead'),
         supplierId: caller.supplierId,
@@ -84,46 +97,73 @@ export class IngestUseCase {
         email: normalizeEmail(body.email),
         pingNonce: pingUse?.nonce,
       };
-      const response = { statusCode: 201, body: { data: accepted(lead, cap?.headroom) } };
-      const commit: LeadCommit = {
+      const result: AcceptedLead = {
+        leadId: lead.leadId,
+        status: lead.status,
+        campaignId,
+        supplierId: caller.supplierId,
+        createdAt: lead.createdAt,
+        isTest,
+        ...(cap ? { leadCap: cap.headroom } : {}),
+        replayed: false,
+      };
+      const plan: SubmissionPlan = {
+        supplierId: caller.supplierId,
+        campaignId,
+        now,
         lead,
-        counter: cap?.increment,
+        increment: cap?.increment,
         dedupe: dedupeEntries(campaign, lead),
         dedupeDays: campaign.dedupeDays,
         pingUse,
         idempotency: idempotency && {
           keyHash: idempotency.keyHash,
-          record: { bodyHash: idempotency.bodyHash, ...response, expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS },
+          record: { bodyHash: idempotency.bodyHash, result, expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS },
         },
       };
 
-      const failure = await this.deps.leads.commit(commit, now);
-      if (!failure) return { ...response, replayed: false };
-      switch (failure.reason) {
-        case 'idempotency_key_taken': {
-          const record = idempotency && (await this.deps.leads.getIdempotency(caller.supplierId, idempotency.keyHash));
-          return record && idempotency ? replay(record, idempotency.bodyHash) : RETRY;
-        }
+      const outcome = await this.deps.store.commit(plan);
+      switch (outcome.status) {
+        case 'committed':
+          return result;
+        case 'replay':
+          return replay(outcome.record, idempotency?.bodyHash);
         case 'ping_used':
           throw new ConflictError('ping_already_used', 'This ping_id has already been posted.');
         case 'duplicate':
-          throw new ConflictError('duplicate_lead', `A lead with this ${failure.field} was already accepted in this campaign.`, {
-            field: failure.field,
+          throw new ConflictError('duplicate_lead', `A lead with this ${outcome.field} was already accepted in this campaign.`, {
+            field: outcome.field,
           });
-        default:
-          // A cap filled or its window rolled since the read, or a race on the same items:
-          // read again and decide afresh.
+        case 'cap_reached':
+          throw capReachedError('lead', checked.attachment.capWindow, now, this.deps.capTimeZone);
+        case 'retry':
           return RETRY;
       }
     });
   }
 
-  private async checkPing(
-    campaign: Campaign,
+  /**
+   * Runs the checks that precede the write. When one refuses a request that carries an
+   * Idempotency-Key already used, the first outcome is answered instead: a retry after a lost
+   * reply must replay even once its ping expired or the supplier was paused.
+   */
+  private async replayingRefusals<T>(
     caller: Caller,
-    body: IngestBody,
+    idempotency: { keyHash: string; bodyHash: string } | undefined,
     nowSeconds: number,
-  ): Promise<LeadCommit['pingUse']> {
+    checks: () => Promise<T>,
+  ): Promise<T | AcceptedLead> {
+    try {
+      return await checks();
+    } catch (refusal) {
+      if (!idempotency) throw refusal;
+      const record = await this.deps.store.idempotencyRecord(caller.supplierId, idempotency.keyHash);
+      if (!record || record.expiresAt <= nowSeconds) throw refusal;
+      return replay(record, idempotency.bodyHash);
+    }
+  }
+
+  private async checkPing(campaign: Campaign, caller: Caller, body: IngestBody, nowSeconds: number): Promise<SubmissionPlan['pingUse']> {
     if (body.flo_ping_id === undefined) {
       if (campaign.mode === 'ping_post') {
         throw new ValidationError([
@@ -147,29 +187,18 @@ export class IngestUseCase {
   }
 }
 
-function accepted(lead: Lead, headroom: Headroom | undefined): Record<string, unknown> {
-  return {
-    id: lead.leadId,
-    status: lead.status,
-    campaign_id: lead.campaignId,
-    supplier_id: lead.supplierId,
-    created_at: lead.createdAt,
-    is_test: lead.isTest,
-    ...(headroom ? { caps: { lead: headroom } } : {}),
-  };
-}
-
-function replay(record: IdempotencyRecord, bodyHash: string): IngestResult {
+/** The first outcome again, when the body is the same; another body under the key is refused. */
+function replay(record: IdempotencyRecord, bodyHash: string | undefined): AcceptedLead {
   if (record.bodyHash !== bodyHash) {
     throw new UnprocessableError('idempotency_key_reused', 'This Idempotency-Key was used with another body.');
   }
-  return { statusCode: record.statusCode, body: record.body, replayed: true };
+  return { ...(record.result as AcceptedLead), replayed: true };
 }
 
-function dedupeEntries(campaign: Campaign, lead: Lead): LeadCommit['dedupe'] {
+function dedupeEntries(campaign: Campaign, lead: Lead): DedupeEntry[] {
   if (campaign.dedupeDays <= 0) return [];
   const lane = lead.isTest ? 'test' : 'live';
-  const entries: { lane: 'live' | 'test'; field: 'phone' | 'email'; value: string }[] = [];
+  const entries: DedupeEntry[] = [];
   if (campaign.dedupeOn.includes('phone') && lead.phone) entries.push({ lane, field: 'phone', value: lead.phone });
   if (campaign.dedupeOn.includes('email') && lead.email) entries.push({ lane, field: 'email', value: lead.email });
   return entries;

@@ -1,3 +1,4 @@
+import { presentLead } from '../leads/lead';
 import { jsonResponse } from '../shared/http';
 import { routeHandler, type ApiHandler } from '../shared/middleware';
 import { fromEnvironment, type Runtime } from '../shared/runtime';
@@ -7,9 +8,10 @@ import { LookupQuerySchema } from './lookup.schema';
 
 /** GET /api/v1/leads/lookup: the supplier's own leads, by id or by contact in a campaign. */
 export function createLookupHandler(runtime: () => Runtime): ApiHandler {
-  return routeHandler(routeNamed('Lookup'), runtime, async (request) =>
-    jsonResponse(200, await runtime().lookup.execute(request.caller, parseWith(LookupQuerySchema, request.query))),
-  );
+  return routeHandler(routeNamed('Lookup'), runtime, async (request) => {
+    const result = await runtime().lookup.execute(request.caller, parseWith(LookupQuerySchema, request.query));
+    return jsonResponse(200, { data: result.kind === 'one' ? presentLead(result.lead) : result.leads.map(presentLead) });
+  });
 }
 
 export const handler = createLookupHandler(fromEnvironment);

@@ -3,12 +3,25 @@ import { routeHandler, type ApiHandler } from '../shared/middleware';
 import { fromEnvironment, type Runtime } from '../shared/runtime';
 import { routeNamed } from '../routes';
 import { parsePingBody } from './ping.schema';
+import type { PingAccepted } from './ping.use-case';
 
 /** POST /api/v1/ping: would this lead be taken? 200 with a signed ping_id. */
 export function createPingHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Ping'), runtime, async (request) =>
-    jsonResponse(200, await runtime().ping.execute({ caller: request.caller, body: parsePingBody(request.body) })),
+    jsonResponse(200, pingBody(await runtime().ping.execute({ caller: request.caller, body: parsePingBody(request.body) }))),
   );
+}
+
+function pingBody(ping: PingAccepted): Record<string, unknown> {
+  const caps = { ...(ping.pingCap ? { ping: ping.pingCap } : {}), ...(ping.leadCap ? { lead: ping.leadCap } : {}) };
+  return {
+    accepted: true,
+    ping_id: ping.pingId,
+    expires_at: ping.expiresAt.toISOString(),
+    campaign_id: ping.campaignId,
+    is_test: ping.isTest,
+    ...(Object.keys(caps).length > 0 ? { caps } : {}),
+  };
 }
 
 export const handler = createPingHandler(fromEnvironment);

@@ -1,7 +1,7 @@
-import type { LeadRepository } from '../leads/lead.repository';
 import { RETRY, untilSettled } from '../leads/retry';
-import { checkAccess, currentHeadroom, filterErrors, planCap, throwIfFiltered } from '../leads/submission-rules';
+import { capReachedError, capWindowKey, checkAccess, currentHeadroom, filterErrors, planCap, throwIfFiltered, type Headroom } from '../leads/submission-rules';
 import type { Caller } from '../shared/middleware';
+import type { SubmissionStore } from '../submissions/submission-store';
 import { hashFields, newPingNonce, signPingToken } from './ping-token';
 import { PERSONAL_FIELDS, pingedFields, type PingBody } from './ping.schema';
 
@@ -10,8 +10,18 @@ export interface PingCommand {
   readonly body: PingBody;
 }
 
+/** A ping the post may follow: its signed id, when it expires, and the caps' headroom. */
+export interface PingAccepted {
+  readonly pingId: string;
+  readonly expiresAt: Date;
+  readonly campaignId: string;
+  readonly isTest: boolean;
+  readonly pingCap?: Headroom;
+  readonly leadCap?: Headroom;
+}
+
 export interface PingDependencies {
-  readonly leads: Pick<LeadRepository, 'loadContext' | 'countPing'>;
+  readonly store: SubmissionStore;
   readonly clock: () => Date;
   readonly capTimeZone: string;
   readonly pingTtlSeconds: number;
@@ -19,30 +29,58 @@ export interface PingDependencies {
 }
 
 /**
- * Ping/post step one: would this lead be taken? Runs the lead's checks on the fields a ping may
- * carry, counts the ping against its cap, and answers a signed `ping_id` that the post must
- * present. Stores nothing personal; without a ping cap it writes nothing at all.
+ * Ping/post step one: would this lead be taken? Stores nothing personal.
+ *
+ * 1. Campaign, supplier and attachment (cached) must allow it; the campaign's filters judge the
+ *    fields a ping may carry.
+ * 2. Without caps (or for a test ping) nothing is read or written: the answer is signed at once.
+ * 3. With a ping cap, one transaction counts the ping, on condition that the lead cap (if any)
+ *    is not used up: a ping_id that no post could use is never handed out.
+ * 4. With a lead cap alone, one consistent read of the lead counter decides.
  */
 export class PingUseCase {
   constructor(private readonly deps: PingDependencies) {}
 
-  async execute({ caller, body }: PingCommand): Promise<Record<string, unknown>> {
+  async execute({ caller, body }: PingCommand): Promise<PingAccepted> {
     const campaignId = body.flo_campaign_id;
+    const { capTimeZone } = this.deps;
     return untilSettled(async () => {
       const now = this.deps.clock();
-      const context = await this.deps.leads.loadContext(caller.supplierId, campaignId, { counters: ['ping', 'lead'] });
-      const { campaign, supplier, attachment } = checkAccess(context, campaignId);
+      const config = await this.deps.store.load(caller.supplierId, campaignId);
+      const { campaign, supplier, attachment } = checkAccess(config, campaignId);
       // A ping carries no personal data and may leave state for the post: judge what it has.
       const skip = [...PERSONAL_FIELDS, ...(body.state === undefined ? ['state'] : [])];
       throwIfFiltered(filterErrors(campaign, body, skip));
 
       const isTest = body.is_test === true || supplier.testMode;
-      const { capWindow } = attachment;
-      // A live post would be refused at a full lead cap: say so now rather than hand out a
-      // ping_id that cannot be used.
-      const leadHeadroom = currentHeadroom(attachment.leadCap, capWindow, context.leadCounter, now, this.deps.capTimeZone, isTest ? undefined : 'lead');
-      const cap = isTest ? undefined : planCap('ping', attachment.pingCap, capWindow, context.pingCounter, now, this.deps.capTimeZone);
-      if (cap && (await this.deps.leads.countPing(caller.supplierId, campaignId, cap.increment))) return RETRY;
+      const { capWindow, leadCap, pingCap } = attachment;
+      let pingHeadroom: Headroom | undefined;
+      let leadHeadroom: Headroom | undefined;
+      if (!isTest && pingCap !== undefined) {
+        // Refuses at once when the estimate already shows the lead cap used up.
+        leadHeadroom = currentHeadroom(leadCap, capWindow, config.counters.lead, now, capTimeZone, 'lead');
+        const cap = planCap('ping', pingCap, capWindow, config.counters.ping, now, capTimeZone);
+        const window = capWindowKey(capWindow, now, capTimeZone);
+        const outcome = await this.deps.store.commit({
+          supplierId: caller.supplierId,
+          campaignId,
+          now,
+          increment: cap?.increment,
+          check: leadCap === undefined ? undefined : { kind: 'lead', limit: leadCap, window },
+          dedupe: [],
+          dedupeDays: 0,
+        });
+        if (outcome.status === 'retry') return RETRY;
+        if (outcome.status === 'cap_reached') throw capReachedError(outcome.kind, capWindow, now, capTimeZone);
+        pingHeadroom = cap?.headroom;
+      } else if (!isTest && leadCap !== undefined) {
+        const window = capWindowKey(capWindow, now, capTimeZone);
+        const used = await this.deps.store.usage(caller.supplierId, campaignId, 'lead', window);
+        leadHeadroom = currentHeadroom(leadCap, capWindow, { window, used }, now, capTimeZone, 'lead', true);
+      } else {
+        leadHeadroom = currentHeadroom(leadCap, capWindow, config.counters.lead, now, capTimeZone);
+        pingHeadroom = currentHeadroom(pingCap, capWindow, config.counters.ping, now, capTimeZone);
+      }
 
       const fields = pingedFields(body);
       const expiresAt = Math.floor(now.getTime() / 1000) + this.deps.pingTtlSeconds;
@@ -50,15 +88,7 @@ export class PingUseCase {
         { nonce: newPingNonce(), supplierId: caller.supplierId, campaignId, expiresAt, fields, fieldsHash: hashFields(fields, body) },
         await this.deps.pingSecret(),
       );
-      const pingHeadroom = cap?.headroom ?? currentHeadroom(attachment.pingCap, capWindow, context.pingCounter, now, this.deps.capTimeZone);
-      return {
-        accepted: true,
-        ping_id: pingId,
-        expires_at: new Date(expiresAt * 1000).toISOString(),
-        campaign_id: campaignId,
-        is_test: isTest,
-        ...(pingHeadroom || leadHeadroom ? { caps: { ...(pingHeadroom ? { ping: pingHeadroom } : {}), ...(leadHeadroom ? { lead: leadHeadroom } : {}) } } : {}),
-      };
+      return { pingId, expiresAt: new Date(expiresAt * 1000), campaignId, isTest, pingCap: pingHeadroom, leadCap: leadHeadroom };
     });
   }
 }

@@ -32,6 +32,11 @@ const ConfigSchema = z.pipe(
     /** The ping-token HMAC key itself (local runtime and tests only). */
     PING_SECRET: z.optional(z.string().check(z.minLength(32))),
     LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+    /**
+     * Seconds a function instance reuses a campaign, supplier and attachment it read: a pause,
+     * detach, deletion or cap change reaches it this late. 0 reads them on every request.
+     */
+    CONFIG_CACHE_TTL_SECONDS: z._default(envInteger(0, 300), 5),
     /** CloudWatch namespace of the per-request metrics (embedded in the logs); none locally. */
     METRICS_NAMESPACE: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._/#:-]{1,255}$/))),
   }),
@@ -44,6 +49,7 @@ const ConfigSchema = z.pipe(
     pingSecretArn: env.PING_SECRET_ARN,
     pingSecret: env.PING_SECRET,
     logLevel: env.LOG_LEVEL,
+    configCacheTtlSeconds: env.CONFIG_CACHE_TTL_SECONDS,
     metricsNamespace: env.METRICS_NAMESPACE,
   })),
 );
@@ -75,5 +81,6 @@ export const ENV = {
   pingTtlSeconds: 'PING_TTL_SECONDS',
   pingSecretArn: 'PING_SECRET_ARN',
   logLevel: 'LOG_LEVEL',
+  configCacheTtlSeconds: 'CONFIG_CACHE_TTL_SECONDS',
   metricsNamespace: 'METRICS_NAMESPACE',
 } as const;

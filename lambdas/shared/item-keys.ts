@@ -7,9 +7,10 @@ export const itemKeys = {
   supplier: (supplierId: string) => ({ PK: `SUPPLIER#${supplierId}`, SK: 'META' }),
   attachment: (supplierId: string, campaignId: string) => ({ PK: `SUPPLIER#${supplierId}`, SK: `ATTACH#${campaignId}` }),
   attachmentPrefix: 'ATTACH#',
-  counter: (supplierId: string, campaignId: string, kind: 'lead' | 'ping') => ({
+  /** One counter item per cap window (`window` is its key, such as `day:2026-11-28`): a new window is a new item. */
+  counter: (supplierId: string, campaignId: string, kind: 'lead' | 'ping', window: string) => ({
     PK: `SUPPLIER#${supplierId}`,
-    SK: `COUNTER#${campaignId}#${kind}`,
+    SK: `COUNTER#${campaignId}#${kind}#${window}`,
   }),
   apiKey: (keyId: string) => ({ PK: `KEY#${keyId}`, SK: 'KEY' }),
   lead: (leadId: string) => ({ PK: `LEAD#${leadId}`, SK: 'LEAD' }),

@@ -5,6 +5,7 @@ import { KeyRepository } from '../keys/key.repository';
 import { LeadRepository } from '../leads/lead.repository';
 import { LookupUseCase } from '../lookup/lookup.use-case';
 import { PingUseCase } from '../ping/ping.use-case';
+import { DynamoSubmissionStore } from '../submissions/dynamo-submission-store';
 import { SupplierRepository } from '../suppliers/supplier.repository';
 import { loadConfig, type Config } from './config';
 import { createDocumentClient } from './dynamo-client';
@@ -30,6 +31,11 @@ export function createRuntime(config: Config, options: { logger?: Logger; clock?
   const clock = options.clock ?? (() => new Date());
   const pingSecret = pingSecretSource({ secret: config.pingSecret, secretArn: config.pingSecretArn, region: config.region });
   const leads = new LeadRepository(db, config.tableName);
+  const store = new DynamoSubmissionStore(db, config.tableName, {
+    configCacheTtlSeconds: config.configCacheTtlSeconds,
+    capTimeZone: config.capTimeZone,
+    clock,
+  });
   return {
     config,
     logger: options.logger ?? createLogger(config.logLevel),
@@ -38,9 +44,9 @@ export function createRuntime(config: Config, options: { logger?: Logger; clock?
     campaigns: new CampaignRepository(db, config.tableName),
     suppliers: new SupplierRepository(db, config.tableName),
     leads,
-    ingest: new IngestUseCase({ leads, clock, capTimeZone: config.capTimeZone, pingSecret }),
-    ping: new PingUseCase({ leads, clock, capTimeZone: config.capTimeZone, pingTtlSeconds: config.pingTtlSeconds, pingSecret }),
-    lookup: new LookupUseCase({ leads }),
+    ingest: new IngestUseCase({ store, clock, capTimeZone: config.capTimeZone, pingSecret }),
+    ping: new PingUseCase({ store, clock, capTimeZone: config.capTimeZone, pingTtlSeconds: config.pingTtlSeconds, pingSecret }),
+    lookup: new LookupUseCase({ leads, store }),
   };
 }
 

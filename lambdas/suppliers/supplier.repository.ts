@@ -7,9 +7,12 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { KeyRecord } from '../keys/key.repository';
+import { toCounter, type CounterKind } from '../caps/cap-counter';
+import { cancellationReasons, isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
 import type { Attachment, CounterState, Supplier } from './supplier';
+import { attachmentItem, supplierItem, toAttachment, toSupplier } from './supplier.item';
 
 /** Why attaching failed. */
 export type AttachFailure = 'campaign_not_found' | 'supplier_not_found';
@@ -91,10 +94,7 @@ export class SupplierRepository {
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: writes.slice(start, start + TRANSACTION_LIMIT) }));
       } catch (error) {
-        if (start === 0 && (error as Error).name === 'TransactionCanceledException') {
-          const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-          if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
-        }
+        if (start === 0 && cancellationReasons(error)?.[0]?.code === 'ConditionalCheckFailed') return false;
         throw error;
       }
     }
@@ -129,10 +129,9 @@ export class SupplierRepository {
       );
       return undefined;
     } catch (error) {
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      if (!reasons) throw error;
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'campaign_not_found';
-      if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'supplier_not_found';
+      const reasons = cancellationReasons(error);
+      if (reasons?.[0]?.code === 'ConditionalCheckFailed') return 'campaign_not_found';
+      if (reasons?.[1]?.code === 'ConditionalCheckFailed') return 'supplier_not_found';
       throw error;
     }
   }
@@ -152,7 +151,7 @@ export class SupplierRepository {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -185,21 +184,15 @@ export class SupplierRepository {
     return this.setFlag(itemKeys.supplier(supplierId), 'testMode', testMode, true);
   }
 
-  /** The cap counters of one attachment, as stored. */
-  async getCounters(supplierId: string, campaignId: string): Promise<{ lead?: CounterState; ping?: CounterState }> {
+  /** The cap counters of one attachment in a window (its key, such as `day:2026-11-28`), as stored. */
+  async getCounters(supplierId: string, campaignId: string, window: string): Promise<{ lead?: CounterState; ping?: CounterState }> {
+    const keys = { lead: itemKeys.counter(supplierId, campaignId, 'lead', window), ping: itemKeys.counter(supplierId, campaignId, 'ping', window) };
     const { Responses } = await this.db.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.tableName]: {
-            Keys: [itemKeys.counter(supplierId, campaignId, 'lead'), itemKeys.counter(supplierId, campaignId, 'ping')],
-            ConsistentRead: true,
-          },
-        },
-      }),
+      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: [keys.lead, keys.ping], ConsistentRead: true } } }),
     );
     const items = Responses?.[this.tableName] ?? [];
-    const find = (kind: 'lead' | 'ping') => {
-      const item = items.find((candidate) => candidate.SK === itemKeys.counter(supplierId, campaignId, kind).SK);
+    const find = (kind: CounterKind) => {
+      const item = items.find((candidate) => candidate.SK === keys[kind].SK);
       return item ? toCounter(item) : undefined;
     };
     return { lead: find('lead'), ping: find('ping') };
@@ -225,50 +218,9 @@ export class SupplierRepository {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
 
-}
-
-function supplierItem(supplier: Supplier): Record<string, unknown> {
-  return {
-    ...itemKeys.supplier(supplier.supplierId),
-    type: 'supplier',
-    ...supplier,
-    GSI1PK: listPartitions.suppliers,
-    GSI1SK: `${supplier.createdAt}#${supplier.supplierId}`,
-  };
-}
-
-function attachmentItem(attachment: Attachment): Record<string, unknown> {
-  return { ...itemKeys.attachment(attachment.supplierId, attachment.campaignId), type: 'attachment', ...attachment };
-}
-
-export function toSupplier(item: Record<string, unknown>): Supplier {
-  return {
-    supplierId: item.supplierId as string,
-    name: item.name as string,
-    status: item.status as Supplier['status'],
-    paused: item.paused === true,
-    testMode: item.testMode === true,
-    createdAt: item.createdAt as string,
-  };
-}
-
-export function toAttachment(item: Record<string, unknown>): Attachment {
-  return {
-    supplierId: item.supplierId as string,
-    campaignId: item.campaignId as string,
-    paused: item.paused === true,
-    leadCap: item.leadCap as number | undefined,
-    pingCap: item.pingCap as number | undefined,
-    capWindow: (item.capWindow as Attachment['capWindow']) ?? 'day',
-    attachedAt: item.attachedAt as string,
-  };
-}
-
-export function toCounter(item: Record<string, unknown>): CounterState {
-  return { window: item.window as string, used: (item.used as number) ?? 0 };
 }

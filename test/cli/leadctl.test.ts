@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AdminService } from '../../lambdas/admin/admin.service';
 import { hashApiKey } from '../../lambdas/keys/api-key';
-import { LeadRepository } from '../../lambdas/leads/lead.repository';
+import { DynamoSubmissionStore } from '../../lambdas/submissions/dynamo-submission-store';
 import { isDynamoUp } from '../../local/dynamodb-local';
 import { adminService } from '../../local/local-admin';
 import { createTestTable, type TestTable } from '../support/test-table';
@@ -119,16 +119,20 @@ describe('leadctl', () => {
 
       const attached = json(await leadctl('supplier', 'attach', ...ids, '--lead-cap', '5', '--ping-cap', '3', '--cap-window', 'week', '--json'));
       const reattached = json(await leadctl('supplier', 'attach', ...ids, '--lead-cap', 'none', '--cap-window', 'total', '--json'));
-      const counted = await new LeadRepository(table.db, table.tableName).countPing(supplier.supplierId, campaign.campaignId, {
-        limit: 3,
-        window: 'total',
-        continuesWindow: false,
+      const store = new DynamoSubmissionStore(table.db, table.tableName, { configCacheTtlSeconds: 0, capTimeZone: 'UTC', clock: () => new Date() });
+      const counted = await store.commit({
+        supplierId: supplier.supplierId,
+        campaignId: campaign.campaignId,
+        now: new Date(),
+        increment: { kind: 'ping', limit: 3, window: 'total' },
+        dedupe: [],
+        dedupeDays: 0,
       });
       const caps = json(await leadctl('supplier', 'caps', ...ids, '--json'));
 
       expect(attached).toMatchObject({ leadCap: 5, pingCap: 3, capWindow: 'week', paused: false });
       expect(reattached).toMatchObject({ leadCap: null, pingCap: 3, capWindow: 'total' });
-      expect(counted).toBeUndefined();
+      expect(counted).toEqual({ status: 'committed' });
       expect(caps).toEqual({
         supplierId: supplier.supplierId,
         campaignId: campaign.campaignId,

@@ -29,6 +29,7 @@ describe('caps on DynamoDB Local', () => {
         remaining: 0,
         window: 'day',
         resets_at: '2026-11-29T05:00:00.000Z',
+        exact: false,
       });
       expect(sixth.status).toBe(429);
       expect(sixth.body).toMatchObject({ error: 'lead_cap_reached', retry_after: 14 * 3600 });

@@ -33,6 +33,9 @@ export function createWorld(table: TestTable, env: Record<string, string> = {}):
     DYNAMODB_ENDPOINT: table.endpoint,
     PING_SECRET: TEST_PING_SECRET,
     LOG_LEVEL: 'silent',
+    // The rules' tests change a campaign or a supplier between requests and expect the next
+    // request to see it; the cache's own delay is tested over two runtime processes.
+    CONFIG_CACHE_TTL_SECONDS: '0',
     ...env,
   });
   const runtime = createRuntime(config, { logger: createLogger('silent'), clock });

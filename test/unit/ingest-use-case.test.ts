@@ -1,45 +1,107 @@
 import { IngestUseCase, canonicalJson } from '../../lambdas/ingest/ingest.use-case';
-import type { CommitFailure, SubmissionContext } from '../../lambdas/leads/lead.repository';
 import { MAX_ATTEMPTS } from '../../lambdas/leads/retry';
-import { ServiceUnavailableError } from '../../lambdas/shared/errors';
+import { CapReachedError, ForbiddenError, ServiceUnavailableError } from '../../lambdas/shared/errors';
+import type { CommitOutcome, SubmissionConfig, SubmissionPlan, SubmissionStore } from '../../lambdas/submissions/submission-store';
 
 describe('ingest use case', () => {
-  const context: SubmissionContext = {
+  const base: SubmissionConfig = {
     campaign: { campaignId: 'cmp_1', name: 'C', mode: 'direct', dedupeDays: 0, dedupeOn: ['phone'], requiredFields: [], allowedStates: [], createdAt: '', updatedAt: '' },
     supplier: { supplierId: 'sup_1', name: 'S', status: 'active', paused: false, testMode: false, createdAt: '' },
     attachment: { supplierId: 'sup_1', campaignId: 'cmp_1', paused: false, capWindow: 'day', attachedAt: '' },
+    counters: {},
   };
   const command = { caller: { supplierId: 'sup_1', keyId: 'k', scope: 'ingest' as const }, body: { flo_campaign_id: 'cmp_1', email: 'a@example.com' } };
 
-  function useCaseWith(outcomes: (CommitFailure | undefined)[]) {
-    const commits: unknown[] = [];
-    const useCase = new IngestUseCase({
-      leads: {
-        loadContext: async () => context,
-        commit: async (commit) => (commits.push(commit), outcomes.shift()),
-        getIdempotency: async () => undefined,
-      },
-      clock: () => new Date('2026-11-28T00:00:00Z'),
-      capTimeZone: 'UTC',
-      pingSecret: async () => Buffer.from('secret'),
-    });
+  function useCaseWith(outcomes: CommitOutcome[], config: SubmissionConfig = base, stored?: Awaited<ReturnType<SubmissionStore['idempotencyRecord']>>) {
+    const commits: SubmissionPlan[] = [];
+    const store: SubmissionStore = {
+      load: async () => config,
+      usage: async () => 0,
+      commit: async (plan) => (commits.push(plan), outcomes.shift() ?? { status: 'committed' }),
+      idempotencyRecord: async () => stored,
+    };
+    const useCase = new IngestUseCase({ store, clock: () => new Date('2026-11-28T12:00:00Z'), capTimeZone: 'UTC', pingSecret: async () => Buffer.from('secret') });
     return { useCase, commits };
   }
 
   describe('when transactions keep losing races', () => {
     it('retries, then answers 503 without having stored anything', async () => {
-      const { useCase, commits } = useCaseWith(Array.from({ length: MAX_ATTEMPTS }, () => ({ reason: 'contention' as const })));
+      const { useCase, commits } = useCaseWith(Array.from({ length: MAX_ATTEMPTS }, () => ({ status: 'retry' as const })));
 
       await expect(useCase.execute(command)).rejects.toBeInstanceOf(ServiceUnavailableError);
       expect(commits).toHaveLength(MAX_ATTEMPTS);
     });
 
     it('succeeds on a later attempt with a fresh lead id', async () => {
-      const { useCase, commits } = useCaseWith([{ reason: 'id_taken' }, undefined]);
+      const { useCase, commits } = useCaseWith([{ status: 'retry' }, { status: 'committed' }]);
       const result = await useCase.execute(command);
 
-      expect(result.statusCode).toBe(201);
+      expect(result).toMatchObject({ status: 'ACCEPTED', campaignId: 'cmp_1', replayed: false });
       expect(commits).toHaveLength(2);
+      expect(commits[0].lead?.leadId).not.toBe(commits[1].lead?.leadId);
+    });
+  });
+
+  describe('a plain lead', () => {
+    it('plans the lead alone: no counter, no duplicate entries, no idempotency record', async () => {
+      const { useCase, commits } = useCaseWith([]);
+      await useCase.execute(command);
+
+      expect(commits[0]).toMatchObject({ increment: undefined, dedupe: [], idempotency: undefined, pingUse: undefined });
+    });
+  });
+
+  describe('a capped lead', () => {
+    const capped: SubmissionConfig = { ...base, attachment: { ...base.attachment!, leadCap: 3 }, counters: { lead: { window: 'day:2026-11-28', used: 1 } } };
+
+    it('counts in the window of the day and reports the estimated headroom', async () => {
+      const { useCase, commits } = useCaseWith([], capped);
+      const result = await useCase.execute(command);
+
+      expect(commits[0].increment).toMatchObject({ kind: 'lead', limit: 3, window: 'day:2026-11-28' });
+      expect(result.leadCap).toMatchObject({ limit: 3, used: 2, remaining: 1, exact: false });
+    });
+
+    it('refuses at once, without a write, when the estimate shows the cap used up', async () => {
+      const full = { ...capped, counters: { lead: { window: 'day:2026-11-28', used: 3 } } };
+      const { useCase, commits } = useCaseWith([], full);
+
+      await expect(useCase.execute(command)).rejects.toBeInstanceOf(CapReachedError);
+      expect(commits).toHaveLength(0);
+    });
+
+    it('answers 429 when the write finds the cap used up', async () => {
+      const { useCase } = useCaseWith([{ status: 'cap_reached', kind: 'lead', used: 3 }], capped);
+
+      await expect(useCase.execute(command)).rejects.toMatchObject({ status: 429, code: 'lead_cap_reached' });
+    });
+  });
+
+  describe('an Idempotency-Key', () => {
+    const keyed = { ...command, idempotencyKey: 'k-1' };
+
+    it('replays the stored result that the failed write returned', async () => {
+      const { useCase: firstUseCase, commits } = useCaseWith([]);
+      const first = await firstUseCase.execute(keyed);
+      const { useCase } = useCaseWith([{ status: 'replay', record: commits[0].idempotency!.record }]);
+
+      expect(await useCase.execute(keyed)).toEqual({ ...first, replayed: true });
+    });
+
+    it('refuses the key reused with another body', async () => {
+      const { useCase } = useCaseWith([{ status: 'replay', record: { bodyHash: 'other', result: {}, expiresAt: 2e9 } }]);
+
+      await expect(useCase.execute(keyed)).rejects.toMatchObject({ status: 422, code: 'idempotency_key_reused' });
+    });
+
+    it('replays even when a check before the write would now refuse (the supplier was paused since)', async () => {
+      const paused = { ...base, supplier: { ...base.supplier!, paused: true } };
+      const { useCase: first, commits } = useCaseWith([]);
+      const accepted = await first.execute(keyed);
+      const { useCase } = useCaseWith([], paused, commits[0].idempotency!.record);
+
+      await expect(useCase.execute(keyed)).resolves.toEqual({ ...accepted, replayed: true });
+      await expect(useCaseWith([], paused).useCase.execute(keyed)).rejects.toBeInstanceOf(ForbiddenError);
     });
   });
 

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { contactPartitions, itemKeys } from '../shared/item-keys';
+import type { Lead } from './lead';
+
+/** A lead as stored (with its lookup-index keys), and back. */
+export function leadItem(lead: Lead): Record<string, unknown> {
+  return {
+    ...itemKeys.lead(lead.leadId),
+    type: 'lead',
+    ...lead,
+    ...(lead.phone
+      ? { GSI2PK: contactPartitions.phone(lead.campaignId, lead.supplierId, lead.phone), GSI2SK: `${lead.createdAt}#${lead.leadId}` }
+      : {}),
+    ...(lead.email
+      ? { GSI3PK: contactPartitions.email(lead.campaignId, lead.supplierId, lead.email), GSI3SK: `${lead.createdAt}#${lead.leadId}` }
+      : {}),
+  };
+}
+
+export function toLead(item: Record<string, unknown>): Lead {
+  return {
+    leadId: item.leadId as string,
+    supplierId: item.supplierId as string,
+    campaignId: item.campaignId as string,
+    status: item.status as Lead['status'],
+    isTest: item.isTest === true,
+    createdAt: item.createdAt as string,
+    fields: (item.fields as Lead['fields']) ?? {},
+    phone: item.phone as string | undefined,
+    email: item.email as string | undefined,
+    pingNonce: item.pingNonce as string | undefined,
+  };
+}
+
+/** A duplicate-check entry: a contact seen in a campaign, for a window of days. */
+export interface DedupeEntry {
+  readonly lane: 'live' | 'test';
+  readonly field: 'phone' | 'email';
+  /** The normalised phone or email; only its digest is stored. */
+  readonly value: string;
+}
+
+export function dedupeKey(campaignId: string, entry: DedupeEntry): { PK: string; SK: string } {
+  return itemKeys.dedupe(campaignId, entry.lane, entry.field, createHash('sha256').update(entry.value).digest('base64url'));
+}
