@@ -73,6 +73,7 @@ export class LeadIngestStack extends Stack {
       }).useTable(this.table.table, route.tableAccess);
       // Each request's log line carries its metrics (embedded metric format): no PutMetricData.
       fn.fn.addEnvironment(ENV.metricsNamespace, this.metricsNamespace);
+      fn.fn.addEnvironment(ENV.configCacheTtlSeconds, String(settings.configCacheTtlSeconds));
 
       if (route.needsPingSecret) {
         // The ping/post pair: ping issues a signed ping_id, ingest verifies it; both count caps.

@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { isTimeZone } from '../lambdas/shared/config';
+import { SETTINGS } from '../lambdas/shared/settings';
 
 /** Log levels the functions understand (see `LOG_LEVEL` in `lambdas/shared/config.ts`). */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -36,6 +37,13 @@ export interface LeadIngestSettings {
    */
   readonly pingTtlSeconds: number;
   /**
+   * Seconds each function instance reuses a campaign, supplier and attachment it read; a
+   * pause, detach, supplier deletion or cap change reaches it this late (0 reads every time).
+   * Context key `configCacheTtlSeconds`.
+   * @default 5
+   */
+  readonly configCacheTtlSeconds: number;
+  /**
    * `LOG_LEVEL` of every function. Context key `logLevel`.
    * @default 'info'
    */
@@ -61,9 +69,7 @@ export interface LeadIngestSettings {
 }
 
 const DEFAULTS = {
-  authCacheTtlSeconds: 60,
   capTimeZone: 'UTC',
-  pingTtlSeconds: 300,
   logLevel: 'info',
   apiGatewayLogRole: true,
 } as const satisfies Partial<LeadIngestSettings>;
@@ -75,13 +81,11 @@ const DEFAULTS = {
 export function resolveSettings(node: Node, props: Partial<LeadIngestSettings> = {}): LeadIngestSettings {
   const context = (key: string): unknown => node.tryGetContext(key);
 
-  const authCacheTtlSeconds = integerIn(
-    'authCacheTtlSeconds',
-    props.authCacheTtlSeconds ?? context('authCacheTtlSeconds') ?? DEFAULTS.authCacheTtlSeconds,
-    0,
-    3600, // API Gateway's maximum authorizer cache TTL
-  );
-  const pingTtlSeconds = integerIn('pingTtlSeconds', props.pingTtlSeconds ?? context('pingTtlSeconds') ?? DEFAULTS.pingTtlSeconds, 10, 86400);
+  const setting = (name: keyof typeof SETTINGS): number =>
+    integerIn(name, props[name] ?? context(name) ?? SETTINGS[name].default, SETTINGS[name].min, SETTINGS[name].max);
+  const authCacheTtlSeconds = setting('authCacheTtlSeconds');
+  const pingTtlSeconds = setting('pingTtlSeconds');
+  const configCacheTtlSeconds = setting('configCacheTtlSeconds');
 
   const capTimeZone = String(props.capTimeZone ?? context('capTimeZone') ?? DEFAULTS.capTimeZone);
   if (!isTimeZone(capTimeZone)) {
@@ -96,6 +100,7 @@ export function resolveSettings(node: Node, props: Partial<LeadIngestSettings> =
   return {
     authCacheTtlSeconds,
     pingTtlSeconds,
+    configCacheTtlSeconds,
     capTimeZone,
     logLevel: logLevel as LogLevel,
     customDomain: props.customDomain ?? customDomainFromContext(context),

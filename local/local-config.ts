@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as z from 'zod/mini';
-import { envInteger, isTimeZone } from '../lambdas/shared/config';
+import { envInteger, envSetting, isTimeZone } from '../lambdas/shared/config';
+import { SETTINGS } from '../lambdas/shared/settings';
 
 /**
  * The local runtime's settings, from the environment, read once. `leadctl` reads the same so
@@ -14,9 +15,10 @@ const LocalSchema = z.object({
   PORT: z._default(envInteger(0, 65535), 8443),
   HOST: z._default(z.string().check(z.minLength(1)), 'localhost'),
   LOCAL_TABLE_NAME: z._default(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/)), 'lead-ingest-local'),
-  AUTH_CACHE_TTL_SECONDS: z._default(envInteger(0, 3600), 60),
+  AUTH_CACHE_TTL_SECONDS: envSetting(SETTINGS.authCacheTtlSeconds),
+  CONFIG_CACHE_TTL_SECONDS: envSetting(SETTINGS.configCacheTtlSeconds),
   CAP_TIME_ZONE: z._default(z.string().check(z.refine(isTimeZone, { error: 'must be an IANA time zone' })), 'UTC'),
-  PING_TTL_SECONDS: z._default(envInteger(10, 86400), 300),
+  PING_TTL_SECONDS: envSetting(SETTINGS.pingTtlSeconds),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
 
@@ -28,6 +30,7 @@ export interface LocalConfig {
   readonly host: string;
   readonly tableName: string;
   readonly authCacheTtlSeconds: number;
+  readonly configCacheTtlSeconds: number;
   readonly capTimeZone: string;
   readonly pingTtlSeconds: number;
   readonly logLevel: z.infer<typeof LocalSchema>['LOG_LEVEL'];
@@ -47,6 +50,7 @@ export function loadLocalConfig(env: Record<string, string | undefined> = proces
     host: value.HOST,
     tableName: value.LOCAL_TABLE_NAME,
     authCacheTtlSeconds: value.AUTH_CACHE_TTL_SECONDS,
+    configCacheTtlSeconds: value.CONFIG_CACHE_TTL_SECONDS,
     capTimeZone: value.CAP_TIME_ZONE,
     pingTtlSeconds: value.PING_TTL_SECONDS,
     logLevel: value.LOG_LEVEL,

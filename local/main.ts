@@ -42,6 +42,7 @@ async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: s
     PING_TTL_SECONDS: String(local.pingTtlSeconds),
     PING_SECRET: localPingSecret(local.dataDir),
     LOG_LEVEL: local.logLevel,
+    CONFIG_CACHE_TTL_SECONDS: String(local.configCacheTtlSeconds),
   });
   const tls = await localCertificate(local.dataDir, local.host);
   const app = await startLocalApp({

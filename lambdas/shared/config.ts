@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { SETTINGS, type IntegerSetting } from './settings';
 
 /** A whole number from the environment (a string there), within bounds. */
 export function envInteger(min: number, max: number) {
@@ -7,6 +8,11 @@ export function envInteger(min: number, max: number) {
     z.gte(min),
     z.lte(max),
   );
+}
+
+/** A setting from the environment, within its one definition of bounds, or its default. */
+export function envSetting(setting: IntegerSetting) {
+  return z._default(envInteger(setting.min, setting.max), setting.default);
 }
 
 /**
@@ -26,7 +32,7 @@ const ConfigSchema = z.pipe(
       'UTC',
     ),
     /** How long a ping's `ping_id` may be posted against. */
-    PING_TTL_SECONDS: z._default(envInteger(10, 86400), 300),
+    PING_TTL_SECONDS: envSetting(SETTINGS.pingTtlSeconds),
     /** Secrets Manager secret holding the ping-token HMAC key (on AWS). */
     PING_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
     /** The ping-token HMAC key itself (local runtime and tests only). */
@@ -36,7 +42,7 @@ const ConfigSchema = z.pipe(
      * Seconds a function instance reuses a campaign, supplier and attachment it read: a pause,
      * detach, deletion or cap change reaches it this late. 0 reads them on every request.
      */
-    CONFIG_CACHE_TTL_SECONDS: z._default(envInteger(0, 300), 5),
+    CONFIG_CACHE_TTL_SECONDS: envSetting(SETTINGS.configCacheTtlSeconds),
     /** CloudWatch namespace of the per-request metrics (embedded in the logs); none locally. */
     METRICS_NAMESPACE: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._/#:-]{1,255}$/))),
   }),
