@@ -37,7 +37,19 @@ export const GATEWAY_ANSWERS = {
     statusCode: 500,
     code: 'internal_error',
     message: `Something went wrong on our side. ${OUTCOME_UNKNOWN_MESSAGE}`,
+    retryAfter: 1,
   },
+} as const satisfies Record<string, GatewayAnswer>;
+
+/**
+ * What AWS WAF answers on the deployed stack when it blocks a request before API Gateway sees
+ * it. Own codes, so a supplier can tell an edge block from a 403 of the API itself.
+ */
+export const EDGE_ANSWERS = {
+  /** A managed rule (common exploits, known bad inputs) matched the request. */
+  requestBlocked: { statusCode: 403, code: 'request_blocked', message: 'The request was blocked by the firewall; contact the platform owner if it was a valid lead.' },
+  /** The source IP sent more than the per-IP limit within WAF's window. */
+  ipRateLimited: { statusCode: 429, code: 'ip_rate_limited', message: 'Too many requests from this address; back off and retry.', retryAfter: 60 },
 } as const satisfies Record<string, GatewayAnswer>;
 
 export function gatewayAnswerBody(answer: GatewayAnswer): string {

@@ -66,19 +66,71 @@ export interface LeadIngestSettings {
    * @default true
    */
   readonly apiGatewayLogRole: boolean;
+  /**
+   * E-mail address subscribed to the stack's own alarm topic (the address must confirm the
+   * subscription). Ignored when `alarmTopicArn` names a topic of your own.
+   * Context key `alarmEmail`.
+   * @default - the topic is created without a subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Whether an AWS WAF web ACL guards the stage (rate limit per source IP, AWS managed common
+   * and known-bad-inputs rules). Context key `waf`.
+   * @default true
+   */
+  readonly waf: boolean;
+  /**
+   * Requests one source IP may send per minute before WAF blocks it (429) for the rest of the
+   * window. The default is one key's sustained rate (100/s); raise it for a supplier that sends
+   * several keys' traffic from one address. Context key `wafRateLimitPerIp`.
+   * @default 6000
+   */
+  readonly wafRateLimitPerIp: number;
+  /**
+   * Whether WAF writes its own logs (CloudWatch Logs group `aws-waf-logs-<stack>`), with the
+   * `x-api-key` header and the query string redacted. Context key `wafLogs`.
+   * @default false
+   */
+  readonly wafLogs: boolean;
+  /**
+   * Requests per second the stage accepts from all clients together (API Gateway's stage
+   * default method throttle; the usage plan limits each key on top of it).
+   * Context key `stageRateLimit`.
+   * @default 1000
+   */
+  readonly stageRateLimit: number;
+  /** Burst of the stage throttle, all clients together. Context key `stageBurstLimit`. @default 2000 */
+  readonly stageBurstLimit: number;
+  /**
+   * Reserved concurrency by function (`Authorizer`, `Ingest`, `Ping`, `Lookup`); a function
+   * left out shares the account's unreserved pool. A reservation the account's concurrency
+   * quota cannot hold fails the deploy, so this is off by default; see the README for sizing.
+   * Context key `reservedConcurrency`, as JSON: `-c reservedConcurrency='{"Authorizer":20}'`.
+   * @default - no reservations
+   */
+  readonly reservedConcurrency: Readonly<Record<string, number>>;
 }
 
 const DEFAULTS = {
   capTimeZone: 'UTC',
   logLevel: 'info',
   apiGatewayLogRole: true,
+  waf: true,
+  wafRateLimitPerIp: 6000,
+  wafLogs: false,
+  stageRateLimit: 1000,
+  stageBurstLimit: 2000,
 } as const satisfies Partial<LeadIngestSettings>;
 
 /**
  * Merges props over context over defaults and validates the result, so that a typo in
  * `-c pingTtlSeconds=3OO` fails the synth instead of the first cold start.
  */
-export function resolveSettings(node: Node, props: Partial<LeadIngestSettings> = {}): LeadIngestSettings {
+export function resolveSettings(
+  node: Node,
+  props: Partial<LeadIngestSettings> = {},
+  functionNames: readonly string[] = [],
+): LeadIngestSettings {
   const context = (key: string): unknown => node.tryGetContext(key);
 
   const setting = (name: keyof typeof SETTINGS): number =>
@@ -106,7 +158,52 @@ export function resolveSettings(node: Node, props: Partial<LeadIngestSettings> =
     customDomain: props.customDomain ?? customDomainFromContext(context),
     alarmTopicArn: optionalString(props.alarmTopicArn ?? context('alarmTopicArn')),
     apiGatewayLogRole: booleanValue('apiGatewayLogRole', props.apiGatewayLogRole ?? context('apiGatewayLogRole') ?? DEFAULTS.apiGatewayLogRole),
+    alarmEmail: emailAddress(props.alarmEmail ?? context('alarmEmail')),
+    waf: booleanValue('waf', props.waf ?? context('waf') ?? DEFAULTS.waf),
+    // WAF's lower bound for a rate-based rule is 10 requests per window.
+    wafRateLimitPerIp: integerIn('wafRateLimitPerIp', props.wafRateLimitPerIp ?? context('wafRateLimitPerIp') ?? DEFAULTS.wafRateLimitPerIp, 10, 2_000_000_000),
+    wafLogs: booleanValue('wafLogs', props.wafLogs ?? context('wafLogs') ?? DEFAULTS.wafLogs),
+    // The account's default regional limit is 10,000 requests/s and 5,000 burst.
+    stageRateLimit: integerIn('stageRateLimit', props.stageRateLimit ?? context('stageRateLimit') ?? DEFAULTS.stageRateLimit, 1, 10_000),
+    stageBurstLimit: integerIn('stageBurstLimit', props.stageBurstLimit ?? context('stageBurstLimit') ?? DEFAULTS.stageBurstLimit, 1, 5_000),
+    reservedConcurrency: reservations(props.reservedConcurrency ?? context('reservedConcurrency'), functionNames),
   };
+}
+
+/**
+ * `{"Authorizer": 20, "Ingest": 50}`, as an object (props, cdk.json) or a JSON string
+ * (`-c reservedConcurrency=...`). Names must be functions of the stack, so a typo fails the
+ * synth instead of silently reserving nothing.
+ */
+function reservations(value: unknown, functionNames: readonly string[]): Record<string, number> {
+  if (value === undefined || value === null || value === '') return {};
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new Error(`reservedConcurrency must be a JSON object such as {"Authorizer":20}, got '${value}'`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`reservedConcurrency must be an object of function name to concurrency, got '${String(value)}'`);
+  }
+  const result: Record<string, number> = {};
+  for (const [name, count] of Object.entries(parsed)) {
+    if (functionNames.length > 0 && !functionNames.includes(name)) {
+      throw new Error(`reservedConcurrency names unknown function '${name}'; the functions are ${functionNames.join(', ')}`);
+    }
+    result[name] = integerIn(`reservedConcurrency.${name}`, count, 1, 10_000);
+  }
+  return result;
+}
+
+function emailAddress(value: unknown): string | undefined {
+  const address = optionalString(value);
+  if (address !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) {
+    throw new Error(`alarmEmail must be an e-mail address, got '${address}'`);
+  }
+  return address;
 }
 
 function customDomainFromContext(context: (key: string) => unknown): CustomDomainSettings | undefined {

@@ -4,11 +4,14 @@ import { loadConfig } from '../shared/config';
 import { createDocumentClient } from '../shared/dynamo-client';
 import { createLogger, describeError, type Logger } from '../shared/logger';
 import { authorizeKey } from './authorize.use-case';
+import { keyCheckMetric, type KeyCheckOutcome } from './key-check-metrics';
 
-/** All the authorizer needs: one key read and a logger. */
+/** All the authorizer needs: one key read, a logger and, on AWS, the metrics namespace. */
 export interface AuthorizerRuntime {
   readonly keys: KeyReader;
   readonly logger: Logger;
+  /** Without a namespace (locally) no metrics are written. */
+  readonly config?: { readonly metricsNamespace?: string };
 }
 
 export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -19,7 +22,8 @@ export const UNAUTHORIZED = 'Unauthorized';
 /**
  * REQUEST authorizer on `x-api-key`. An unknown, revoked or malformed key fails with
  * `Unauthorized` (401); a failed lookup fails otherwise, which API Gateway answers as an
- * authorizer failure (503), never as a wrong 401.
+ * authorizer failure (503), never as a wrong 401. Every check writes one log line that is also
+ * a `KeyChecks` metric by outcome, so alarms count real failures and not refused keys.
  */
 export function createAuthorizerHandler(runtime: () => AuthorizerRuntime): AuthorizerHandler {
   return async (event) => {
@@ -28,10 +32,14 @@ export function createAuthorizerHandler(runtime: () => AuthorizerRuntime): Autho
     try {
       authorized = await authorizeKey(apiKey, runtime().keys);
     } catch (error) {
-      runtime().logger.error('key lookup failed', describeError(error));
+      report(runtime(), 'failed', describeError(error));
       throw new Error('Authorizer dependency failed');
     }
-    if (!authorized) throw new Error(UNAUTHORIZED);
+    if (!authorized) {
+      report(runtime(), 'refused');
+      throw new Error(UNAUTHORIZED);
+    }
+    report(runtime(), 'allowed', { supplierId: authorized.supplierId, keyId: authorized.keyId });
     return {
       principalId: authorized.supplierId,
       // The decision is cached per key for every route, so the policy allows the whole API;
@@ -44,6 +52,13 @@ export function createAuthorizerHandler(runtime: () => AuthorizerRuntime): Autho
       usageIdentifierKey: authorized.usageIdentifierKey,
     };
   };
+}
+
+/** One log line per check; on AWS it is also the `KeyChecks` metric (embedded metric format). */
+function report({ logger, config }: AuthorizerRuntime, outcome: KeyCheckOutcome, fields: Record<string, unknown> = {}): void {
+  const line = { outcome, ...fields, ...(config?.metricsNamespace ? keyCheckMetric(config.metricsNamespace, outcome) : {}) };
+  if (outcome === 'failed') logger.error('key lookup failed', line);
+  else logger.info('key checked', line);
 }
 
 /** `arn:…:apiId/stage/METHOD/path` → `arn:…:apiId/stage/*`. */
@@ -67,7 +82,7 @@ function fromEnvironment(): AuthorizerRuntime {
   if (!lambdaRuntime) {
     const config = loadConfig();
     const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
-    lambdaRuntime = { keys: new KeyRepository(db, config.tableName), logger: createLogger(config.logLevel) };
+    lambdaRuntime = { keys: new KeyRepository(db, config.tableName), logger: createLogger(config.logLevel), config };
   }
   return lambdaRuntime;
 }
