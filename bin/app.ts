@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { App, Tags } from 'aws-cdk-lib';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { LeadIngestStack } from '../lib/lead-ingest-stack';
 
 /**
@@ -18,3 +19,6 @@ new LeadIngestStack(app, stackName, {
   description: 'Supplier lead-ingest API: API Gateway, Lambda, DynamoDB',
 });
 Tags.of(app).add('app', 'lead-ingest-api');
+// The AwsSolutions and Serverless rule packs check every synth and deploy; an unacknowledged
+// finding stops them. (npm test runs the same packs in test/infra/cdk-nag.test.ts.)
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

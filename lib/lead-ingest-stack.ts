@@ -2,18 +2,26 @@ import * as path from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { AUTHORIZER_ENTRY, ROUTES } from '../lambdas/routes';
 import { ENV } from '../lambdas/shared/config';
+import { TABLE_SCHEMA } from '../lambdas/shared/table-schema';
 import { ApiAlarms } from './constructs/api-alarms';
 import { ApiDashboard } from './constructs/api-dashboard';
 import { ApiFunction, PROJECT_ROOT } from './constructs/api-function';
+import { EdgeProtection } from './constructs/edge-protection';
 import { LeadTable } from './constructs/lead-table';
+import { OperatorPolicy } from './constructs/operator-policy';
 import { SupplierApi } from './constructs/supplier-api';
+import { acknowledge, acknowledgeStackFindings } from './nag-acknowledgments';
 import { resolveSettings, type LeadIngestSettings } from './stack-settings';
+import { TABLE_GRANTS, tableGrantFor } from './table-actions';
+
+/** Names of the stack's functions: the authorizer and one per route. */
+export const FUNCTION_NAMES: readonly string[] = ['Authorizer', ...ROUTES.map((route) => route.name)];
 
 /** Every setting may also come from CDK context; see `LeadIngestSettings` for keys and defaults. */
 export interface LeadIngestStackProps extends StackProps, Partial<LeadIngestSettings> {}
@@ -33,10 +41,15 @@ export class LeadIngestStack extends Stack {
   readonly functions: Readonly<Record<string, ApiFunction>>;
   /** CloudWatch namespace of the per-request metrics (Requests and Latency by Route and Outcome). */
   readonly metricsNamespace: string;
+  /** The topic every alarm notifies: the stack's own, or the one named by `alarmTopicArn`. */
+  readonly alarmTopic: ITopic;
+  readonly alarms: ApiAlarms;
+  /** Absent when `waf` is off. */
+  readonly edgeProtection?: EdgeProtection;
 
   constructor(scope: Construct, id: string, props: LeadIngestStackProps = {}) {
     super(scope, id, props);
-    const settings = resolveSettings(this.node, props);
+    const settings = resolveSettings(this.node, props, FUNCTION_NAMES);
     this.metricsNamespace = `LeadIngest/${this.stackName}`;
 
     this.table = new LeadTable(this, 'Leads');
@@ -52,7 +65,10 @@ export class LeadIngestStack extends Stack {
       entry: handlerPath(AUTHORIZER_ENTRY),
       description: 'Resolves x-api-key to a supplier and its usage-plan key',
       logLevel: settings.logLevel,
-    }).useTable(this.table.table, 'getItem');
+      reservedConcurrency: settings.reservedConcurrency.Authorizer,
+    }).useTable(this.table.table, TABLE_GRANTS.Authorizer);
+    // Its KeyChecks metric (allowed, refused, failed) is what the authorizer alarm watches.
+    authorizer.fn.addEnvironment(ENV.metricsNamespace, this.metricsNamespace);
 
     this.api = new SupplierApi(this, 'SupplierApi', {
       authorizerFunction: authorizer.fn,
@@ -62,7 +78,22 @@ export class LeadIngestStack extends Stack {
         certificate: Certificate.fromCertificateArn(this, 'DomainCertificate', settings.customDomain.certificateArn),
       },
       manageAccountLogRole: settings.apiGatewayLogRole,
+      stageThrottle: { rateLimit: settings.stageRateLimit, burstLimit: settings.stageBurstLimit },
     });
+
+    if (settings.waf) {
+      this.edgeProtection = new EdgeProtection(this, 'EdgeProtection', {
+        stage: this.api.api.deploymentStage,
+        rateLimitPerIp: settings.wafRateLimitPerIp,
+        logging: settings.wafLogs,
+      });
+    } else {
+      acknowledge(
+        this.api.api.deploymentStage,
+        'AwsSolutions-APIG3',
+        'The web ACL was switched off with -c waf=false, for an account whose WAF is managed elsewhere (e.g. Firewall Manager).',
+      );
+    }
 
     const functions: Record<string, ApiFunction> = { Authorizer: authorizer };
     for (const route of ROUTES) {
@@ -70,7 +101,8 @@ export class LeadIngestStack extends Stack {
         entry: handlerPath(route.entry),
         description: `${route.method} /${route.path}`,
         logLevel: settings.logLevel,
-      }).useTable(this.table.table, route.tableAccess);
+        reservedConcurrency: settings.reservedConcurrency[route.name],
+      }).useTable(this.table.table, tableGrantFor(route));
       // Each request's log line carries its metrics (embedded metric format): no PutMetricData.
       fn.fn.addEnvironment(ENV.metricsNamespace, this.metricsNamespace);
       fn.fn.addEnvironment(ENV.configCacheTtlSeconds, String(settings.configCacheTtlSeconds));
@@ -87,11 +119,17 @@ export class LeadIngestStack extends Stack {
     }
     this.functions = functions;
 
-    new ApiAlarms(this, 'Alarms', {
+    this.alarmTopic = settings.alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : this.ownAlarmTopic(settings.alarmEmail);
+
+    this.alarms = new ApiAlarms(this, 'Alarms', {
       api: this.api.api,
-      functions: Object.fromEntries(Object.entries(functions).map(([name, fn]): [string, IFunction] => [name, fn.fn])),
+      accessLogGroup: this.api.accessLogGroup,
+      authorizer: authorizer.fn,
+      routeFunctions: Object.fromEntries(ROUTES.map((route) => [route.name, functions[route.name].fn])),
       table: this.table.table,
-      action: settings.alarmTopicArn ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn)) : undefined,
+      indexNames: TABLE_SCHEMA.indexes.map((index) => index.name),
+      metricsNamespace: this.metricsNamespace,
+      action: new SnsAction(this.alarmTopic),
     });
 
     const dashboard = new ApiDashboard(this, 'Dashboard', {
@@ -100,7 +138,10 @@ export class LeadIngestStack extends Stack {
       table: this.table.table,
       metricsNamespace: this.metricsNamespace,
       routes: ROUTES.map((route) => route.name),
+      gatewayThrottled: this.alarms.gatewayThrottledMetric,
     });
+
+    const operatorPolicy = new OperatorPolicy(this, 'LeadctlOperator', { table: this.table.table, usagePlan: this.api.usagePlan });
 
     // The admin CLI reads these three by key with DescribeStacks.
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; append a route path such as api/v1/ingest.' });
@@ -110,11 +151,32 @@ export class LeadIngestStack extends Stack {
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
     // leadctl reports cap usage in the windows the functions count in.
     new CfnOutput(this, 'CapTimeZone', { value: settings.capTimeZone, description: 'Time zone in which cap windows reset.' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'SNS topic every alarm notifies.' });
+    new CfnOutput(this, 'LeadctlPolicyArn', {
+      value: operatorPolicy.policy.managedPolicyArn,
+      description: `Managed policy to attach to whoever runs leadctl --stack ${this.stackName}.`,
+    });
     if (this.api.api.domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {
         value: this.api.api.domainName.domainNameAliasDomainName,
         description: 'Point a CNAME or alias record for the custom domain at this name.',
       });
     }
+
+    acknowledgeStackFindings({ pingSecret, functions: Object.values(functions), api: this.api });
+  }
+
+  /** The stack's own alarm topic, TLS-only, with the optional e-mail subscription. */
+  private ownAlarmTopic(email: string | undefined): Topic {
+    const topic = new Topic(this, 'AlarmTopic', { displayName: `${this.stackName} alarms`, enforceSSL: true });
+    if (email) {
+      const subscription = topic.addSubscription(new EmailSubscription(email));
+      acknowledge(
+        subscription,
+        'Serverless-SNSRedrivePolicy',
+        'A missed alarm e-mail is not lost: the alarm stays in ALARM in CloudWatch and on the dashboard; a dead-letter queue would need an alarm of its own.',
+      );
+    }
+    return topic;
   }
 }

@@ -1,92 +1,203 @@
 import { Duration } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, MathExpression, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  Alarm,
+  ComparisonOperator,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+  type IAlarmAction,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { KEY_CHECKS_METRIC } from '../../lambdas/authorizer/key-check-metrics';
+
+/**
+ * The thresholds, in one place so the README's operations table can be checked against them.
+ * Counts are per `period` (5 minutes) unless said otherwise.
+ */
+export const ALARM_THRESHOLDS = {
+  /** 5XX answers in a period; a lone 5XX during a deploy is noise. */
+  api5xxCount: 5,
+  /** Percent of requests answered 5XX, once a period has at least `minRequestsForRate`. */
+  api5xxRatePercent: 1,
+  /** Percent of requests API Gateway throttled (429 `rate_limited`: usage plan or stage limit). */
+  api429RatePercent: 5,
+  /** Requests a period needs before a rate means anything. */
+  minRequestsForRate: 20,
+  /** API Gateway p99 latency in ms, breached in `latencyPeriods` consecutive periods. */
+  apiLatencyP99Ms: 2500,
+  latencyPeriods: 3,
+  /** Key lookups that failed (DynamoDB unreachable): suppliers got 503 on valid keys. */
+  authorizerFailures: 3,
+  /** Unhandled errors of a route function. */
+  functionErrors: 1,
+  /** Lambda throttled invocations of one function. */
+  functionThrottles: 1,
+  /** Read + write throttle events on the table, and on each index. */
+  tableThrottles: 1,
+  /** DynamoDB internal errors (HTTP 500) over the operations the functions call. */
+  tableSystemErrors: 5,
+  /** Cancelled transactions (contended cap counters), breached in `conflictPeriods` consecutive periods. */
+  transactionConflicts: 20,
+  conflictPeriods: 2,
+} as const;
+
+/** The DynamoDB operations the functions call (see lib/table-actions.ts), for SystemErrors. */
+const TABLE_OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.BATCH_GET_ITEM,
+  Operation.QUERY,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+];
 
 export interface ApiAlarmsProps {
   readonly api: RestApi;
-  /** Functions to watch for unhandled errors, keyed by a PascalCase name used in the alarm id (e.g. `Ingest`). */
-  readonly functions: Readonly<Record<string, IFunction>>;
+  /** The API's access log group; a metric filter on it counts the 429s API Gateway answers itself. */
+  readonly accessLogGroup: ILogGroup;
+  /** The authorizer function, watched for throttles; its failures come from its `KeyChecks` metric. */
+  readonly authorizer: IFunction;
+  /** Route functions keyed by a PascalCase name used in alarm ids (e.g. `Ingest`). */
+  readonly routeFunctions: Readonly<Record<string, IFunction>>;
   readonly table: ITable;
-  /** @default - alarms only change state */
-  readonly action?: IAlarmAction;
+  /** The table's global secondary indexes, each watched for throttling on its own. */
+  readonly indexNames: readonly string[];
+  /** Namespace of the embedded metrics (the authorizer's `KeyChecks`). */
+  readonly metricsNamespace: string;
+  /** Where every alarm and its return to OK are sent. */
+  readonly action: IAlarmAction;
   /** @default Duration.minutes(5) */
   readonly period?: Duration;
-  /**
-   * 5XX answers per period that count as an incident; a lone 5XX during a deploy is noise.
-   * @default 5
-   */
-  readonly api5xxThreshold?: number;
 }
 
 /**
- * A few alarms worth waking up for: the API answering 5XX, any function failing (handlers map
- * every expected error to a response, so an unhandled one is a bug or an outage; the
- * authorizer's failures surface to suppliers as 503), and DynamoDB throttling.
+ * Alarms that each mean one thing an operator can act on (see the README's operations section).
+ * A refused key is not among them: the authorizer counts refused keys apart from failed lookups,
+ * and only the failures alarm, so a stranger sending garbage keys pages no one.
  */
 export class ApiAlarms extends Construct {
   readonly alarms: Alarm[] = [];
+  /** API Gateway's own 429s (usage plan and stage throttle), from the access log. */
+  readonly gatewayThrottledMetric: Metric;
 
   constructor(scope: Construct, id: string, props: ApiAlarmsProps) {
     super(scope, id);
     const period = props.period ?? Duration.minutes(5);
+    const T = ALARM_THRESHOLDS;
+    const sum = { period, statistic: 'Sum' } as const;
+    const atLeast = (threshold: number, evaluationPeriods = 1) => ({
+      threshold,
+      evaluationPeriods,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const requests = props.api.metricCount(sum);
 
-    this.add(
-      new Alarm(this, 'Api5xx', {
-        alarmDescription: 'The supplier API answered 5XX.',
-        metric: props.api.metricServerError({ period, statistic: 'Sum' }),
-        threshold: props.api5xxThreshold ?? 5,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      props.action,
-    );
+    this.add('Api5xx', 'The supplier API answered 5XX (function failure, timeout, Lambda throttling or an unavailable dependency).', {
+      metric: props.api.metricServerError(sum),
+      ...atLeast(T.api5xxCount),
+    }, props.action);
 
-    for (const [name, fn] of Object.entries(props.functions)) {
-      this.add(
-        new Alarm(this, `${name}Errors`, {
-          alarmDescription: `The ${name} function failed with an unhandled error.`,
-          metric: fn.metricErrors({ period, statistic: 'Sum' }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-        props.action,
-      );
+    this.add('Api5xxRate', `More than ${T.api5xxRatePercent}% of requests were answered 5XX.`, {
+      metric: percentOf(props.api.metricServerError(sum), requests, period, '5XX %'),
+      ...atLeast(T.api5xxRatePercent),
+    }, props.action);
+
+    const throttledFilter = new MetricFilter(this, 'GatewayThrottledFilter', {
+      logGroup: props.accessLogGroup,
+      // The access log's `errorType` is API Gateway's response type; THROTTLED is the usage
+      // plan's or the stage's limit. A cap's 429 comes from a function and is not counted here.
+      filterPattern: FilterPattern.any(FilterPattern.stringValue('$.errorType', '=', 'THROTTLED'), FilterPattern.stringValue('$.errorType', '=', 'QUOTA_EXCEEDED')),
+      metricNamespace: props.metricsNamespace,
+      metricName: 'GatewayThrottled',
+      metricValue: '1',
+    });
+    this.gatewayThrottledMetric = throttledFilter.metric(sum);
+    this.add('Api429Rate', `More than ${T.api429RatePercent}% of requests were throttled by the usage plan or the stage limit.`, {
+      metric: percentOf(this.gatewayThrottledMetric, requests, period, 'Throttled %'),
+      ...atLeast(T.api429RatePercent),
+    }, props.action);
+
+    this.add('ApiLatencyP99', `API Gateway p99 latency stayed at or above ${T.apiLatencyP99Ms} ms.`, {
+      metric: props.api.metricLatency({ period, statistic: 'p99' }),
+      ...atLeast(T.apiLatencyP99Ms, T.latencyPeriods),
+    }, props.action);
+
+    this.add('AuthorizerFailures', 'The authorizer could not look keys up (DynamoDB unavailable or denied); valid keys got 503.', {
+      metric: new Metric({ namespace: props.metricsNamespace, metricName: KEY_CHECKS_METRIC, dimensionsMap: { Outcome: 'failed' }, ...sum }),
+      ...atLeast(T.authorizerFailures),
+    }, props.action);
+
+    for (const [name, fn] of Object.entries(props.routeFunctions)) {
+      this.add(`${name}Errors`, `The ${name} function failed with an unhandled error.`, {
+        metric: fn.metricErrors(sum),
+        ...atLeast(T.functionErrors),
+      }, props.action);
+    }
+
+    for (const [name, fn] of Object.entries({ Authorizer: props.authorizer, ...props.routeFunctions })) {
+      this.add(`${name}Throttles`, `Lambda throttled the ${name} function (concurrency quota or reservation exhausted); callers got 500.`, {
+        metric: fn.metricThrottles(sum),
+        ...atLeast(T.functionThrottles),
+      }, props.action);
     }
 
     // On-demand tables still throttle on a hot partition or a sudden jump past twice the
-    // previous peak; either would show up as 5XX on ingest.
-    this.add(
-      new Alarm(this, 'TableThrottles', {
-        alarmDescription: 'DynamoDB throttled reads or writes on the table.',
-        metric: new MathExpression({
-          expression: 'reads + writes',
-          label: 'Throttle events',
-          period,
-          usingMetrics: {
-            reads: props.table.metric('ReadThrottleEvents', { period, statistic: 'Sum' }),
-            writes: props.table.metric('WriteThrottleEvents', { period, statistic: 'Sum' }),
-          },
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      props.action,
-    );
+    // previous peak; either shows up as 503 on ingest.
+    this.add('TableThrottles', 'DynamoDB throttled reads or writes on the table.', {
+      metric: throttleEvents(props.table, period, {}),
+      ...atLeast(T.tableThrottles),
+    }, props.action);
+    // An index throttles on its own (and then throttles the table's writes); the table-level
+    // metric does not include it.
+    for (const indexName of props.indexNames) {
+      this.add(`${indexName}Throttles`, `DynamoDB throttled the ${indexName} index.`, {
+        metric: throttleEvents(props.table, period, { GlobalSecondaryIndexName: indexName }),
+        ...atLeast(T.tableThrottles),
+      }, props.action);
+    }
+
+    this.add('TableSystemErrors', 'DynamoDB answered with internal errors (HTTP 500).', {
+      metric: props.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, ...sum }),
+      ...atLeast(T.tableSystemErrors),
+    }, props.action);
+
+    this.add('TransactionConflicts', 'Transactions were cancelled by conflicts, typically many concurrent leads on one cap counter.', {
+      metric: props.table.metric('TransactionConflict', sum),
+      ...atLeast(T.transactionConflicts, T.conflictPeriods),
+    }, props.action);
   }
 
-  private add(alarm: Alarm, action: IAlarmAction | undefined): void {
-    if (action) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
+  private add(id: string, description: string, props: ConstructorParameters<typeof Alarm>[2], action: IAlarmAction): void {
+    const alarm = new Alarm(this, id, { ...props, alarmDescription: `${description} See the README, section Operations.` });
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
     this.alarms.push(alarm);
   }
+}
+
+/** `part` as a percentage of `whole`, 0 while `whole` is below the volume a rate needs. */
+function percentOf(part: IMetric, whole: IMetric, period: Duration, label: string): MathExpression {
+  return new MathExpression({
+    expression: `IF(whole >= ${ALARM_THRESHOLDS.minRequestsForRate}, 100 * FILL(part, 0) / whole, 0)`,
+    usingMetrics: { part, whole },
+    label,
+    period,
+  });
+}
+
+function throttleEvents(table: ITable, period: Duration, dimensions: Record<string, string>): MathExpression {
+  const metric = (name: string) =>
+    new Metric({ namespace: 'AWS/DynamoDB', metricName: name, dimensionsMap: { TableName: table.tableName, ...dimensions }, period, statistic: 'Sum' });
+  return new MathExpression({
+    expression: 'FILL(reads, 0) + FILL(writes, 0)',
+    label: 'Throttle events',
+    period,
+    usingMetrics: { reads: metric('ReadThrottleEvents'), writes: metric('WriteThrottleEvents') },
+  });
 }

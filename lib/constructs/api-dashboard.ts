@@ -4,6 +4,7 @@ import { Dashboard, GraphWidget, MathExpression, Metric, TextWidget, type IMetri
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { KEY_CHECKS_METRIC } from '../../lambdas/authorizer/key-check-metrics';
 
 export interface ApiDashboardProps {
   readonly api: RestApi;
@@ -13,6 +14,8 @@ export interface ApiDashboardProps {
   readonly metricsNamespace: string;
   /** Route names, as in the route table (the `Route` dimension). */
   readonly routes: readonly string[];
+  /** API Gateway's own 429s (usage plan and stage throttle). */
+  readonly gatewayThrottled: Metric;
   /** @default Duration.minutes(1) */
   readonly period?: Duration;
 }
@@ -69,14 +72,27 @@ export class ApiDashboard extends Construct {
           props.api.metricCount({ period, statistic: 'Sum' }),
           props.api.metricClientError({ period, statistic: 'Sum' }),
           props.api.metricServerError({ period, statistic: 'Sum' }),
+          props.gatewayThrottled.with({ period, statistic: 'Sum', label: 'Throttled (429)' }),
         ],
       }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({
-        title: 'Authorizer: invocations (cache misses), errors, p99 ms',
+        // Refused keys are callers' mistakes (or a scan), failed checks are ours: apart, so a
+        // burst of bad keys does not look like an outage.
+        title: 'Authorizer: key checks (cache misses) by outcome, p99 ms',
         width: 12,
-        left: [props.authorizer.metricInvocations({ period }), props.authorizer.metricErrors({ period })],
+        left: (['allowed', 'refused', 'failed'] as const).map(
+          (outcome) =>
+            new Metric({
+              namespace: props.metricsNamespace,
+              metricName: KEY_CHECKS_METRIC,
+              dimensionsMap: { Outcome: outcome },
+              statistic: 'Sum',
+              period,
+              label: `${outcome} keys`,
+            }),
+        ),
         right: [props.authorizer.metricDuration({ period, statistic: 'p99' })],
       }),
       new GraphWidget({

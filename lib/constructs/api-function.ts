@@ -1,21 +1,17 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/shared/config';
+import type { TableGrant } from '../table-actions';
 
 /** The directory holding package.json and package-lock.json. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-
-/**
- * DynamoDB access a function may be given. `read` and `readWrite` come from the route table;
- * `getItem` is the authorizer's single consistent read of a key record.
- */
-export type TableAccess = 'getItem' | 'read' | 'readWrite';
 
 export interface ApiFunctionProps {
   /** Absolute path of the handler module; it must export `handler`. */
@@ -38,6 +34,12 @@ export interface ApiFunctionProps {
   readonly logLevel?: string;
   /** Further environment variables. @default - none */
   readonly environment?: Record<string, string>;
+  /**
+   * Concurrency reserved for (and capping) this function. It must fit the account's quota
+   * with 100 left unreserved, or the deploy fails.
+   * @default - none: the function shares the account's unreserved pool
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -68,6 +70,7 @@ export class ApiFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       projectRoot: PROJECT_ROOT,
@@ -91,18 +94,23 @@ export class ApiFunction extends Construct {
     });
   }
 
-  /** Grants exactly `access` on the table (and its indexes) and sets `TABLE_NAME`. */
-  useTable(table: ITable, access: TableAccess): this {
-    switch (access) {
-      case 'getItem':
-        table.grant(this.fn, 'dynamodb:GetItem');
-        break;
-      case 'read':
-        table.grantReadData(this.fn);
-        break;
-      case 'readWrite':
-        table.grantReadWriteData(this.fn);
-        break;
+  /**
+   * Grants exactly the grant's actions and sets `TABLE_NAME`: `Query` on the named indexes,
+   * every other action on the table alone (no `index/*` wildcard).
+   */
+  useTable(table: ITable, grant: TableGrant): this {
+    const onTable = grant.actions.filter((action) => action !== 'Query');
+    if (onTable.length > 0) {
+      this.fn.addToRolePolicy(new PolicyStatement({ actions: onTable.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }));
+    }
+    const indexes = grant.queryIndexes ?? [];
+    if (grant.actions.includes('Query') !== indexes.length > 0) {
+      throw new Error('A table grant names query indexes exactly when it grants Query');
+    }
+    if (indexes.length > 0) {
+      this.fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['dynamodb:Query'], resources: indexes.map((index) => `${table.tableArn}/index/${index}`) }),
+      );
     }
     this.fn.addEnvironment(ENV.tableName, table.tableName);
     return this;

@@ -21,6 +21,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { THROTTLE, type RouteDefinition } from '../../lambdas/routes';
+import { acknowledge } from '../nag-acknowledgments';
 import { addJsonGatewayResponses } from './gateway-responses';
 
 /** The header suppliers send their key in. */
@@ -30,8 +31,11 @@ export const API_KEY_HEADER = 'x-api-key';
  * One access-log line per request, as JSON. Deliberately absent: the `x-api-key` header,
  * `$context.identity.apiKey` (the usage-plan key value) and the query string (lookups carry
  * phone numbers and e-mail addresses). `apiKeyId` is API Gateway's id of the key, not a secret.
+ * The authorizer and integration fields explain a 401, 500 or 503 without reading the
+ * functions' logs: the authorizer's error (e.g. `Unauthorized`), how long it took, and why
+ * API Gateway could not use the integration (a function that failed, timed out or was throttled).
  */
-const ACCESS_LOG_FIELDS = {
+export const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
   requestTimeEpoch: '$context.requestTimeEpoch',
   ip: '$context.identity.sourceIp',
@@ -43,6 +47,10 @@ const ACCESS_LOG_FIELDS = {
   principalId: '$context.authorizer.principalId',
   apiKeyId: '$context.identity.apiKeyId',
   errorType: '$context.error.responseType',
+  authorizerError: '$context.authorizer.error',
+  authorizerLatencyMs: '$context.authorizer.latency',
+  integrationError: '$context.integrationErrorMessage',
+  wafResponse: '$context.wafResponseCode',
   tlsVersion: '$context.tlsVersion',
 } as const;
 
@@ -68,6 +76,13 @@ export interface SupplierApiProps {
    * @default THROTTLE from lambdas/routes.ts (100 requests/s, burst 200)
    */
   readonly throttle?: ThrottleSettings;
+  /**
+   * The stage's default method throttle: all clients together, on top of the per-key plan.
+   * It keeps a flood of requests (bad keys included, which still invoke the authorizer on a
+   * cache miss) from taking all of the account's Lambda concurrency and API Gateway quota.
+   * @default 1000 requests/s, burst 2000
+   */
+  readonly stageThrottle?: ThrottleSettings;
   /**
    * TLS policy of the execute-api endpoint and of the custom domain. Must be a policy for
    * REGIONAL endpoints; the enhanced (`SecurityPolicy_*`) ones need `endpointAccessMode`.
@@ -168,8 +183,13 @@ export class SupplierApi extends Construct {
       cloudWatchRoleRemovalPolicy: manageAccountLogRole ? RemovalPolicy.RETAIN : undefined,
       deployOptions: {
         stageName: props.stageName ?? 'prod',
-        tracingEnabled: true,
+        // No stage tracing: API Gateway's segments record the request URL with its query
+        // string, and lookups carry phone numbers and e-mail addresses there. The functions
+        // keep their own tracing, which records no request data.
+        tracingEnabled: false,
         metricsEnabled: true,
+        throttlingRateLimit: props.stageThrottle?.rateLimit ?? 1000,
+        throttlingBurstLimit: props.stageThrottle?.burstLimit ?? 2000,
         // No execution logging: at INFO it records the method request headers, x-api-key included.
         accessLogDestination: new LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
@@ -200,7 +220,7 @@ export class SupplierApi extends Construct {
 
   /** Adds the route's method, guarded by the authorizer and the usage plan, proxying to `handler`. */
   addRoute(route: Pick<RouteDefinition, 'name' | 'method' | 'path'>, handler: IFunction): Method {
-    return this.api.root.resourceForPath(route.path).addMethod(
+    const method = this.api.root.resourceForPath(route.path).addMethod(
       route.method,
       // No extra permission for console test invocations: they skip the authorizer.
       new LambdaIntegration(handler, { allowTestInvoke: false }),
@@ -211,5 +231,11 @@ export class SupplierApi extends Construct {
         apiKeyRequired: true,
       },
     );
+    acknowledge(
+      method,
+      'AwsSolutions-COG4',
+      'Suppliers are servers that authenticate with a per-supplier x-api-key, checked by the Lambda REQUEST authorizer; there are no Cognito users.',
+    );
+    return method;
   }
 }

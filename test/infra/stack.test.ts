@@ -65,6 +65,14 @@ function actionsOf(template: Template, functionName: string): string[] {
   );
 }
 
+/** Every IAM statement granted to the function's role. */
+function statementsOf(template: Template, functionName: string): { Action: string | string[]; Resource: unknown }[] {
+  const roleId: string = functionNamed(template, functionName).resource.Properties!.Role['Fn::GetAtt'][0];
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties!.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })))
+    .flatMap((policy) => policy.Properties!.PolicyDocument.Statement);
+}
+
 function environmentOf(template: Template, functionName: string): Record<string, unknown> {
   return functionNamed(template, functionName).resource.Properties!.Environment.Variables;
 }
@@ -189,12 +197,23 @@ describe('LeadIngestStack', () => {
     });
 
     describe('the stage', () => {
-      it('is prod, with metrics and X-Ray tracing, and no per-stage throttle', () => {
+      it('is prod, with metrics, and a default method throttle for all clients together', () => {
         template.hasResourceProperties('AWS::ApiGateway::Stage', {
           StageName: 'prod',
-          TracingEnabled: true,
-          MethodSettings: [Match.objectLike({ MetricsEnabled: true, ThrottlingRateLimit: Match.absent() })],
+          MethodSettings: [
+            Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', MetricsEnabled: true, ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 }),
+          ],
         });
+      });
+
+      it('does not trace requests in X-Ray, whose segments would hold the URL with the lookup query string', () => {
+        const stage = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0].Properties!;
+        expect(stage.TracingEnabled).toBe(false);
+        // Nor execution logs, which would hold request headers and the query string.
+        for (const settings of stage.MethodSettings) {
+          expect(settings.DataTraceEnabled ?? false).toBe(false);
+          expect(settings.LoggingLevel ?? 'OFF').toBe('OFF');
+        }
       });
 
       it('writes JSON access logs with the useful fields and never the API key', () => {
@@ -208,8 +227,13 @@ describe('LeadIngestStack', () => {
           status: '$context.status',
           latencyMs: '$context.responseLatency',
           principalId: '$context.authorizer.principalId',
+          authorizerError: '$context.authorizer.error',
+          authorizerLatencyMs: '$context.authorizer.latency',
+          integrationError: '$context.integrationErrorMessage',
         });
         for (const value of Object.values(fields)) {
+          // The path is the resource template (/api/v1/leads/lookup), never the raw URL with its query.
+          expect(value).not.toMatch(/querystring|\$context\.path\b|requestOverride|\$input/i);
           expect(value).not.toBe('$context.identity.apiKey');
           expect(value.toLowerCase()).not.toContain('x-api-key');
           expect(value).not.toContain('method.request.header');
@@ -256,6 +280,12 @@ describe('LeadIngestStack', () => {
 
       it.each(['THROTTLED', 'QUOTA_EXCEEDED'])('tells %s callers to retry after 1 s, in the header and the body', (type) => {
         const response = responseOf(type);
+        expect(response.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'1'");
+        expect(JSON.parse(response.ResponseTemplates['application/json']).retry_after).toBe(1);
+      });
+
+      it('tells callers of a DEFAULT_5XX (which also answers Lambda throttling) to retry after 1 s', () => {
+        const response = responseOf('DEFAULT_5XX');
         expect(response.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'1'");
         expect(JSON.parse(response.ResponseTemplates['application/json']).retry_after).toBe(1);
       });
@@ -317,8 +347,16 @@ describe('LeadIngestStack', () => {
         }
       });
 
-      it('give the route functions a metrics namespace for their embedded metrics', () => {
-        for (const { name } of ROUTES) expect(environmentOf(template, name).METRICS_NAMESPACE).toBe('LeadIngest/LeadIngestApi');
+      it('give the route functions and the authorizer a metrics namespace for their embedded metrics', () => {
+        for (const name of ['Authorizer', ...ROUTES.map((route) => route.name)]) {
+          expect(environmentOf(template, name).METRICS_NAMESPACE).toBe('LeadIngest/LeadIngestApi');
+        }
+      });
+
+      it('reserve no concurrency unless the context asks for it', () => {
+        for (const { Properties } of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+          expect(Properties!.ReservedConcurrentExecutions).toBeUndefined();
+        }
       });
 
       it('keep the ping secret away from lookup and the authorizer', () => {
@@ -329,22 +367,56 @@ describe('LeadIngestStack', () => {
     });
 
     describe('least privilege', () => {
+      /** The function's DynamoDB statements as action -> resources (Fn::GetAtt / Fn::Join rendered as JSON). */
+      function dynamoGrants(name: string): Record<string, string[]> {
+        const grants: Record<string, string[]> = {};
+        for (const statement of statementsOf(template, name)) {
+          for (const action of [statement.Action].flat()) {
+            if (!action.startsWith('dynamodb:')) continue;
+            grants[action] = [...(grants[action] ?? []), ...[statement.Resource].flat().map((resource) => JSON.stringify(resource))].sort();
+          }
+        }
+        return grants;
+      }
+      const tableArn = () => JSON.stringify({ 'Fn::GetAtt': [onlyLogicalId(template, 'AWS::DynamoDB::Table'), 'Arn'] });
+      const indexArn = (index: string) =>
+        JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [onlyLogicalId(template, 'AWS::DynamoDB::Table'), 'Arn'] }, `/index/${index}`]] });
+
+      it.each([
+        ['Authorizer', ['dynamodb:GetItem']],
+        ['Ingest', ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:TransactWriteItems', 'dynamodb:UpdateItem']],
+        ['Ping', ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem']],
+        ['Lookup', ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']],
+      ])('grants %s exactly the DynamoDB actions its code calls: %j', (name, expected) => {
+        expect(Object.keys(dynamoGrants(name as string)).sort()).toEqual(expected);
+      });
+
+      it('grants item actions on the table alone, and Query only on the phone and email indexes', () => {
+        for (const name of ['Authorizer', ...ROUTES.map((route) => route.name)]) {
+          for (const [action, resources] of Object.entries(dynamoGrants(name))) {
+            if (action === 'dynamodb:Query') expect(resources).toEqual([indexArn('GSI2'), indexArn('GSI3')].sort());
+            else expect(resources).toEqual([tableArn()]);
+          }
+        }
+      });
+
+      it('grants no function Scan, DeleteItem, BatchWriteItem, stream reads or any wildcard action', () => {
+        for (const name of ['Authorizer', ...ROUTES.map((route) => route.name)]) {
+          const actions = actionsOf(template, name);
+          for (const denied of ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']) {
+            expect(actions).not.toContain(denied);
+          }
+          for (const action of actions) expect(action).not.toContain('*');
+        }
+      });
+
       it('lets lookup read the table but not write it or read the secret', () => {
         const actions = actionsOf(template, 'Lookup');
-        expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
         for (const action of [...WRITE_ACTIONS, SECRET_READ]) expect(actions).not.toContain(action);
       });
 
-      it('lets the authorizer only GetItem on the table', () => {
-        const dynamoActions = actionsOf(template, 'Authorizer').filter((action) => action.startsWith('dynamodb:'));
-        expect(dynamoActions).toEqual(['dynamodb:GetItem']);
-        expect(actionsOf(template, 'Authorizer')).not.toContain(SECRET_READ);
-      });
-
-      it('lets ingest and ping write the table and read the ping secret', () => {
-        for (const name of ['Ingest', 'Ping']) {
-          expect(actionsOf(template, name)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', SECRET_READ]));
-        }
+      it('lets ingest and ping read the ping secret', () => {
+        for (const name of ['Ingest', 'Ping']) expect(actionsOf(template, name)).toContain(SECRET_READ);
       });
 
       it('grants the secret to exactly the functions whose route needs it', () => {
@@ -355,6 +427,47 @@ describe('LeadIngestStack', () => {
         );
         expect(readers.sort()).toEqual([...needing].sort());
         expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain(`{"Ref":"${secretId}"}`);
+      });
+    });
+
+    describe('the policy for leadctl --stack', () => {
+      function operatorStatements(): { Sid: string; Action: string | string[]; Resource: unknown }[] {
+        const policies = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy'));
+        expect(policies).toHaveLength(1);
+        return policies[0].Properties!.PolicyDocument.Statement;
+      }
+      const bySid = (sid: string) => operatorStatements().find((statement) => statement.Sid === sid)!;
+
+      it('is a managed policy published as LeadctlPolicyArn', () => {
+        template.hasOutput('LeadctlPolicyArn', { Value: { Ref: onlyLogicalId(template, 'AWS::IAM::ManagedPolicy') } });
+      });
+
+      it('reads this stack\'s outputs and works on its table and admin index, without Scan', () => {
+        expect(bySid('ReadStackOutputs').Action).toBe('cloudformation:DescribeStacks');
+        expect(JSON.stringify(bySid('ReadStackOutputs').Resource)).toBe('{"Ref":"AWS::StackId"}');
+        expect([bySid('AdminTable').Action].flat().sort()).toEqual(
+          [
+            'dynamodb:BatchGetItem',
+            'dynamodb:ConditionCheckItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+            'dynamodb:TransactWriteItems',
+            'dynamodb:UpdateItem',
+          ],
+        );
+        expect(JSON.stringify(bySid('AdminTable').Resource)).toContain('/index/GSI1');
+      });
+
+      it('manages API keys and this stack\'s usage plan keys only', () => {
+        expect(JSON.stringify(bySid('ApiKeys').Resource)).toContain('::/apikeys"');
+        expect(bySid('DeleteApiKeys').Action).toBe('apigateway:DELETE');
+        expect(JSON.stringify(bySid('DeleteApiKeys').Resource)).toContain('::/apikeys/*');
+        const planKeys = JSON.stringify(bySid('UsagePlanKeys').Resource);
+        expect(planKeys).toContain('::/usageplans/');
+        expect(planKeys).toContain(`{"Ref":"${onlyLogicalId(template, 'AWS::ApiGateway::UsagePlan')}"}`);
+        for (const statement of operatorStatements()) expect([statement.Action].flat()).not.toContain('apigateway:*');
       });
     });
 
@@ -395,11 +508,116 @@ describe('LeadIngestStack', () => {
     });
 
     describe('the alarms', () => {
-      it('watch API 5XX answers, every function and table throttling', () => {
-        template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway', MetricName: '5XXError' });
-        const functionAlarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/Lambda', MetricName: 'Errors' } });
-        expect(Object.keys(functionAlarms)).toHaveLength(ROUTES.length + 1);
-        expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).toContain('WriteThrottleEvents');
+      type Alarm = Record<string, any>;
+      const alarms = (): Record<string, Alarm> =>
+        Object.fromEntries(Object.entries(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map(([id, { Properties }]) => [id, Properties!]));
+      /** The one alarm whose logical id starts with `Alarms<name>`. */
+      function alarm(name: string): Alarm {
+        const matches = Object.entries(alarms()).filter(([id]) => new RegExp(`^Alarms${name}[0-9A-F]{8}$`).test(id));
+        expect(matches).toHaveLength(1);
+        return matches[0][1];
+      }
+      /** Every metric an alarm reads, directly or inside its math expression. */
+      function metricsOf(properties: Alarm): { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: unknown }[]; Stat?: string }[] {
+        if (properties.MetricName) return [{ Namespace: properties.Namespace, MetricName: properties.MetricName, Dimensions: properties.Dimensions, Stat: properties.ExtendedStatistic ?? properties.Statistic }];
+        return (properties.Metrics as any[]).filter((query) => query.MetricStat).map((query) => ({ ...query.MetricStat.Metric, Stat: query.MetricStat.Stat }));
+      }
+      const dimension = (metric: { Dimensions?: { Name: string; Value: unknown }[] }, name: string) =>
+        metric.Dimensions?.find((candidate) => candidate.Name === name)?.Value;
+
+      it('alarm on API 5XX by count and by rate', () => {
+        expect(metricsOf(alarm('Api5xx'))).toEqual([expect.objectContaining({ Namespace: 'AWS/ApiGateway', MetricName: '5XXError' })]);
+        expect(alarm('Api5xx').Threshold).toBe(5);
+        const rate = alarm('Api5xxRate');
+        expect(metricsOf(rate).map((metric) => metric.MetricName).sort()).toEqual(['5XXError', 'Count']);
+        expect(rate.Threshold).toBe(1);
+        expect(JSON.stringify(rate.Metrics)).toContain('IF(whole >= 20');
+      });
+
+      it('alarm on the rate of 429s API Gateway answers itself, counted from the access log', () => {
+        const rate = alarm('Api429Rate');
+        expect(metricsOf(rate).map((metric) => `${metric.Namespace}/${metric.MetricName}`).sort()).toEqual(
+          ['AWS/ApiGateway/Count', 'LeadIngest/LeadIngestApi/GatewayThrottled'],
+        );
+        expect(rate.Threshold).toBe(5);
+        template.hasResourceProperties('AWS::Logs::MetricFilter', {
+          LogGroupName: { Ref: onlyLogicalIdStartingWith(template, 'AWS::Logs::LogGroup', 'SupplierApiAccessLogs') },
+          FilterPattern: '{ ($.errorType = "THROTTLED") || ($.errorType = "QUOTA_EXCEEDED") }',
+          MetricTransformations: [Match.objectLike({ MetricNamespace: 'LeadIngest/LeadIngestApi', MetricName: 'GatewayThrottled', MetricValue: '1' })],
+        });
+      });
+
+      it('alarm on API p99 latency over three periods', () => {
+        const latency = alarm('ApiLatencyP99');
+        expect(metricsOf(latency)).toEqual([expect.objectContaining({ Namespace: 'AWS/ApiGateway', MetricName: 'Latency', Stat: 'p99' })]);
+        expect(latency).toMatchObject({ Threshold: 2500, EvaluationPeriods: 3 });
+      });
+
+      it('alarm on failed key lookups from the authorizer\'s own metric, not on its Lambda errors (refused keys)', () => {
+        const failures = alarm('AuthorizerFailures');
+        expect(metricsOf(failures)).toEqual([
+          expect.objectContaining({ Namespace: 'LeadIngest/LeadIngestApi', MetricName: 'KeyChecks', Dimensions: [{ Name: 'Outcome', Value: 'failed' }] }),
+        ]);
+        const authorizerId = functionNamed(template, 'Authorizer').id;
+        const onAuthorizerErrors = Object.values(alarms()).filter(
+          (properties) => properties.MetricName === 'Errors' && JSON.stringify(properties.Dimensions).includes(authorizerId),
+        );
+        expect(onAuthorizerErrors).toEqual([]);
+      });
+
+      it.each(ROUTES.map((route) => route.name))('alarm on unhandled errors of %s', (name) => {
+        const [metric] = metricsOf(alarm(`${name}Errors`));
+        expect(metric).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+        expect(dimension(metric, 'FunctionName')).toEqual({ Ref: functionNamed(template, name).id });
+      });
+
+      it.each(['Authorizer', ...ROUTES.map((route) => route.name)])('alarm when Lambda throttles %s', (name) => {
+        const [metric] = metricsOf(alarm(`${name}Throttles`));
+        expect(metric).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles' });
+        expect(dimension(metric, 'FunctionName')).toEqual({ Ref: functionNamed(template, name).id });
+      });
+
+      it('alarm on table throttling, and on each index\'s own throttling', () => {
+        const table = { Ref: onlyLogicalId(template, 'AWS::DynamoDB::Table') };
+        const tableMetrics = metricsOf(alarm('TableThrottles'));
+        expect(tableMetrics.map((metric) => metric.MetricName).sort()).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
+        for (const metric of tableMetrics) expect(metric.Dimensions).toEqual([{ Name: 'TableName', Value: table }]);
+        for (const index of ['GSI1', 'GSI2', 'GSI3']) {
+          const metrics = metricsOf(alarm(`${index}Throttles`));
+          expect(metrics.map((metric) => metric.MetricName).sort()).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
+          for (const metric of metrics) expect(dimension(metric, 'GlobalSecondaryIndexName')).toBe(index);
+        }
+      });
+
+      it('alarm on DynamoDB system errors of every operation the functions call', () => {
+        const metrics = metricsOf(alarm('TableSystemErrors'));
+        expect(new Set(metrics.map((metric) => metric.MetricName))).toEqual(new Set(['SystemErrors']));
+        expect(metrics.map((metric) => dimension(metric, 'Operation')).sort()).toEqual(
+          ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'TransactWriteItems', 'UpdateItem'],
+        );
+      });
+
+      it('alarm on sustained transaction conflicts', () => {
+        const conflicts = alarm('TransactionConflicts');
+        expect(metricsOf(conflicts)).toEqual([expect.objectContaining({ Namespace: 'AWS/DynamoDB', MetricName: 'TransactionConflict' })]);
+        expect(conflicts).toMatchObject({ Threshold: 20, EvaluationPeriods: 2 });
+      });
+
+      it('send every alarm and its return to OK to the stack\'s own topic', () => {
+        const topic = { Ref: onlyLogicalId(template, 'AWS::SNS::Topic') };
+        const all = Object.values(alarms());
+        expect(all.length).toBe(5 + 3 + 4 + 1 + 3 + 2);
+        for (const properties of all) {
+          expect(properties.AlarmActions).toEqual([topic]);
+          expect(properties.OKActions).toEqual([topic]);
+          expect(properties.AlarmDescription).toContain('Operations');
+        }
+        template.hasOutput('AlarmTopicArn', { Value: topic });
+        template.resourceCountIs('AWS::SNS::Subscription', 0);
+      });
+
+      it('keep the topic TLS-only', () => {
+        expect(JSON.stringify(template.findResources('AWS::SNS::TopicPolicy'))).toContain('aws:SecureTransport');
       });
     });
 
@@ -516,6 +734,36 @@ describe('LeadIngestStack', () => {
       const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
       expect(alarms.length).toBeGreaterThan(0);
       for (const { Properties } of alarms) expect(Properties!.AlarmActions).toEqual([topicArn]);
+      template.resourceCountIs('AWS::SNS::Topic', 0);
+    });
+  });
+
+  describe('with an alarm e-mail in context', () => {
+    it('subscribes the address to the stack\'s topic', () => {
+      const { template } = synth({ alarmEmail: 'ops@example.com' });
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+        TopicArn: { Ref: onlyLogicalId(template, 'AWS::SNS::Topic') },
+      });
+    });
+  });
+
+  describe('with reserved concurrency in context', () => {
+    it('reserves exactly the given concurrency for the named functions', () => {
+      const { template } = synth({ reservedConcurrency: '{"Authorizer":20,"Ingest":50}' });
+      expect(functionNamed(template, 'Authorizer').resource.Properties!.ReservedConcurrentExecutions).toBe(20);
+      expect(functionNamed(template, 'Ingest').resource.Properties!.ReservedConcurrentExecutions).toBe(50);
+      for (const name of ['Ping', 'Lookup']) expect(functionNamed(template, name).resource.Properties!.ReservedConcurrentExecutions).toBeUndefined();
+    });
+  });
+
+  describe('with stage limits in context', () => {
+    it('throttles the stage at the given rate and burst', () => {
+      const { template } = synth({ stageRateLimit: '300', stageBurstLimit: '600' });
+      template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 300, ThrottlingBurstLimit: 600 })],
+      });
     });
   });
 
@@ -528,6 +776,12 @@ describe('LeadIngestStack', () => {
       ['an unknown time zone', { capTimeZone: 'Mars/Olympus' }, /capTimeZone/],
       ['a ping TTL below 10 s', { pingTtlSeconds: 5 }, /pingTtlSeconds/],
       ['an unknown log level', { logLevel: 'loud' }, /logLevel/],
+      ['reserved concurrency for a function that does not exist', { reservedConcurrency: '{"Ingset":10}' }, /unknown function 'Ingset'/],
+      ['reserved concurrency that is not JSON', { reservedConcurrency: 'Authorizer=10' }, /reservedConcurrency/],
+      ['reserved concurrency of zero', { reservedConcurrency: { Lookup: 0 } }, /reservedConcurrency\.Lookup/],
+      ['a stage burst above the account default', { stageBurstLimit: 5001 }, /stageBurstLimit/],
+      ['a WAF switch that is not a boolean', { waf: 'maybe' }, /waf must be true or false/],
+      ['an alarm e-mail that is not an address', { alarmEmail: 'ops' }, /alarmEmail/],
     ])('refuses to synthesize %s', (_label, context, message) => {
       expect(() => synth(context)).toThrow(message);
     });

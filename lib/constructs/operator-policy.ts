@@ -1,0 +1,73 @@
+import { Stack } from 'aws-cdk-lib';
+import type { IUsagePlan } from 'aws-cdk-lib/aws-apigateway';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag-acknowledgments';
+
+export interface OperatorPolicyProps {
+  readonly table: ITable;
+  readonly usagePlan: IUsagePlan;
+}
+
+/** DynamoDB actions the admin repositories call (campaigns, suppliers, keys, attachments, caps). */
+export const OPERATOR_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:TransactWriteItems',
+  // Transactions that check the campaign and supplier (attach) need it on the checked items.
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+/**
+ * What `leadctl --stack <this stack>` needs, as a managed policy to attach to the operator's
+ * role or user: the stack's outputs, the table and its admin index, and API Gateway API keys
+ * with this stack's usage plan.
+ */
+export class OperatorPolicy extends Construct {
+  readonly policy: ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: OperatorPolicyProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const apigateway = (path: string) => stack.formatArn({ service: 'apigateway', account: '', resource: path });
+    const planKeys = `/usageplans/${props.usagePlan.usagePlanId}/keys`;
+
+    this.policy = new ManagedPolicy(this, 'Policy', {
+      description: `leadctl --stack ${stack.stackName}: suppliers, campaigns and keys of this stack`,
+      statements: [
+        new PolicyStatement({ sid: 'ReadStackOutputs', actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }),
+        new PolicyStatement({
+          sid: 'AdminTable',
+          actions: [...OPERATOR_TABLE_ACTIONS],
+          // GSI1 holds the admin listings (campaigns, suppliers, a supplier's keys).
+          resources: [props.table.tableArn, `${props.table.tableArn}/index/GSI1`],
+        }),
+        new PolicyStatement({
+          sid: 'ApiKeys',
+          // POST /apikeys creates a key, GET lists them (quota count, sync), DELETE /apikeys/{id}
+          // removes one; PUT /tags tags a new key with its stack.
+          actions: ['apigateway:GET', 'apigateway:POST'],
+          resources: [apigateway('/apikeys')],
+        }),
+        new PolicyStatement({ sid: 'DeleteApiKeys', actions: ['apigateway:DELETE'], resources: [apigateway('/apikeys/*')] }),
+        new PolicyStatement({ sid: 'TagApiKeys', actions: ['apigateway:PUT'], resources: [apigateway('/tags/*')] }),
+        new PolicyStatement({
+          sid: 'UsagePlanKeys',
+          actions: ['apigateway:GET', 'apigateway:POST'],
+          resources: [apigateway(planKeys)],
+        }),
+      ],
+    });
+    const reason =
+      'API Gateway assigns API key ids when leadctl creates a key, so deleting and tagging keys cannot name them in advance; ' +
+      'the wildcard covers API keys (and tags) in this region only, and leadctl deletes only keys of this stack.';
+    for (const path of ['apikeys/*', 'tags/*']) {
+      acknowledge(this.policy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/${path}]`, reason);
+    }
+  }
+}

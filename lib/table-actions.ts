@@ -1,0 +1,47 @@
+import type { RouteDefinition } from '../lambdas/routes';
+import { TABLE_SCHEMA } from '../lambdas/shared/table-schema';
+
+/** DynamoDB actions a function may be granted on the table, by IAM name without the `dynamodb:` prefix. */
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'TransactWriteItems';
+
+export type IndexName = (typeof TABLE_SCHEMA.indexes)[number]['name'];
+
+/** What a function may do on the table: `Query` applies to `queryIndexes` only, every other action to the table. */
+export interface TableGrant {
+  readonly actions: readonly TableAction[];
+  /** @default - none */
+  readonly queryIndexes?: readonly IndexName[];
+}
+
+/** Actions that change the table; a route whose `tableAccess` is `read` may hold none. */
+export const WRITE_ACTIONS: readonly TableAction[] = ['PutItem', 'UpdateItem', 'TransactWriteItems'];
+
+/**
+ * Exactly the DynamoDB calls each function's code makes, so each is granted no more (no Scan,
+ * DeleteItem, BatchWriteItem or stream reads, which CDK's coarse read/write grants add).
+ * A repository method that starts sending another command must add its action here; the
+ * infra tests pin these sets by name.
+ */
+export const TABLE_GRANTS = {
+  /** One consistent read of the key record. */
+  Authorizer: { actions: ['GetItem'] },
+  /**
+   * The rules' read (campaign, supplier, attachment, counters, idempotency record), the lead's
+   * conditional write (a transaction, or one Put/Update when it is alone), and the idempotency
+   * record read on a replay.
+   */
+  Ingest: { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'TransactWriteItems'] },
+  /** The rules' read, and the ping cap's conditional counter update. */
+  Ping: { actions: ['BatchGetItem', 'UpdateItem'] },
+  /** A lead by id, the rules' read, and the phone (GSI2) and email (GSI3) index queries. */
+  Lookup: { actions: ['GetItem', 'BatchGetItem', 'Query'], queryIndexes: ['GSI2', 'GSI3'] },
+} as const satisfies Record<RouteDefinition['name'] | 'Authorizer', TableGrant>;
+
+/** The route's grant, checked against the coarse access the route table declares. */
+export function tableGrantFor(route: Pick<RouteDefinition, 'name' | 'tableAccess'>): TableGrant {
+  const grant: TableGrant = TABLE_GRANTS[route.name];
+  if (route.tableAccess === 'read' && grant.actions.some((action) => WRITE_ACTIONS.includes(action))) {
+    throw new Error(`Route ${route.name} is declared read-only but would be granted ${grant.actions.join(', ')}`);
+  }
+  return grant;
+}
