@@ -2,7 +2,7 @@ import type { RouteDefinition } from '../lambdas/routes';
 import { TABLE_SCHEMA } from '../lambdas/shared/table-schema';
 
 /** DynamoDB actions a function may be granted on the table, by IAM name without the `dynamodb:` prefix. */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'TransactWriteItems';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem' | 'TransactWriteItems';
 
 export type IndexName = (typeof TABLE_SCHEMA.indexes)[number]['name'];
 
@@ -26,14 +26,18 @@ export const TABLE_GRANTS = {
   /** One consistent read of the key record. */
   Authorizer: { actions: ['GetItem'] },
   /**
-   * The rules' read (campaign, supplier, attachment, counters, idempotency record), the lead's
-   * conditional write (a transaction, or one Put/Update when it is alone), and the idempotency
-   * record read on a replay.
+   * The submission store: campaign, supplier, attachment and counters read at once, the
+   * idempotency record read on a replay, and the lead's conditional write (one Put alone, or a
+   * transaction of Puts, the cap counter's Update and the other cap's ConditionCheck; IAM
+   * checks each item's own action as well as TransactWriteItems).
    */
-  Ingest: { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'TransactWriteItems'] },
-  /** The rules' read, and the ping cap's conditional counter update. */
-  Ping: { actions: ['BatchGetItem', 'UpdateItem'] },
-  /** A lead by id, the rules' read, and the phone (GSI2) and email (GSI3) index queries. */
+  Ingest: { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'TransactWriteItems'] },
+  /**
+   * The same read, a counter read for the lead-cap headroom, and the ping cap's count: a
+   * transaction of the counter's Update and the lead cap's ConditionCheck.
+   */
+  Ping: { actions: ['BatchGetItem', 'GetItem', 'UpdateItem', 'ConditionCheckItem', 'TransactWriteItems'] },
+  /** A lead by id, the submission store's read, and the phone (GSI2) and email (GSI3) index queries. */
   Lookup: { actions: ['GetItem', 'BatchGetItem', 'Query'], queryIndexes: ['GSI2', 'GSI3'] },
 } as const satisfies Record<RouteDefinition['name'] | 'Authorizer', TableGrant>;
 
