@@ -30,7 +30,7 @@ export async function listenHttps(options: {
     (request, response) => void serve(request, response, options.handle, options.logger),
   );
   tlsServer.on('tlsClientError', (error, socket) => {
-    options.logger.debug('tls handshake refused', { errorMessage: error.message });
+    options.logger.debug('tls handshake refused', describeError(error));
     socket.destroy();
   });
 

@@ -26,10 +26,21 @@ export const stateField = z.pipe(
   z.string().check(z.refine((value) => US_STATES.has(value), { error: 'state must be a two-letter US state code.', params: { code: 'invalid_state' } })),
 );
 
+/**
+ * What a phone number may be written with: digits, spaces, `(`, `)`, `-`, `.`, and `+` only at
+ * the start. Text around the digits (`5550102030; DROP TABLE leads`) is refused, not stored.
+ */
+const PHONE_TEXT = /^ *\+?[0-9 ().-]+$/;
+
+export function isPhoneNumber(value: string): boolean {
+  return PHONE_TEXT.test(value) && normalizePhone(value) !== undefined;
+}
+
+/** The phone as sent (the normalised form is kept beside it for duplicate checks and lookups). */
 export const phoneField = z.string().check(
   z.maxLength(32),
-  z.refine((value) => normalizePhone(value) !== undefined, {
-    error: 'phone must be a phone number of 8 to 15 digits.',
+  z.refine(isPhoneNumber, {
+    error: 'phone must be a phone number of 8 to 15 digits, written with digits, spaces, ( ) - . and a leading +.',
     params: { code: 'invalid_phone' },
   }),
 );
@@ -48,7 +59,8 @@ export const customValue = z.union([z.string().check(z.maxLength(1000)), z.numbe
 export function fieldNameErrors(body: Record<string, unknown>, known: readonly string[]): FieldError[] {
   const errors: FieldError[] = [];
   const names = Object.keys(body);
-  if (names.length > MAX_CUSTOM_FIELDS + known.length) {
+  // Counts the custom fields present: known fields, sent or not, never make room for more.
+  if (names.filter((name) => !known.includes(name)).length > MAX_CUSTOM_FIELDS) {
     errors.push({ field: '(body)', code: 'too_many_fields', message: `A body may carry at most ${MAX_CUSTOM_FIELDS} custom fields.` });
   }
   for (const name of names) {

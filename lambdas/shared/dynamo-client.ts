@@ -34,6 +34,8 @@ export function createDocumentClient(target: DynamoTarget): DynamoDBDocumentClie
     },
   });
   return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
+    // The marshaller tells a plain object by its `constructor`; a lead's custom field named
+    // `constructor` would make the lead look like a class instance and fail to store.
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
 }

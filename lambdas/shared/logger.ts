@@ -21,8 +21,34 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-/** Error details safe to log: name, message and stack, nothing from the request. */
-export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof Error) return { errorName: error.name, errorMessage: error.message, stack: error.stack };
-  return { errorName: typeof error };
+const SAFE_TOKEN = /^[A-Za-z0-9_.:$-]{1,100}$/;
+
+/**
+ * Error details safe to log: the error's name and code, the HTTP status an AWS SDK error
+ * carries, and the stack frames. Never the message: library messages quote the values they
+ * choke on (lib-dynamodb: `Number 12345678901234568 is greater than ...`), and a lead's values
+ * must not reach a log. Causes are described the same way.
+ */
+export function describeError(error: unknown, depth = 0): Record<string, unknown> {
+  if (typeof error !== 'object' || error === null) return { errorName: typeof error };
+  const details = error as { name?: unknown; message?: unknown; code?: unknown; $fault?: unknown; $metadata?: { httpStatusCode?: unknown }; stack?: unknown; cause?: unknown };
+  const safe = (value: unknown) => (typeof value === 'string' && SAFE_TOKEN.test(value) ? value : undefined);
+  const status = details.$metadata?.httpStatusCode;
+  return {
+    errorName: safe(details.name) ?? (error instanceof Error ? 'Error' : 'object'),
+    ...(safe(details.code) ? { errorCode: details.code } : {}),
+    ...(safe(details.$fault) ? { fault: details.$fault } : {}),
+    ...(typeof status === 'number' ? { httpStatusCode: status } : {}),
+    ...(typeof details.stack === 'string' ? { stack: stackFrames(details.stack, details.message) } : {}),
+    ...(details.cause !== undefined && depth < 3 ? { cause: describeError(details.cause, depth + 1) } : {}),
+  };
+}
+
+/** The `at ...` lines of a stack, without the first line(s) that repeat the message. */
+function stackFrames(stack: string, message: unknown): string {
+  const withoutMessage = typeof message === 'string' && message !== '' ? stack.replace(message, '') : stack;
+  return withoutMessage
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .join('\n');
 }

@@ -56,6 +56,51 @@ describe('hostile and random input', () => {
     expect((seen.get(201) ?? 0) + (seen.get(200) ?? 0) + (seen.get(422) ?? 0)).toBeGreaterThan(0);
   });
 
+  describe('custom fields named like Object.prototype members', () => {
+    const names = ['constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString'];
+
+    it.each(['application/json', 'application/x-www-form-urlencoded'])('stores them exactly as sent (%s) and reads them back', async (contentType) => {
+      const fields: Record<string, string | boolean> = Object.fromEntries(names.map((name, index) => [name, `v${index}`]));
+      fields.zip = '90210';
+      const body = { flo_campaign_id: campaignId, email: `proto.${contentType.length}@example.com`, ...fields };
+      const raw = contentType === 'application/json' ? JSON.stringify(body) : new URLSearchParams(body).toString();
+
+      const created = await call(world.ingest, apiEvent({ supplierId, body: raw, contentType }));
+      const found = await call(world.lookup, apiEvent({ supplierId, method: 'GET', query: { id: created.body.data?.id ?? 'x' } }));
+
+      expect(created.status).toBe(201);
+      expect(found.status).toBe(200);
+      expect(found.body.data.fields).toEqual({ email: body.email, ...fields });
+    });
+
+    it('refuses __proto__ as a field name with a 400', async () => {
+      const answer = await call(world.ingest, apiEvent({ supplierId, body: `{"flo_campaign_id":"${campaignId}","email":"p@example.com","zip":"1","__proto__":"x"}` }));
+
+      expect(answer.status).toBe(400);
+      expect(answer.body.field_errors).toEqual([expect.objectContaining({ field: '__proto__', code: 'invalid_field_name' })]);
+    });
+  });
+
+  describe('numbers', () => {
+    it.each(['9007199254740993', '1e21', '5e-324', '-9007199254740992', '1e-131', '12345678901234568'])('refuses %s with a field error, never a 500', async (literal) => {
+      const answer = await call(world.ingest, apiEvent({ supplierId, body: `{"flo_campaign_id":"${campaignId}","email":"n@example.com","zip":"1","score":${literal}}` }));
+
+      expect(answer.status).toBe(400);
+      expect(answer.body.field_errors).toEqual([expect.objectContaining({ field: 'score', code: 'invalid_number' })]);
+      expect(JSON.stringify(answer.body)).not.toContain(literal);
+    });
+
+    it('stores numbers a double holds exactly, as sent', async () => {
+      const numbers = { a: 9007199254740991, b: -9007199254740991, c: 0.1, d: 1e-130, e: 3.5e-7, f: 0, g: 123.456 };
+      const body = `{"flo_campaign_id":"${campaignId}","email":"num@example.com","zip":"1","a":9007199254740991,"b":-9007199254740991,"c":0.1,"d":1e-130,"e":3.5e-7,"f":-0,"g":123.4560}`;
+      const created = await call(world.ingest, apiEvent({ supplierId, body }));
+      const found = await call(world.lookup, apiEvent({ supplierId, method: 'GET', query: { id: created.body.data?.id ?? 'x' } }));
+
+      expect(created.status).toBe(201);
+      expect(found.body.data.fields).toMatchObject(numbers);
+    });
+  });
+
   it('answers random lookup queries with contract statuses only', async () => {
     for (let index = 0; index < 100; index += 1) {
       const query: Record<string, string> = {};

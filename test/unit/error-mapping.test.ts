@@ -19,13 +19,38 @@ describe('error mapping', () => {
   });
 
   describe('an unknown error', () => {
-    it('is a bare 500 that leaks nothing, logged with its stack', () => {
+    it('is a bare 500 that leaks nothing, logged with its name and stack frames but never its message', () => {
+      lines.length = 0;
       const response = errorResponse(new TypeError('secret internals at line 42'), logger);
 
       expect(response.statusCode).toBe(500);
       expect(response.body).not.toContain('secret internals');
       expect(JSON.parse(response.body).error).toBe('internal_error');
-      expect(lines.some((line) => line.includes('secret internals'))).toBe(true);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).not.toContain('secret internals');
+      expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', errorName: 'TypeError', stack: expect.stringContaining('error-mapping.test.ts') });
+    });
+
+    it('logs a library error that quotes a lead value without the value, in its message, stack or cause', () => {
+      lines.length = 0;
+      const marshaller = new Error('Number 12345678901234568 is greater than Number.MAX_SAFE_INTEGER.\n    at fake (jane@example.com)');
+      const sdk = Object.assign(new Error('ValidationException: +15550102030 is not valid', { cause: marshaller }), {
+        name: 'ValidationException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        code: 'has value 5550102030',
+      });
+      errorResponse(sdk, logger);
+
+      expect(lines).toHaveLength(1);
+      for (const value of ['12345678901234568', 'jane@example.com', '5550102030']) expect(lines[0]).not.toContain(value);
+      expect(JSON.parse(lines[0])).toMatchObject({
+        errorName: 'ValidationException',
+        fault: 'client',
+        httpStatusCode: 400,
+        cause: { errorName: 'Error' },
+      });
+      expect(JSON.parse(lines[0]).errorCode).toBeUndefined();
     });
   });
 

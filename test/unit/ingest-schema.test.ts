@@ -1,5 +1,6 @@
 import { leadFields, parseIngestBody } from '../../lambdas/ingest/ingest.schema';
 import { parsePingBody } from '../../lambdas/ping/ping.schema';
+import { isPhoneNumber } from '../../lambdas/leads/lead.schema';
 import { ValidationError, type FieldError } from '../../lambdas/shared/errors';
 
 function fieldErrors(parse: () => unknown): FieldError[] {
@@ -38,6 +39,43 @@ describe('ingest body schema', () => {
       expect(byField['bad name'].code).toBe('invalid_field_name');
       expect(byField.nested.code).toBe('invalid_type');
     });
+  });
+});
+
+describe('the phone rule', () => {
+  it.each(['+1 555 010 2030', '(555) 010-2030', '555.010.2030', '5550102030', '+44 20 7946 0958', '  +1-555-010-2030'])('accepts %j and stores it as sent', (phone) => {
+    const body = parseIngestBody({ flo_campaign_id: 'cmp_1', email: 'a@example.com', phone });
+
+    expect(leadFields(body).phone).toBe(phone);
+    expect(isPhoneNumber(phone)).toBe(true);
+  });
+
+  it.each(['5550102030; DROP TABLE leads', 'call 5550102030', '555-010-2030 ext 4', '1+5550102030', '++15550102030', '555\t010\t2030', '5550102030\n', '12', '+1 555 010 2030 0000 0000', '５５５０１０２０３０'])(
+    'refuses %j as invalid_phone',
+    (phone) => {
+      expect(fieldErrors(() => parseIngestBody({ flo_campaign_id: 'cmp_1', email: 'a@example.com', phone }))).toEqual([
+        { field: 'phone', code: 'invalid_phone', message: expect.not.stringContaining(phone) },
+      ]);
+    },
+  );
+});
+
+describe('the custom-field limit', () => {
+  const withCustom = (count: number, known: Record<string, unknown> = {}) => {
+    const body: Record<string, unknown> = { flo_campaign_id: 'cmp_1', email: 'a@example.com', ...known };
+    for (let index = 0; index < count; index += 1) body[`custom_${index}`] = index;
+    return body;
+  };
+
+  it('accepts 100 custom fields beside every known field', () => {
+    const known = { first_name: 'A', last_name: 'B', phone: '+1 555 010 2030', state: 'CA', is_test: true };
+
+    expect(Object.keys(leadFields(parseIngestBody(withCustom(100, known))))).toHaveLength(105);
+  });
+
+  it.each([101, 104, 105])('refuses %i custom fields even when known fields are absent', (count) => {
+    expect(fieldErrors(() => parseIngestBody(withCustom(count)))).toEqual([expect.objectContaining({ field: '(body)', code: 'too_many_fields' })]);
+    expect(fieldErrors(() => parsePingBody(withCustom(count, { email: undefined })))).toContainEqual(expect.objectContaining({ code: 'too_many_fields' }));
   });
 });
 

@@ -1,5 +1,15 @@
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../lambdas/shared/errors';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '../../lambdas/shared/errors';
 import { MAX_BODY_BYTES, parseRequestBody } from '../../lambdas/shared/request-body';
+
+function errorsOf(parse: () => unknown): readonly FieldError[] {
+  try {
+    parse();
+  } catch (error) {
+    if (error instanceof ValidationError) return error.fieldErrors;
+    throw error;
+  }
+  throw new Error('expected a validation error');
+}
 
 describe('request bodies', () => {
   describe('JSON', () => {
@@ -7,6 +17,15 @@ describe('request bodies', () => {
       expect(parseRequestBody('{"a":1}', false, 'application/json; charset=UTF-8')).toEqual({ a: 1 });
       expect(parseRequestBody('{"a":1}', false, 'application/vnd.lead+json')).toEqual({ a: 1 });
       expect(parseRequestBody(Buffer.from('{"a":2}').toString('base64'), true, 'application/json')).toEqual({ a: 2 });
+    });
+
+    it('refuses a repeated key and an inexact number with field errors', () => {
+      expect(errorsOf(() => parseRequestBody('{"phone":"1","phone":"2"}', false, 'application/json'))).toEqual([
+        { field: 'phone', code: 'duplicate_field', message: expect.any(String) },
+      ]);
+      expect(errorsOf(() => parseRequestBody('{"n":9007199254740993}', false, 'application/json'))).toEqual([
+        { field: 'n', code: 'invalid_number', message: expect.not.stringContaining('9007199254740993') },
+      ]);
     });
 
     it('refuses malformed JSON and non-objects as validation errors', () => {
@@ -26,6 +45,34 @@ describe('request bodies', () => {
 
     it('refuses a repeated field', () => {
       expect(() => parseRequestBody('a=1&a=2', false, 'application/x-www-form-urlencoded')).toThrow(ValidationError);
+    });
+  });
+
+  describe('bytes that are not UTF-8', () => {
+    const invalid = [Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), Buffer.from('{"a":"\xed\xa0\x80"}', 'latin1'), Buffer.from([0xc3])];
+
+    it('refuses a base64-encoded body that is not UTF-8 rather than storing U+FFFD', () => {
+      for (const bytes of invalid) {
+        expect(errorsOf(() => parseRequestBody(bytes.toString('base64'), true, 'application/json'))).toEqual([
+          { field: '(body)', code: 'invalid_encoding', message: 'The request body is not valid UTF-8.' },
+        ]);
+      }
+    });
+
+    it('refuses percent-encoded bytes in a form body that are not UTF-8, and keeps valid ones exactly', () => {
+      expect(errorsOf(() => parseRequestBody('a=%FF', false, 'application/x-www-form-urlencoded'))[0]).toMatchObject({ field: 'a', code: 'invalid_encoding' });
+      expect(errorsOf(() => parseRequestBody('%ED%A0%80=1', false, 'application/x-www-form-urlencoded'))[0]).toMatchObject({ code: 'invalid_encoding' });
+      expect({ ...parseRequestBody('a=%C3%A9+%F0%9F%92%A5&b=100%&c=%zz&d', false, 'application/x-www-form-urlencoded') }).toEqual({
+        a: 'é 💥',
+        b: '100%',
+        c: '%zz',
+        d: '',
+      });
+    });
+
+    it('refuses a text body holding half of a surrogate pair', () => {
+      expect(errorsOf(() => parseRequestBody(String.raw`{"a":"\ud800"}`, false, 'application/json'))[0].code).toBe('invalid_unicode');
+      expect(errorsOf(() => parseRequestBody(`{"a":"${String.fromCharCode(0xd800)}"}`, false, 'application/json'))[0].code).toBe('invalid_encoding');
     });
   });
 
