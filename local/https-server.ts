@@ -1,12 +1,10 @@
 import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GATEWAY_ANSWERS } from '../lambdas/gateway-responses';
+import type { Duplex } from 'node:stream';
+import { GATEWAY_ANSWERS, type GatewayAnswer } from '../lambdas/gateway-responses';
 import { describeError, type Logger } from '../lambdas/shared/logger';
 import { answer, type GatewayRequest, type GatewayResponse } from './local-gateway';
-
-/** API Gateway refuses payloads over 10 MB before any function runs. */
-const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface HttpsListener {
   readonly url: string;
@@ -14,9 +12,25 @@ export interface HttpsListener {
   close(): Promise<void>;
 }
 
+/** How long a connection may take over each step before it is closed. */
+export interface ServerTimeouts {
+  /** TLS handshake. @default 10000 */
+  readonly handshakeMs: number;
+  /** From connecting (or the previous request) to the end of the request's headers. @default 10000 */
+  readonly headersMs: number;
+  /** The whole request, body included. @default 30000 */
+  readonly requestMs: number;
+  /** An idle keep-alive connection. @default 5000 */
+  readonly keepAliveMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { handshakeMs: 10000, headersMs: 10000, requestMs: 30000, keepAliveMs: 5000 };
+
 /**
  * Serves the gateway over HTTPS only, TLS 1.2 minimum. A plain-HTTP request or an older TLS
- * version fails the handshake and is closed; it never reaches a route.
+ * version fails the handshake and is closed; it never reaches a route. Slow clients are cut
+ * off by the timeouts (a slowloris connection ends), and HTTP the parser cannot read is
+ * answered 400 in the envelope where the connection still allows an answer.
  */
 export async function listenHttps(options: {
   readonly host: string;
@@ -24,13 +38,32 @@ export async function listenHttps(options: {
   readonly tls: { readonly key: string; readonly cert: string };
   readonly handle: (request: GatewayRequest) => Promise<GatewayResponse>;
   readonly logger: Logger;
+  readonly timeouts?: Partial<ServerTimeouts>;
 }): Promise<HttpsListener> {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const tlsServer: HttpsServer = createTlsServer(
-    { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' },
+    {
+      key: options.tls.key,
+      cert: options.tls.cert,
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: timeouts.handshakeMs,
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // How often Node checks the two timeouts above (30 s by default, too coarse for them).
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    },
     (request, response) => void serve(request, response, options.handle, options.logger),
   );
+  tlsServer.keepAliveTimeout = timeouts.keepAliveMs;
   tlsServer.on('tlsClientError', (error, socket) => {
     options.logger.debug('tls handshake refused', describeError(error));
+    socket.destroy();
+  });
+  tlsServer.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+    options.logger.debug('malformed request', describeError(error));
+    if (socket.writable && error.code !== 'ECONNRESET') {
+      socket.end(rawResponse(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT : GATEWAY_ANSWERS.badRequest));
+    }
     socket.destroy();
   });
 
@@ -56,46 +89,74 @@ export async function listenHttps(options: {
   };
 }
 
+const REQUEST_TIMEOUT: GatewayAnswer = { statusCode: 408, code: 'request_timeout', message: 'The request was not received in time.' };
+
+/** A whole HTTP/1.1 answer as bytes, for a connection the HTTP parser has given up on. */
+function rawResponse(gatewayAnswer: GatewayAnswer): string {
+  const { statusCode, headers, body } = answer(gatewayAnswer);
+  const lines = [`HTTP/1.1 ${statusCode} ${statusCode === 408 ? 'Request Timeout' : 'Bad Request'}`];
+  for (const [name, value] of Object.entries({ ...headers, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' })) {
+    lines.push(`${name}: ${value}`);
+  }
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
 async function serve(
   request: IncomingMessage,
   response: ServerResponse,
   handle: (request: GatewayRequest) => Promise<GatewayResponse>,
   logger: Logger,
 ): Promise<void> {
+  let bodyRead = false;
   try {
-    const body = await readBody(request);
-    const result =
-      body === undefined
-        ? answer(GATEWAY_ANSWERS.tooLarge)
-        : await handle({
-            method: request.method ?? 'GET',
-            url: request.url ?? '/',
-            headers: request.headers,
-            body,
-            sourceIp: request.socket.remoteAddress ?? '',
-          });
-    response.writeHead(result.statusCode, result.headers);
-    response.end(result.body);
+    const result = await handle({
+      method: request.method ?? 'GET',
+      url: request.url ?? '/',
+      headers: request.headers,
+      sourceIp: request.socket.remoteAddress ?? '',
+      readBody: async (limitBytes) => {
+        const body = await readBody(request, limitBytes);
+        bodyRead = body !== undefined;
+        return body;
+      },
+    });
+    send(response, result, result.closeConnection === true || !bodyRead);
   } catch (error) {
     logger.error('local gateway failed', describeError(error));
-    const failure = answer(GATEWAY_ANSWERS.internalError);
-    if (!response.headersSent) response.writeHead(failure.statusCode, failure.headers);
-    response.end(failure.body);
+    if (!response.headersSent) send(response, answer(GATEWAY_ANSWERS.internalError), true);
+    else response.end();
   }
 }
 
-/** The body as text, or undefined when it passes the gateway's limit (the rest is drained). */
-function readBody(request: IncomingMessage): Promise<string | undefined> {
+/**
+ * Answers; when the body was left unread, the connection closes after the answer rather than
+ * Node reading on to drain it.
+ */
+function send(response: ServerResponse, result: GatewayResponse, close: boolean): void {
+  const hasBody = response.req.headers['content-length'] !== undefined || response.req.headers['transfer-encoding'] !== undefined;
+  const headers: Record<string, string> = { ...result.headers, 'Content-Length': String(Buffer.byteLength(result.body)) };
+  if (close && hasBody) headers.Connection = 'close';
+  response.writeHead(result.statusCode, headers);
+  response.end(result.body);
+}
+
+/** The body, or undefined once it passes `limitBytes` (nothing past the limit is read). */
+function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > GATEWAY_MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
+      if (size <= limitBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData);
+      request.pause();
+      resolve(undefined);
+    };
+    request.on('data', onData);
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }

@@ -7,7 +7,7 @@ import type { Config } from '../lambdas/shared/config';
 import type { Logger } from '../lambdas/shared/logger';
 import type { ApiHandler } from '../lambdas/shared/middleware';
 import { createRuntime, type Runtime } from '../lambdas/shared/runtime';
-import { listenHttps, type HttpsListener } from './https-server';
+import { listenHttps, type HttpsListener, type ServerTimeouts } from './https-server';
 import { LocalGateway } from './local-gateway';
 
 /** The handler factory of each route named in the route table. */
@@ -26,6 +26,10 @@ export interface LocalAppOptions {
   readonly authCacheTtlSeconds: number;
   readonly logger?: Logger;
   readonly clock?: () => Date;
+  /** The HTTPS server's timeouts. @default DEFAULT_TIMEOUTS */
+  readonly timeouts?: Partial<ServerTimeouts>;
+  /** The per-key limit. @default THROTTLE, the usage plan's */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 export interface LocalApp {
@@ -45,7 +49,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     routes: ROUTES.map((route) => ({ route, handler: HANDLERS[route.name](get) })),
     authorizer: createAuthorizerHandler(get),
     authCacheTtlSeconds: options.authCacheTtlSeconds,
-    throttle: THROTTLE,
+    throttle: options.throttle ?? THROTTLE,
     logger: runtime.logger,
   });
   const listener: HttpsListener = await listenHttps({
@@ -54,6 +58,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     tls: options.tls,
     handle: (request) => gateway.handle(request),
     logger: runtime.logger,
+    timeouts: options.timeouts,
   });
   return {
     url: listener.url,

@@ -3,6 +3,8 @@ import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws
 import { UNAUTHORIZED, type AuthorizerHandler } from '../lambdas/authorizer/authorizer.handler';
 import { GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from '../lambdas/gateway-responses';
 import type { RouteDefinition } from '../lambdas/routes';
+import { BASE_HEADERS } from '../lambdas/shared/http';
+import { MAX_BODY_BYTES } from '../lambdas/shared/request-body';
 import { describeError, type Logger } from '../lambdas/shared/logger';
 import type { ApiHandler } from '../lambdas/shared/middleware';
 import { TokenBuckets } from './token-bucket';
@@ -13,14 +15,21 @@ export interface GatewayRequest {
   readonly url: string;
   /** Node's lowercased headers. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: string;
   readonly sourceIp: string;
+  /**
+   * Reads the body, keeping at most `limitBytes`: undefined when it is longer (reading stops
+   * there). The gateway calls it only once the route and the key are settled, as API Gateway
+   * runs the authorizer on the headers alone.
+   */
+  readBody(limitBytes: number): Promise<Buffer | undefined>;
 }
 
 export interface GatewayResponse {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** The request's body was left unread: the connection must close after this answer. */
+  readonly closeConnection?: boolean;
 }
 
 export interface LocalGatewayOptions {
@@ -61,20 +70,31 @@ export class LocalGateway {
   }
 
   private async route(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
+    const path = routablePath(request.url);
+    const match = path === undefined ? undefined : this.options.routes.find(({ route }) => `/${route.path}` === path && route.method === request.method);
+    if (!match) return unread(answer(GATEWAY_ANSWERS.notFound));
     const url = new URL(request.url, 'https://localhost');
-    const match = this.options.routes.find(({ route }) => `/${route.path}` === url.pathname && route.method === request.method);
-    if (!match) return answer(GATEWAY_ANSWERS.notFound);
 
     const apiKey = header(request.headers, 'x-api-key');
     // The identity source is missing: API Gateway answers 401 without calling the authorizer.
-    if (apiKey === undefined || apiKey === '') return answer(GATEWAY_ANSWERS.unauthorized);
+    if (apiKey === undefined || apiKey === '') return unread(answer(GATEWAY_ANSWERS.unauthorized));
     const decision = await this.authorize(apiKey, match.route, url.pathname, requestId, request);
-    if ('statusCode' in decision) return decision;
+    if ('statusCode' in decision) return unread(decision);
 
     const limit = this.buckets.take(decision.usageKey);
-    if (!limit.allowed) return answer({ ...GATEWAY_ANSWERS.throttled, retryAfter: limit.retryAfterSeconds });
+    if (!limit.allowed) return unread(answer({ ...GATEWAY_ANSWERS.throttled, retryAfter: limit.retryAfterSeconds }));
 
-    const result = await match.handler(proxyEvent(request, url, match.route, requestId, decision));
+    // A GET route never reads a body (its handler ignores one); a POST route's handler refuses
+    // more than MAX_BODY_BYTES with 413, so the gateway refuses the same without reading on.
+    let body: Buffer | undefined = Buffer.alloc(0);
+    if (match.route.method !== 'GET') {
+      const declared = Number(header(request.headers, 'content-length') ?? 0);
+      if (declared > MAX_BODY_BYTES) return unread(answer(GATEWAY_ANSWERS.tooLarge));
+      body = await request.readBody(MAX_BODY_BYTES);
+      if (body === undefined) return unread(answer(GATEWAY_ANSWERS.tooLarge));
+    }
+
+    const result = await match.handler(proxyEvent(request, url, body, match.route, requestId, decision));
     return { statusCode: result.statusCode, headers: stringHeaders(result.headers), body: result.body };
   }
 
@@ -121,18 +141,47 @@ export class LocalGateway {
   }
 }
 
+/** A gateway answer in the envelope, with the same headers as every handler answer. */
 export function answer(gatewayAnswer: GatewayAnswer): GatewayResponse {
   return {
     statusCode: gatewayAnswer.statusCode,
     headers: {
-      'Content-Type': 'application/json; charset=utf-8',
+      ...BASE_HEADERS,
       ...(gatewayAnswer.retryAfter === undefined ? {} : { 'Retry-After': String(gatewayAnswer.retryAfter) }),
     },
     body: gatewayAnswerBody(gatewayAnswer),
   };
 }
 
-function proxyEvent(request: GatewayRequest, url: URL, route: RouteDefinition, requestId: string, allowed: Allowed): APIGatewayProxyEvent {
+function unread(response: GatewayResponse): GatewayResponse {
+  return { ...response, closeConnection: true };
+}
+
+/**
+ * The path a route is matched on, or undefined when no route may match it: anything but an
+ * absolute path, an empty segment (`//api/v1/ping`, a trailing `/`), a `.` or `..` segment
+ * written plainly or percent-encoded (`%2e%2e`), an encoded `/`, or bad percent-encoding.
+ * Such paths are 404, never resolved onto another route.
+ */
+export function routablePath(rawUrl: string): string | undefined {
+  const rawPath = rawUrl.split('?')[0];
+  if (!rawPath.startsWith('/')) return undefined;
+  const segments = rawPath.slice(1).split('/');
+  const decoded: string[] = [];
+  for (const segment of segments) {
+    let value: string;
+    try {
+      value = decodeURIComponent(segment);
+    } catch {
+      return undefined;
+    }
+    if (value === '' || value === '.' || value === '..' || value.includes('/') || value.includes('\\')) return undefined;
+    decoded.push(value);
+  }
+  return `/${decoded.join('/')}`;
+}
+
+function proxyEvent(request: GatewayRequest, url: URL, body: Buffer, route: RouteDefinition, requestId: string, allowed: Allowed): APIGatewayProxyEvent {
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
@@ -150,8 +199,10 @@ function proxyEvent(request: GatewayRequest, url: URL, route: RouteDefinition, r
     multiValueQueryStringParameters: hasQuery ? multiQuery : null,
     pathParameters: null,
     stageVariables: null,
-    body: request.body === '' ? null : request.body,
-    isBase64Encoded: false,
+    // The bytes as sent, as API Gateway passes a binary media type: the handler decodes them
+    // and refuses what is not UTF-8, rather than seeing U+FFFD in their place.
+    body: body.length === 0 ? null : body.toString('base64'),
+    isBase64Encoded: body.length > 0,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local-api',

@@ -2,9 +2,9 @@ import { join, relative } from 'node:path';
 import { THROTTLE } from '../lambdas/routes';
 import { loadConfig } from '../lambdas/shared/config';
 import { createLogger } from '../lambdas/shared/logger';
-import { ensureDynamoLocal, type RunningDynamo } from './dynamodb-local';
+import { isDynamoUp, restrictDataDir, superviseDynamoLocal, type RunningDynamo } from './dynamodb-local';
 import { adminService, localDocumentClient } from './local-admin';
-import { startLocalApp } from './local-app';
+import { startLocalApp, type LocalApp } from './local-app';
 import { loadLocalConfig, localPingSecret, type LocalConfig } from './local-config';
 import { ensureTable } from './table';
 import { localCertificate } from './tls';
@@ -19,10 +19,25 @@ async function main(): Promise<void> {
   const local = loadLocalConfig();
   const print = (line = '') => process.stdout.write(`${line}\n`);
 
-  const dynamo = await ensureDynamoLocal({ port: local.dynamoPort, dataDir: join(local.dataDir, 'dynamodb') });
+  restrictDataDir(local.dataDir);
+  const warn = (line: string) => process.stderr.write(`${line}\n`);
+  let giveUp = (reason: string): void => {
+    warn(`npm start failed: ${reason}`);
+    process.exit(1);
+  };
+  const dataDir = join(local.dataDir, 'dynamodb');
+  // One this process starts is supervised (restarted when it dies); one already running
+  // (another `npm start`, say) belongs to whoever started it.
+  const dynamo: RunningDynamo = (await isDynamoUp(local.dynamoEndpoint))
+    ? { endpoint: local.dynamoEndpoint, owned: false, stop: async () => undefined }
+    : await superviseDynamoLocal({ port: local.dynamoPort, dataDir, report: warn, giveUp: (reason) => giveUp(reason) });
   print(`DynamoDB Local ${dynamo.owned ? 'started' : 'already running'} on ${dynamo.endpoint} (data in ${relativePath(local.dataDir)})`);
   try {
-    await serve(local, dynamo, print);
+    const app = await serve(local, dynamo, print);
+    giveUp = (reason) => {
+      warn(`npm start failed: ${reason}`);
+      void app.close().finally(() => process.exit(1));
+    };
   } catch (error) {
     // Leave no Java process behind when the rest cannot start (a busy port, say).
     await dynamo.stop();
@@ -30,7 +45,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: string) => void): Promise<void> {
+async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: string) => void): Promise<LocalApp> {
   const db = localDocumentClient(dynamo.endpoint);
   if ((await ensureTable(db as never, local.tableName)) === 'created') print(`Created table ${local.tableName}`);
 
@@ -91,6 +106,7 @@ async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: s
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  return app;
 }
 
 function relativePath(path: string): string {

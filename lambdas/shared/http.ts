@@ -3,7 +3,8 @@ import { isDependencyFailure } from './dependency-failure';
 import { AppError, InternalError, ServiceUnavailableError } from './errors';
 import { describeError, type Logger } from './logger';
 
-const BASE_HEADERS = {
+/** Headers on every answer, the gateway's own included. */
+export const BASE_HEADERS = {
   'Content-Type': 'application/json; charset=utf-8',
   // Answers carry lead data and per-key state: never cache them anywhere on the way.
   'Cache-Control': 'no-store',
