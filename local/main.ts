@@ -28,10 +28,14 @@ async function main(): Promise<void> {
   const dataDir = join(local.dataDir, 'dynamodb');
   // One this process starts is supervised (restarted when it dies); one already running
   // (another `npm start`, say) belongs to whoever started it.
-  const dynamo: RunningDynamo = (await isDynamoUp(local.dynamoEndpoint))
-    ? { endpoint: local.dynamoEndpoint, owned: false, stop: async () => undefined }
+  const supervised = (await isDynamoUp(local.dynamoEndpoint))
+    ? undefined
     : await superviseDynamoLocal({ port: local.dynamoPort, dataDir, report: warn, giveUp: (reason) => giveUp(reason) });
-  print(`DynamoDB Local ${dynamo.owned ? 'started' : 'already running'} on ${dynamo.endpoint} (data in ${relativePath(local.dataDir)})`);
+  const dynamo: RunningDynamo = supervised ?? { endpoint: local.dynamoEndpoint, owned: false, stop: async () => undefined };
+  print(
+    `DynamoDB Local ${supervised ? `started (pid ${supervised.pid()}; restarted if it dies)` : 'already running'} on ${dynamo.endpoint} ` +
+      `(data in ${relativePath(local.dataDir)})`,
+  );
   try {
     const app = await serve(local, dynamo, print);
     giveUp = (reason) => {

@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port';
+import { httpsClient } from '../support/https-client';
 
 /**
  * What a new user does: `npm start`, paste the printed curl, get 201; stop and start again and
@@ -19,10 +20,10 @@ describe('npm start', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  function start(): { child: ChildProcess; ready: Promise<string> } {
+  function start(withEnv: NodeJS.ProcessEnv = env): { child: ChildProcess; ready: Promise<string>; output: () => string } {
     const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'local', 'main.ts')], {
       cwd: root,
-      env,
+      env: withEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -34,7 +35,7 @@ describe('npm start', () => {
       child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
     });
-    return { child, ready };
+    return { child, ready, output: () => output };
   }
 
   async function stop(child: ChildProcess): Promise<void> {
@@ -67,5 +68,91 @@ describe('npm start', () => {
     expect(again).not.toContain('ingest key');
     expect(replay.split('\n').pop()).toBe('201');
   });
+
+  it('restarts a DynamoDB Local that dies, answers 503 with Retry-After meanwhile, and every 201 before, during and after is readable', async () => {
+    // Its own data directory, so the demo keys are printed for it.
+    const ownDir = mkdtempSync(join(tmpdir(), 'lead-supervised-'));
+    const ownEnv = { ...env, LOCAL_DATA_DIR: ownDir, DYNAMODB_PORT: String(await freePort()), PORT: String(await freePort()) };
+    const running = start(ownEnv);
+    const output = await running.ready;
+    try {
+      const javaPid = Number(/started \(pid (\d+);/.exec(output)?.[1]);
+      const apiKey = /ingest key {4}(\S+)/.exec(output)?.[1] ?? '';
+      const campaignId = /campaign {6}(\S+)/.exec(output)?.[1] ?? '';
+      const client = httpsClient(`https://localhost:${ownEnv.PORT}`, readFileSync(join(ownDir, 'tls', 'cert.pem'), 'utf8'));
+      let sequence = 0;
+      const send = () => {
+        sequence += 1;
+        return client.send('POST', '/api/v1/ingest', {
+          headers: { 'x-api-key': apiKey },
+          body: { flo_campaign_id: campaignId, email: `sup.${sequence}@example.com`, phone: `+1 555 010 ${String(1000 + sequence)}` },
+        });
+      };
+      const created: string[] = [];
+      const refused: { status: number; error: unknown; retryAfter: unknown }[] = [];
+      const record = (answer: Awaited<ReturnType<typeof send>>) => {
+        if (answer.status === 201) created.push(answer.body.data.id);
+        else refused.push({ status: answer.status, error: answer.body.error, retryAfter: answer.headers['retry-after'] });
+      };
+
+      for (let index = 0; index < 5; index += 1) record(await send());
+      const before = created.length;
+      process.kill(javaPid, 'SIGKILL');
+      // Requests while it is down and coming back, until the runtime says it is back.
+      while (!running.output().includes('DynamoDB Local restarted')) {
+        record(await send());
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      for (let index = 0; index < 5; index += 1) record(await send());
+      const found = await Promise.all(
+        created.map((id) => client.send('GET', `/api/v1/leads/lookup?id=${id}`, { headers: { 'x-api-key': apiKey } })),
+      );
+      client.close();
+
+      expect(before).toBe(5);
+      expect(running.output()).toContain('DynamoDB Local died (SIGKILL); restarting in 1 s');
+      expect(refused.length).toBeGreaterThan(0);
+      for (const answer of refused) expect(answer).toEqual({ status: 503, error: 'service_unavailable', retryAfter: expect.stringMatching(/^\d+$/) });
+      expect(created.length).toBeGreaterThanOrEqual(10);
+      expect(found.map((answer) => [answer.status, answer.body.data?.id])).toEqual(created.map((id) => [200, id]));
+    } finally {
+      await stop(running.child);
+      rmSync(ownDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps DynamoDB Local closed to browsers and its data private', async () => {
+    const running = start();
+    await running.ready;
+    try {
+      const preflight = await fetch(`http://127.0.0.1:${env.DYNAMODB_PORT}/`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://attacker.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-amz-target' },
+      });
+      const simple = await fetch(`http://127.0.0.1:${env.DYNAMODB_PORT}/`, {
+        method: 'POST',
+        headers: { Origin: 'https://attacker.example', 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.ListTables' },
+        body: '{}',
+      });
+      const modes = listModes(dataDir);
+
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+      expect(simple.headers.get('access-control-allow-origin')).toBeNull();
+      expect(Object.keys(modes)).toEqual(expect.arrayContaining(['.', 'dynamodb', 'dynamodb/shared-local-instance.db', 'tls/key.pem', 'ping-secret']));
+      for (const [path, mode] of Object.entries(modes)) expect([path, mode]).toEqual([path, statSync(join(dataDir, path)).isDirectory() ? '700' : '600']);
+    } finally {
+      await stop(running.child);
+    }
+  });
 });
 
+function listModes(root: string, prefix = ''): Record<string, string> {
+  const here = join(root, prefix);
+  const modes: Record<string, string> = { [prefix || '.']: (statSync(here).mode & 0o777).toString(8) };
+  for (const name of readdirSync(here)) {
+    const path = prefix ? `${prefix}/${name}` : name;
+    if (statSync(join(root, path)).isDirectory()) Object.assign(modes, listModes(root, path));
+    else modes[path] = (statSync(join(root, path)).mode & 0o777).toString(8);
+  }
+  return modes;
+}

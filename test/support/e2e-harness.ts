@@ -5,7 +5,7 @@ import type { AdminService } from '../../lambdas/admin/admin.service';
 import { loadConfig } from '../../lambdas/shared/config';
 import { createLogger } from '../../lambdas/shared/logger';
 import { adminService } from '../../local/local-admin';
-import { startLocalApp, type LocalApp } from '../../local/local-app';
+import { startLocalApp, type LocalApp, type LocalAppOptions } from '../../local/local-app';
 import { localCertificate } from '../../local/tls';
 import { httpsClient } from './https-client';
 import { createTestTable, type TestTable } from './test-table';
@@ -24,7 +24,15 @@ export interface E2eHarness {
 /** The local runtime on a free port over its own table, and an HTTPS client that trusts it. */
 export async function startE2e(
   suite: string,
-  options: { authCacheTtlSeconds?: number; env?: Record<string, string>; dynamoEndpoint?: string } = {},
+  options: {
+    authCacheTtlSeconds?: number;
+    env?: Record<string, string>;
+    dynamoEndpoint?: string;
+    /** Receives the runtime's log lines (at debug level) instead of silence. */
+    logLines?: (line: string) => void;
+    timeouts?: LocalAppOptions['timeouts'];
+    throttle?: LocalAppOptions['throttle'];
+  } = {},
 ): Promise<E2eHarness> {
   const table: TestTable = await createTestTable(suite);
   const dataDir = mkdtempSync(join(tmpdir(), `lead-${suite}-`));
@@ -34,14 +42,16 @@ export async function startE2e(
       TABLE_NAME: table.tableName,
       DYNAMODB_ENDPOINT: options.dynamoEndpoint ?? table.endpoint,
       PING_SECRET: TEST_PING_SECRET,
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: options.logLines ? 'debug' : 'silent',
       ...(options.env ?? {}),
     }),
     host: 'localhost',
     port: 0,
     tls,
     authCacheTtlSeconds: options.authCacheTtlSeconds ?? 60,
-    logger: createLogger('silent'),
+    logger: options.logLines ? createLogger('debug', options.logLines) : createLogger('silent'),
+    timeouts: options.timeouts,
+    throttle: options.throttle,
   });
   const client = httpsClient(app.url, tls.cert);
   return {
