@@ -31,18 +31,24 @@ export class RawHttpsConnection {
 
   async open(): Promise<void> {
     const { hostname, port } = new URL(this.url);
+    this.socket?.destroy();
+    this.socket = undefined;
+    const socket = await new Promise<TLSSocket>((resolve, reject) => {
+      const opened = connect({ host: hostname, port: Number(port), ca: this.ca, servername: hostname }, () => resolve(opened));
+      opened.once('error', reject);
+    });
+    this.socket = socket;
     this.buffer = Buffer.alloc(0);
     this.closed = false;
-    this.socket = await new Promise<TLSSocket>((resolve, reject) => {
-      const socket = connect({ host: hostname, port: Number(port), ca: this.ca, servername: hostname }, () => resolve(socket));
-      socket.once('error', reject);
-    });
-    this.socket.on('error', () => undefined);
-    this.socket.on('data', (chunk: Buffer) => {
+    // Events of a connection already replaced by a newer one are ignored.
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      if (this.socket !== socket) return;
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.waiter?.();
     });
-    this.socket.on('close', () => {
+    socket.on('close', () => {
+      if (this.socket !== socket) return;
       this.closed = true;
       this.waiter?.();
     });
@@ -97,6 +103,7 @@ export class RawHttpsConnection {
 
   close(): void {
     this.socket?.destroy();
+    this.socket = undefined;
     this.closed = true;
   }
 }
