@@ -166,6 +166,10 @@ export class SupplierApi extends Construct {
       // so the usage plan throttles each supplier key on its own while suppliers only ever
       // send their own key.
       apiKeySourceType: ApiKeySourceType.AUTHORIZER,
+      // Every request body reaches the functions as its bytes (base64), so a body that is not
+      // UTF-8 is refused with 400 rather than arriving with U+FFFD in place of the bad bytes.
+      // Answers stay text: the functions never set isBase64Encoded.
+      binaryMediaTypes: ['*/*'],
       defaultMethodOptions: {
         authorizer: this.authorizer,
         authorizationType: AuthorizationType.CUSTOM,

@@ -109,6 +109,10 @@ describe('LeadIngestStack', () => {
         });
       });
 
+      it('passes every request body to the functions as bytes, so they can refuse invalid UTF-8', () => {
+        template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['*/*'] });
+      });
+
       it('keeps the execute-api endpoint and creates no custom domain', () => {
         template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: false });
         template.resourceCountIs('AWS::ApiGateway::DomainName', 0);
