@@ -14,7 +14,7 @@ import { localCertificate } from './tls';
  * and supplier on first run, and the API over HTTPS.
  */
 async function main(): Promise<void> {
-  // Lambda runs Node 22; locally on Node 20 the SDK's notice about future versions is noise.
+  // Lambda runs Node 24; locally on Node 20 the SDK's notice about future versions is noise.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const local = loadLocalConfig();
   const print = (line = '') => process.stdout.write(`${line}\n`);

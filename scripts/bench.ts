@@ -1,83 +1,177 @@
 /**
- * Benchmark: DynamoDB calls per route (counted on the client, the figure that drives cost on
- * AWS) and ingest latency and throughput over HTTPS through the local runtime, on an in-memory
- * DynamoDB Local. Prints figures; asserts nothing. `npm run bench [-- --requests N --concurrency C]`
+ * Benchmark, in one run: DynamoDB calls per request type counted on the wire (a proxy between
+ * the runtime and DynamoDB Local), the read and write units AWS would bill for them, ingest
+ * throughput and latency through the full local runtime over HTTPS side by side with a raw SDK
+ * loop issuing the same DynamoDB call, and each function bundle's module load against a bundle
+ * of the AWS SDK clients it uses. Prints figures; asserts nothing.
+ *
+ * `npm run bench [-- --requests N]` (N requests per measurement, default 3000)
  */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { leadItem } from '../lambdas/leads/lead.item';
+import { AUTHORIZER_ENTRY, ROUTES } from '../lambdas/routes';
+import { createDocumentClient } from '../lambdas/shared/dynamo-client';
+import { newId } from '../lambdas/shared/ids';
 import { startDynamoLocal } from '../local/dynamodb-local';
-import { startE2e } from '../test/support/e2e-harness';
+import { startE2e, type E2eHarness } from '../test/support/e2e-harness';
+import { startFaultProxy, type WireCall } from '../test/support/fault-proxy';
 import { freePort } from '../test/support/free-port';
-import type { HttpsAnswer } from '../test/support/https-client';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const ROOT = join(__dirname, '..');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' } } });
+  const { values } = parseArgs({ options: { requests: { type: 'string', default: '3000' } } });
   const requests = Number(values.requests);
-  const concurrency = Number(values.concurrency);
   const dynamo = await startDynamoLocal({ port: await freePort() });
-  // The end-to-end tests' harness: the local runtime on its own table, and a client trusting it.
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-  const harness = await startE2e('bench');
-  const { app, admin, client } = harness;
+  try {
+    await callsPerRequest(dynamo.endpoint);
+    await throughput(dynamo.endpoint, requests);
+    moduleLoad();
+  } finally {
+    await dynamo.stop();
+  }
+}
 
-  // Count each DynamoDB call and the capacity DynamoDB reports for it (what on-demand bills).
-  const calls: string[] = [];
-  let capacity = 0;
-  app.runtime.db.middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.push((context.commandName ?? '?').replace(/Command$/, ''));
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
-      for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) capacity += entry.CapacityUnits ?? 0;
-      return result;
-    },
-    { step: 'initialize', name: 'countCalls' },
-  );
-  const counted = async (label: string, send: () => Promise<HttpsAnswer>): Promise<HttpsAnswer> => {
-    calls.length = 0;
-    capacity = 0;
+// ---------------------------------------------------------------------------------------------
+// 1. Calls and billed units per request type
+
+/**
+ * Units as AWS bills them on demand, by its documented rules (Amazon DynamoDB Developer Guide:
+ * "Read consistency" and "DynamoDB throughput capacity" for 1 write unit per 1 KB and 1 read unit
+ * per 4 KB, half for an eventually consistent read; "Managing capacity with transactions" for 2x
+ * on every item of a transaction; "Global secondary indexes: throughput considerations" for a
+ * write per index whose key the item carries, by the projected size). A BatchGetItem key with no
+ * item is billed as a read of the minimum size. ConditionCheck items are counted as
+ * transactional writes of the checked item, the conservative reading.
+ */
+function billedUnits(call: WireCall): { read: number; write: number } {
+  const request = (call.request ?? {}) as Record<string, any>;
+  const response = (call.response ?? {}) as Record<string, any>;
+  const kb = (item: Record<string, unknown> | undefined) => Math.max(1, Math.ceil(itemBytes(item) / 1024));
+  const reads4k = (item: Record<string, unknown> | undefined) => Math.max(1, Math.ceil(itemBytes(item) / 4096));
+  const indexWrites = (item: Record<string, unknown>) => ['GSI1PK', 'GSI2PK', 'GSI3PK'].filter((name) => name in item).length;
+  switch (call.operation) {
+    case 'PutItem':
+      return { read: 0, write: kb(request.Item) * (1 + indexWrites(request.Item)) };
+    case 'UpdateItem':
+      return { read: 0, write: 1 };
+    case 'TransactWriteItems': {
+      let write = 0;
+      for (const action of request.TransactItems ?? []) {
+        if (action.Put) write += 2 * kb(action.Put.Item) * (1 + indexWrites(action.Put.Item));
+        else write += 2; // Update of a counter, ConditionCheck of one: items well under 1 KB
+      }
+      return { read: 0, write };
+    }
+    case 'GetItem':
+      return { read: reads4k(response.Item) * (request.ConsistentRead ? 1 : 0.5), write: 0 };
+    case 'BatchGetItem': {
+      const table = Object.keys(request.RequestItems ?? {})[0];
+      const keys: unknown[] = request.RequestItems?.[table]?.Keys ?? [];
+      const found: Record<string, unknown>[] = response.Responses?.[table] ?? [];
+      const consistent = request.RequestItems?.[table]?.ConsistentRead ? 1 : 0.5;
+      const units = found.reduce((sum, item) => sum + reads4k(item), 0) + (keys.length - found.length);
+      return { read: units * consistent, write: 0 };
+    }
+    case 'Query': {
+      const bytes = (response.Items ?? []).reduce((sum: number, item: Record<string, unknown>) => sum + itemBytes(item), 0);
+      // Index queries are eventually consistent.
+      return { read: Math.max(1, Math.ceil(bytes / 4096)) * (request.IndexName ? 0.5 : 1), write: 0 };
+    }
+    default:
+      return { read: 0, write: 0 };
+  }
+}
+
+/** An item's size by DynamoDB's rules: attribute names plus values, in its wire format. */
+function itemBytes(item: Record<string, unknown> | undefined): number {
+  if (!item) return 0;
+  return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueBytes(value), 0);
+}
+
+function valueBytes(value: unknown): number {
+  const typed = value as Record<string, any>;
+  if ('S' in typed) return Buffer.byteLength(typed.S);
+  if ('N' in typed) return Math.ceil(String(typed.N).replace(/[-.]/g, '').length / 2) + 1;
+  if ('BOOL' in typed || 'NULL' in typed) return 1;
+  if ('M' in typed) return 3 + itemBytes(typed.M);
+  if ('L' in typed) return 3 + (typed.L as unknown[]).reduce((sum: number, entry) => sum + 1 + valueBytes(entry), 0);
+  return 0;
+}
+
+async function callsPerRequest(endpoint: string): Promise<void> {
+  const proxy = await startFaultProxy(endpoint);
+  // A long configuration cache, so that every measured request is on the warm path.
+  const harness = await startE2e('bench-calls', { dynamoEndpoint: proxy.endpoint, env: { CONFIG_CACHE_TTL_SECONDS: '300' } });
+  const { admin, client } = harness;
+  const direct = await admin.createCampaign('Bench direct');
+  const rich = await admin.createCampaign('Bench rules', { dedupeDays: 30, mode: 'ping_post' });
+  const leadCapped = await admin.createCampaign('Bench lead cap');
+  const { supplier, key } = await admin.createSupplier('Bench supplier');
+  await admin.attach(supplier.supplierId, direct.campaignId);
+  await admin.attach(supplier.supplierId, rich.campaignId, { leadCap: 1_000_000, pingCap: 1_000_000, capWindow: 'day' });
+  await admin.attach(supplier.supplierId, leadCapped.campaignId, { leadCap: 1_000_000, capWindow: 'day' });
+  const headers = { 'x-api-key': key.apiKey };
+  let n = 0;
+  const person = () => ({ first_name: 'Bench', last_name: 'Lead', state: 'CA', email: `b${(n += 1)}@example.com`, phone: `+1555${String(1000000 + n).slice(-7)}` });
+  const ingest = (campaignId: string, extra: object = {}, more: Record<string, string> = {}) =>
+    client.send('POST', '/api/v1/ingest', { headers: { ...headers, ...more }, body: { flo_campaign_id: campaignId, ...person(), ...extra } });
+
+  console.log('DynamoDB calls per request, counted on the wire, and the units AWS would bill (warm: key and configuration cached)');
+  console.log(`  ${'request'.padEnd(58)} status  calls  read units  write units  operations`);
+  const row = async (label: string, send: () => Promise<{ status: number; body: Record<string, any> }>) => {
+    proxy.clear();
     const answer = await send();
-    console.log(`  ${label.padEnd(54)} ${answer.status}  ${String(calls.length).padStart(1)} call(s), ${capacity.toFixed(1).padStart(4)} capacity units: ${calls.join(', ') || '-'}`);
+    const units = proxy.log.map(billedUnits).reduce((sum, unit) => ({ read: sum.read + unit.read, write: sum.write + unit.write }), { read: 0, write: 0 });
+    console.log(
+      `  ${label.padEnd(58)} ${String(answer.status).padEnd(7)} ${String(proxy.log.length).padEnd(6)} ${units.read.toFixed(1).padStart(10)}  ${units.write.toFixed(1).padStart(11)}  ${proxy.log.map((call) => call.operation).join(', ') || '-'}`,
+    );
     return answer;
   };
 
-  const plain = await admin.createCampaign('Bench');
-  const rich = await admin.createCampaign('Bench rules', { dedupeDays: 30, mode: 'ping_post' });
-  const { supplier, key } = await admin.createSupplier('Bench supplier');
-  await admin.attach(supplier.supplierId, plain.campaignId);
-  await admin.attach(supplier.supplierId, rich.campaignId, { leadCap: 1_000_000, pingCap: 1_000_000, capWindow: 'day' });
-  const headers = { 'x-api-key': key.apiKey };
-  let n = 0;
-  const person = () => ({ email: `b${(n += 1)}@example.com`, phone: `+1555${String(1000000 + n).slice(-7)}` });
+  await row('ingest, first use of a key (authorizer cache miss)', () => ingest(direct.campaignId));
+  const first = await row('ingest, direct, no cap/dedupe/key', () => ingest(direct.campaignId));
+  await ingest(leadCapped.campaignId);
+  await row('ingest, lead cap', () => ingest(leadCapped.campaignId));
+  await row('ingest, Idempotency-Key', () => ingest(direct.campaignId, {}, { 'Idempotency-Key': randomUUID() }));
+  await row('ping, no cap', () => client.send('POST', '/api/v1/ping', { headers, body: { flo_campaign_id: direct.campaignId } }));
+  await row('ping, lead cap only', () => client.send('POST', '/api/v1/ping', { headers, body: { flo_campaign_id: leadCapped.campaignId } }));
+  await client.send('POST', '/api/v1/ping', { headers, body: { flo_campaign_id: rich.campaignId, zip: '1' } });
+  const ping = await row('ping, lead and ping caps', () => client.send('POST', '/api/v1/ping', { headers, body: { flo_campaign_id: rich.campaignId, zip: '1' } }));
+  await row('ingest, ping/post + caps + dedupe + Idempotency-Key', () =>
+    ingest(rich.campaignId, { flo_ping_id: ping.body.ping_id, zip: '1' }, { 'Idempotency-Key': randomUUID() }),
+  );
+  await row('lookup by id', () => client.send('GET', `/api/v1/leads/lookup?id=${first.body.data.id}`, { headers }));
+  await row('lookup by email in a campaign', () =>
+    client.send('GET', `/api/v1/leads/lookup?flo_campaign_id=${direct.campaignId}&email=b2%40example.com`, { headers }),
+  );
+  await row('invalid body (400)', () => client.send('POST', '/api/v1/ingest', { headers, body: { flo_campaign_id: direct.campaignId } }));
+  await harness.close();
+  await proxy.close();
+}
 
-  console.log('DynamoDB calls per request (local runtime, same handlers as on Lambda):');
-  await counted('ingest, first use of a key (authorizer cache miss)', () =>
-    client.send('POST', '/api/v1/ingest', { headers, body: { flo_campaign_id: plain.campaignId, ...person() } }),
-  );
-  const first = await counted('ingest, direct campaign, no cap (cached key)', () =>
-    client.send('POST', '/api/v1/ingest', { headers, body: { flo_campaign_id: plain.campaignId, ...person() } }),
-  );
-  await counted('ping, no cap', () => client.send('POST', '/api/v1/ping', { headers, body: { flo_campaign_id: plain.campaignId } }));
-  const ping = await counted('ping, with a ping cap', () => client.send('POST', '/api/v1/ping', { headers, body: { flo_campaign_id: rich.campaignId, zip: '1' } }));
-  await counted('ingest, ping/post + cap + dedupe + Idempotency-Key', () =>
-    client.send('POST', '/api/v1/ingest', {
-      headers: { ...headers, 'Idempotency-Key': 'bench-1' },
-      body: { flo_campaign_id: rich.campaignId, flo_ping_id: ping.body.ping_id, zip: '1', ...person() },
-    }),
-  );
-  await counted('lookup by id', () => client.send('GET', `/api/v1/leads/lookup?id=${first.body.data.id}`, { headers }));
-  await counted('lookup by email in a campaign', () =>
-    client.send('GET', `/api/v1/leads/lookup?flo_campaign_id=${plain.campaignId}&email=b1%40example.com`, { headers }),
-  );
-  await counted('invalid body (400, no database)', () => client.send('POST', '/api/v1/ingest', { headers, body: { flo_campaign_id: plain.campaignId } }));
+// ---------------------------------------------------------------------------------------------
+// 2. Throughput: the product over HTTPS against a raw SDK loop doing the same DynamoDB call
 
-  // Spread the load over several keys so the per-key limit (100/s) is not what is measured.
-  const keys = [key.apiKey];
-  for (let index = 1; index < 8; index += 1) keys.push((await admin.createKey(supplier.supplierId, 'ingest')).apiKey);
+interface Run {
+  readonly perSecond: number;
+  readonly latencies: readonly number[];
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly statuses: string;
+}
+
+async function timed(requests: number, concurrency: number, one: (index: number) => Promise<number | string>): Promise<Run> {
   const latencies: number[] = [];
-  const statuses = new Map<number, number>();
+  const statuses = new Map<string, number>();
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
@@ -85,25 +179,140 @@ async function main(): Promise<void> {
       while (next < requests) {
         const index = next++;
         const at = process.hrtime.bigint();
-        const answer = await client.send('POST', '/api/v1/ingest', {
-          headers: { 'x-api-key': keys[index % keys.length] },
-          body: { flo_campaign_id: plain.campaignId, first_name: 'Bench', state: 'CA', ...person() },
-        });
+        const status = String(await one(index));
         latencies.push(Number(process.hrtime.bigint() - at) / 1e6);
-        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
       }
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
-  console.log(`\nIngest over HTTPS: ${requests} requests, concurrency ${concurrency}, ${keys.length} keys`);
-  console.log(`  statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
-  console.log(`  throughput ${(requests / seconds).toFixed(0)} req/s; latency ms p50 ${at(0.5)}, p95 ${at(0.95)}, p99 ${at(0.99)}, max ${at(1)}`);
-  console.log('  (DynamoDB Local on this machine, not DynamoDB: compare runs with each other, not with AWS.)');
+  return summary(requests / seconds, latencies, JSON.stringify(Object.fromEntries(statuses)));
+}
 
+function summary(perSecond: number, latencies: number[], statuses: string): Run {
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { perSecond, latencies, p50: at(0.5), p95: at(0.95), p99: at(0.99), statuses };
+}
+
+/** Rounds of one kind as one: mean throughput, percentiles over every request. */
+function merge(runs: Run[]): Run {
+  const perSecond = runs.reduce((sum, run) => sum + run.perSecond, 0) / runs.length;
+  return summary(perSecond, runs.flatMap((run) => run.latencies), runs.map((run) => run.statuses).join(' '));
+}
+
+async function throughput(endpoint: string, requests: number): Promise<void> {
+  const harness: E2eHarness = await startE2e('bench-load', { env: { CONFIG_CACHE_TTL_SECONDS: '300' } });
+  const { admin, client } = harness;
+  const campaign = await admin.createCampaign('Bench load');
+  const { supplier, key } = await admin.createSupplier('Bench load supplier');
+  await admin.attach(supplier.supplierId, campaign.campaignId);
+  // Spread over keys so the per-key limit (100/s) is not what is measured.
+  const keys = [key.apiKey];
+  for (let index = 1; index < 16; index += 1) keys.push((await admin.createKey(supplier.supplierId, 'ingest')).apiKey);
+  const raw = createDocumentClient({ region: 'us-east-1', endpoint });
+  let n = 0;
+  const body = () => {
+    n += 1;
+    return { flo_campaign_id: campaign.campaignId, first_name: 'Bench', last_name: 'Lead', state: 'CA', email: `load${n}@example.com`, phone: `+1555${String(1000000 + (n % 9000000)).slice(-7)}` };
+  };
+  const product = (index: number) =>
+    client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': keys[index % keys.length] }, body: body() }).then((answer) => answer.status);
+  // The same call the product makes for a plain lead: one conditional PutItem of the same item.
+  const rawLoop = async () => {
+    const fields = body();
+    const lead = {
+      leadId: newId('lead'),
+      supplierId: supplier.supplierId,
+      campaignId: campaign.campaignId,
+      status: 'ACCEPTED' as const,
+      isTest: false,
+      createdAt: new Date().toISOString(),
+      fields: { first_name: fields.first_name, last_name: fields.last_name, state: fields.state, phone: fields.phone, email: fields.email },
+      phone: fields.phone.replace(/\s/g, ''),
+      email: fields.email,
+    };
+    await raw.send(
+      new PutCommand({
+        TableName: harness.table.tableName,
+        Item: { ...leadItem(lead), writeToken: randomUUID() },
+        ConditionExpression: 'attribute_not_exists(PK)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return 'ok';
+  };
+
+  for (let index = 0; index < 300; index += 1) await Promise.all([product(index), rawLoop()]); // warm both paths
+  console.log(`\nIngest, ${requests} plain leads per run: (a) the local runtime over HTTPS, (b) a raw SDK loop making the same PutItem`);
+  console.log('  concurrency  run          req/s    p50 ms   p95 ms   p99 ms   p99/p50  statuses');
+  for (const concurrency of [16, 64]) {
+    // Two rounds each, interleaved (a b a b), so that a busy moment on the machine weighs on both.
+    const rounds: Run[][] = [[], []];
+    for (let round = 0; round < 2; round += 1) {
+      rounds[0].push(await timed(Math.ceil(requests / 2), concurrency, product));
+      rounds[1].push(await timed(Math.ceil(requests / 2), concurrency, rawLoop));
+    }
+    const [a, b] = rounds.map(merge);
+    const line = (name: string, run: Run) =>
+      console.log(
+        `  ${String(concurrency).padEnd(12)} ${name.padEnd(12)} ${run.perSecond.toFixed(0).padStart(5)}  ${run.p50.toFixed(1).padStart(8)} ${run.p95.toFixed(1).padStart(8)} ${run.p99.toFixed(1).padStart(8)}  ${(run.p99 / run.p50).toFixed(2).padStart(7)}  ${run.statuses}`,
+      );
+    line('(a) product', a);
+    line('(b) raw SDK', b);
+    console.log(`  ${String(concurrency).padEnd(12)} a/b          ${(a.perSecond / b.perSecond).toFixed(2)}`);
+  }
+  console.log('  (DynamoDB Local on this machine, sharing its 2 cores with the runtime and the client: compare the two runs, not with AWS.)');
+  raw.destroy();
   await harness.close();
-  await dynamo.stop();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Cold start: module load of each function bundle against the AWS SDK clients it imports
+
+function moduleLoad(): void {
+  const directory = join(ROOT, '.local', 'bench-bundles');
+  mkdirSync(directory, { recursive: true });
+  const entries = [...ROUTES.map((route) => ({ name: route.name, entry: route.entry })), { name: 'Authorizer', entry: AUTHORIZER_ENTRY }];
+  console.log('\nModule load of each function bundle (esbuild as the stack bundles it), median of 15 fresh processes');
+  console.log('  function     bundle ms   SDK clients only ms   ratio   SDK clients');
+  for (const { name, entry } of entries) {
+    const bundle = join(directory, `${name}.js`);
+    const result = buildSync(join(ROOT, 'lambdas', entry), bundle);
+    const clients = [...new Set(result.match(/require\("(@aws-sdk\/[a-z-]+)"\)/g)?.map((call) => call.slice(9, -2)) ?? [])].sort();
+    const baseline = join(directory, `${name}.sdk-only.js`);
+    writeFileSync(baseline, clients.map((client) => `require(${JSON.stringify(client)});`).join('\n'));
+    // Alternate the two in each round, so that a busy moment on the machine weighs on both alike.
+    const once = (file: string) =>
+      Number(
+        execFileSync(process.execPath, ['-e', `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`], {
+          cwd: ROOT,
+        }).toString(),
+      );
+    const ownSamples: number[] = [];
+    const sdkSamples: number[] = [];
+    for (let round = 0; round < 15; round += 1) {
+      ownSamples.push(once(bundle));
+      sdkSamples.push(once(baseline));
+    }
+    const median = (samples: number[]) => [...samples].sort((x, y) => x - y)[Math.floor(samples.length / 2)];
+    const own = median(ownSamples);
+    const sdk = median(sdkSamples);
+    console.log(`  ${name.padEnd(12)} ${own.toFixed(1).padStart(9)}   ${sdk.toFixed(1).padStart(19)}   ${(own / sdk).toFixed(2).padStart(5)}   ${clients.join(', ')}`);
+  }
+}
+
+/** Bundles like the stack's NodejsFunction: minified CommonJS, the AWS SDK left to the runtime. */
+function buildSync(entry: string, outfile: string): string {
+  execFileSync(
+    process.execPath,
+    [
+      '-e',
+      `require('esbuild').buildSync({entryPoints:[${JSON.stringify(entry)}],outfile:${JSON.stringify(outfile)},bundle:true,platform:'node',target:'node20',format:'cjs',minify:true,external:['@aws-sdk/*','@smithy/*'],mainFields:['module','main']})`,
+    ],
+    { cwd: ROOT },
+  );
+  return readFileSync(outfile, 'utf8');
 }
 
 main().catch((error: unknown) => {

@@ -43,7 +43,7 @@ export interface ApiFunctionProps {
 }
 
 /**
- * One place that fixes every function's defaults: Node.js 22 on Graviton, an esbuild bundle
+ * One place that fixes every function's defaults: Node.js 24 on Graviton, an esbuild bundle
  * (minified, with source maps) that leaves the runtime's AWS SDK out, X-Ray tracing and a log
  * group with a retention. Access to the table and the secret is added per function through
  * `useTable` and `useSecret`, which set the matching environment variable together with the grant.
@@ -66,7 +66,7 @@ export class ApiFunction extends Construct {
       entry: props.entry,
       handler: 'handler',
       description: props.description,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
@@ -85,8 +85,8 @@ export class ApiFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        target: 'node22',
-        // The Node.js 22 runtime ships AWS SDK v3; bundling our own copy would only add cold-start weight.
+        target: 'node24',
+        // The Node.js 24 runtime ships AWS SDK v3; bundling our own copy would only add cold-start weight.
         externalModules: ['@aws-sdk/*', '@smithy/*'],
         // Prefer packages' ES module builds, which esbuild can tree-shake (zod's CommonJS build cannot be).
         mainFields: ['module', 'main'],

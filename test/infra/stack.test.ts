@@ -316,7 +316,7 @@ describe('LeadIngestStack', () => {
       it('all run Node.js 22 on arm64 with active tracing, 512 MB and a 10 s timeout', () => {
         for (const { Properties } of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
           expect(Properties).toMatchObject({
-            Runtime: 'nodejs22.x',
+            Runtime: 'nodejs24.x',
             Architectures: ['arm64'],
             TracingConfig: { Mode: 'Active' },
             MemorySize: 512,

@@ -17,6 +17,10 @@ export interface WireCall {
   readonly operation: string;
   /** The SDK's attempt number for this call (1 = first try, 2 = its first retry, ...). */
   readonly attempt: number;
+  /** The request's JSON body (DynamoDB's wire format), for callers that price the call. */
+  readonly request?: unknown;
+  /** The answer's JSON body, when it was relayed. */
+  readonly response?: unknown;
 }
 
 export type FaultPolicy = (call: WireCall) => FaultAction;
@@ -52,7 +56,7 @@ export function everyWrite(action: FaultAction): FaultPolicy {
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const targetUrl = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: 128 });
-  const log: (WireCall & { action: FaultAction })[] = [];
+  const log: (WireCall & { action: FaultAction; response?: unknown })[] = [];
   const held = new Set<Socket>();
   let policy: FaultPolicy = () => 'pass';
 
@@ -65,7 +69,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         attempt: Number(/attempt=(\d+)/.exec(String(request.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1),
       };
       const action = policy(call);
-      log.push({ ...call, action });
+      const entry: WireCall & { action: FaultAction; response?: unknown } = { ...call, action, request: parseJson(Buffer.concat(chunks)) };
+      log.push(entry);
       const socket = request.socket;
       if (action === 'reset') return void socket.destroy();
       if (action === 'stall') {
@@ -88,6 +93,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           answer.on('end', () => {
             // The write is committed in DynamoDB; only its reply is lost on the way back.
             if (action === 'drop-reply') return void socket.destroy();
+            entry.response = parseJson(Buffer.concat(body));
             response.writeHead(answer.statusCode ?? 500, answer.headers);
             response.end(Buffer.concat(body));
           });
@@ -116,4 +122,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       agent.destroy();
     },
   };
+}
+
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
