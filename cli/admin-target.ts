@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AdminService } from '../lambdas/admin/admin.service';
-import { ApiGatewayUsagePlan } from '../lambdas/admin/api-gateway-usage-plan';
+import type { ApiCallPacer } from '../lambdas/admin/api-call-pacer';
+import { ApiGatewayUsagePlan, type ApiGatewaySender } from '../lambdas/admin/api-gateway-usage-plan';
 import { localUsagePlan } from '../lambdas/admin/usage-plan.gateway';
 import { isTimeZone } from '../lambdas/shared/config';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';
@@ -28,9 +30,31 @@ export interface AdminTarget {
 /** The stack outputs leadctl needs (see lib/lead-ingest-stack.ts). */
 const STACK_OUTPUTS = { tableName: 'TableName', usagePlanId: 'UsagePlanId', capTimeZone: 'CapTimeZone' } as const;
 
+/** The AWS clients a stack target uses; tests hand in fakes. */
+export interface AwsClients {
+  cloudFormation(region: string | undefined): CloudFormationReader & { destroy(): void };
+  apiGateway(region: string): ApiGatewaySender & { destroy(): void };
+  dynamo(region: string): DynamoDBDocumentClient;
+}
+
+/** The SDK's clients, with the caller's credentials. */
+export const SDK_CLIENTS: AwsClients = {
+  cloudFormation: (region) => new CloudFormationClient(region ? { region } : {}),
+  apiGateway: (region) => new APIGatewayClient({ region }),
+  dynamo: (region) => createDocumentClient({ region }),
+};
+
+/** How a stack target reaches AWS. */
+export interface StackAccess {
+  /** @default SDK_CLIENTS */
+  readonly clients?: AwsClients;
+  /** @default an ApiCallPacer with API Gateway's limits */
+  readonly pacer?: ApiCallPacer;
+}
+
 /** Opens the target; `notify` tells the user about slow side effects such as starting DynamoDB Local. */
-export function openTarget(choice: TargetChoice, notify: (line: string) => void): Promise<AdminTarget> {
-  return choice.kind === 'local' ? openLocalTarget(choice.local, notify) : openStackTarget(choice.stackName, choice.region);
+export function openTarget(choice: TargetChoice, notify: (line: string) => void, access: StackAccess = {}): Promise<AdminTarget> {
+  return choice.kind === 'local' ? openLocalTarget(choice.local, notify) : openStackTarget(choice.stackName, choice.region, access);
 }
 
 /**
@@ -72,17 +96,18 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
  * A deployed stack: its outputs name the table and the usage plan; the caller's AWS
  * credentials do the rest. Keys are made in API Gateway and DynamoDB together.
  */
-async function openStackTarget(stackName: string, region: string | undefined): Promise<AdminTarget> {
-  const cloudFormation = new CloudFormationClient(region ? { region } : {});
+async function openStackTarget(stackName: string, region: string | undefined, access: StackAccess): Promise<AdminTarget> {
+  const clients = access.clients ?? SDK_CLIENTS;
+  const cloudFormation = clients.cloudFormation(region);
   let outputs: StackOutputs;
   try {
     outputs = await readStackOutputs(cloudFormation, stackName);
   } finally {
     cloudFormation.destroy();
   }
-  const db = createDocumentClient({ region: outputs.region });
-  const apiGateway = new APIGatewayClient({ region: outputs.region });
-  const usagePlan = new ApiGatewayUsagePlan(apiGateway, outputs.usagePlanId);
+  const db = clients.dynamo(outputs.region);
+  const apiGateway = clients.apiGateway(outputs.region);
+  const usagePlan = new ApiGatewayUsagePlan(apiGateway, { stackName, usagePlanId: outputs.usagePlanId, pacer: access.pacer });
   return {
     admin: (capTimeZone) => adminService(db, outputs.tableName, { capTimeZone: capTimeZone ?? outputs.capTimeZone ?? 'UTC', usagePlan }),
     close: async () => {

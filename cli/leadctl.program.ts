@@ -1,6 +1,6 @@
 import { isTimeZone } from '../lambdas/shared/config';
 import { loadLocalConfig } from '../local/local-config';
-import { openTarget, type AdminTarget, type TargetChoice } from './admin-target';
+import { openTarget, type AdminTarget, type StackAccess, type TargetChoice } from './admin-target';
 import { commandInput, GLOBAL_OPTIONS, parseOptions, splitCommandLine, textOption } from './arguments.parser';
 import { describeFailure, EXIT, TargetError, UsageError } from './cli-errors';
 import type { Command, CommandContext, CommandGroup, OptionValues } from './command.types';
@@ -22,9 +22,10 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * Runs one leadctl command line and returns the exit status: 0 done, 1 the operation failed,
- * 2 usage error. The result goes to stdout (JSON with --json); errors go to stderr.
+ * 2 usage error. The result goes to stdout (JSON with --json); errors go to stderr. `access`
+ * is how a `--stack` target reaches AWS (tests pass fakes).
  */
-export async function runLeadctl(argv: readonly string[], env: Environment, output: Output): Promise<number> {
+export async function runLeadctl(argv: readonly string[], env: Environment, output: Output, access: StackAccess = {}): Promise<number> {
   // Known before parsing, so that even a malformed line gets its error in the asked-for form.
   const json = argv.includes('--json');
   // How far the line was understood, so a usage error points at the right --help.
@@ -47,7 +48,7 @@ export async function runLeadctl(argv: readonly string[], env: Environment, outp
     const { choice, capTimeZone } = targetSettings(globals, env);
     const context: CommandContext = {
       admin: async (zone) => {
-        target ??= openTarget(choice, (line) => output.stderr(`leadctl: ${line}\n`));
+        target ??= openTarget(choice, (line) => output.stderr(`leadctl: ${line}\n`), access);
         return (await target).admin(zone ?? capTimeZone);
       },
     };

@@ -1,3 +1,4 @@
+import { AdminError } from '../../lambdas/admin/admin-error';
 import { SCOPES } from '../../lambdas/keys/api-key';
 import type { KeyRecord } from '../../lambdas/keys/key.repository';
 import { oneOf } from '../arguments.parser';
@@ -28,15 +29,49 @@ const create: Command = {
 
 const revoke: Command = {
   name: 'revoke',
-  summary: "Revokes a key: requests with it get 401 once the authorizer's cached decision expires.",
+  summary: "Revokes a key: requests with it get 401 once the authorizer's cached decision expires. Run it again to finish a revoke that was cut short.",
   args: ['KEY_ID'],
   options: {},
   async run({ args: [keyId] }, context) {
     const revoked = await (await context.admin()).revokeKey(keyId);
     return {
-      json: keyJson(revoked),
-      text: `Revoked key ${revoked.keyId} of supplier ${revoked.supplierId}. It gets 401 once the authorizer's cached decision expires.`,
+      json: { ...keyJson(revoked), alreadyRevoked: revoked.alreadyRevoked },
+      text: revoked.alreadyRevoked
+        ? `Key ${revoked.keyId} of supplier ${revoked.supplierId} was already revoked; its API key is removed.`
+        : `Revoked key ${revoked.keyId} of supplier ${revoked.supplierId}. It gets 401 once the authorizer's cached decision expires.`,
     };
+  },
+};
+
+const sync: Command = {
+  name: 'sync',
+  summary:
+    "Makes the stack's API Gateway keys match the table: links every active key into the usage plan (e.g. after the stack was " +
+    're-created), deletes API keys of this stack whose key is revoked or unknown, and counts API keys against the quota. --stack only.',
+  args: [],
+  options: {},
+  async run(_input, context) {
+    const report = await (await context.admin()).syncKeys();
+    const text = [
+      `Synced the keys of stack ${report.stackName}.`,
+      `  active keys: ${report.activeKeys} (${report.alreadyLinked} already linked, ${report.relinked} relinked, ${report.recreated} recreated)`,
+      `  orphaned API keys deleted: ${report.orphansDeleted}`,
+      `  API keys in this account and region: ${report.accountApiKeys} of ${report.quota} (every API's; ${report.quota - report.accountApiKeys} left)`,
+    ];
+    if (report.failures.length > 0) {
+      // Exit 1 with the whole report: what is done stays done, and running sync again retries the rest.
+      throw new AdminError(
+        'partial_failure',
+        [
+          ...text,
+          `  failed: ${report.failures.length} (run 'leadctl key sync --stack ${report.stackName}' again)`,
+          ...report.failures.map(
+            (failure) => `    ${failure.action} ${failure.keyId ? `key ${failure.keyId} ` : ''}${failure.usageKeyId ? `(API key ${failure.usageKeyId}) ` : ''}- ${failure.error}`,
+          ),
+        ].join('\n'),
+      );
+    }
+    return { json: report, text: text.join('\n') };
   },
 };
 
@@ -61,8 +96,8 @@ const list: Command = {
 /** `leadctl key ...` */
 export const keyCommands: CommandGroup = {
   name: 'key',
-  summary: "Create, revoke and list a supplier's API keys.",
-  commands: [create, revoke, list],
+  summary: "Create, revoke and list a supplier's API keys; sync them with a deployed stack's usage plan.",
+  commands: [create, revoke, list, sync],
 };
 
 /**

@@ -66,14 +66,18 @@ const detach: Command = {
 
 const remove: Command = {
   name: 'delete',
-  summary: "Deletes the supplier: every key is revoked (401 once the authorizer's cache expires) and its attachments removed.",
+  summary:
+    "Deletes the supplier: every key is revoked (401 once the authorizer's cache expires) and its attachments removed. " +
+    'Run it again to finish a delete that was cut short.',
   args: ['SUPPLIER_ID'],
   options: {},
   async run({ args: [supplierId] }, context) {
-    const { revokedKeys } = await (await context.admin()).deleteSupplier(supplierId);
+    const { revokedKeys, alreadyDeleted } = await (await context.admin()).deleteSupplier(supplierId);
     return {
-      json: { supplierId, deleted: true, revokedKeys },
-      text: `Deleted supplier ${supplierId}; revoked ${revokedKeys.length} key(s)${revokedKeys.length ? `: ${revokedKeys.join(', ')}` : ''}.`,
+      json: { supplierId, deleted: true, alreadyDeleted, revokedKeys },
+      text: alreadyDeleted
+        ? `Supplier ${supplierId} was already deleted; its API keys are removed.`
+        : `Deleted supplier ${supplierId}; revoked ${revokedKeys.length} key(s)${revokedKeys.length ? `: ${revokedKeys.join(', ')}` : ''}.`,
     };
   },
 };

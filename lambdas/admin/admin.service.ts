@@ -8,18 +8,11 @@ import { keyItem, type KeyRecord, type KeyRepository } from '../keys/key.reposit
 import { newId } from '../shared/ids';
 import type { Attachment, CapWindow, Supplier } from '../suppliers/supplier';
 import type { SupplierRepository } from '../suppliers/supplier.repository';
+import { AdminError } from './admin-error';
+import { KeySync, type KeySyncReport } from './key-sync.use-case';
 import type { UsagePlanGateway } from './usage-plan.gateway';
 
-/** An admin operation that cannot be done as asked; the CLI prints it and exits non-zero. */
-export class AdminError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'invalid_argument' | 'conflict',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AdminError';
-  }
-}
+export { AdminError } from './admin-error';
 
 export interface NewKey {
   readonly keyId: string;
@@ -115,15 +108,21 @@ export class AdminService {
   /**
    * Deletes the supplier: every key is revoked (401 once the authorizer cache expires) and its
    * attachments removed. The API Gateway keys are removed after the records, so a failure
-   * there never leaves a live key.
+   * there never leaves a live key; running the command again on a deleted supplier finishes
+   * removing them.
    */
-  async deleteSupplier(supplierId: string): Promise<{ revokedKeys: string[] }> {
-    await this.activeSupplier(supplierId);
+  async deleteSupplier(supplierId: string): Promise<{ revokedKeys: string[]; alreadyDeleted: boolean }> {
+    const supplier = await this.deps.suppliers.get(supplierId);
+    if (!supplier) throw new AdminError('not_found', `No supplier ${supplierId}.`);
     const keys = await this.deps.keys.listBySupplier(supplierId);
-    const deleted = await this.deps.suppliers.delete(supplierId, keys, this.clock().toISOString());
-    if (!deleted) throw new AdminError('not_found', `No supplier ${supplierId}.`);
-    for (const key of keys) if (key.usageKeyId) await this.deps.usagePlan.removeKey(key.usageKeyId);
-    return { revokedKeys: keys.filter((key) => key.status === 'active').map((key) => key.keyId) };
+    let alreadyDeleted = supplier.status !== 'active';
+    if (!alreadyDeleted) {
+      const deleted = await this.deps.suppliers.delete(supplierId, keys, this.clock().toISOString());
+      // Deleted by someone else in between: there is only the API Gateway side left to finish.
+      if (!deleted) alreadyDeleted = true;
+    }
+    await this.removeUsageKeys(keys, `Supplier ${supplierId} is deleted and its keys revoked`, `supplier delete ${supplierId}`);
+    return { revokedKeys: alreadyDeleted ? [] : keys.filter((key) => key.status === 'active').map((key) => key.keyId), alreadyDeleted };
   }
 
   async attach(supplierId: string, campaignId: string, options: AttachOptions = {}): Promise<Attachment> {
@@ -191,12 +190,25 @@ export class AdminService {
     return this.withUsageKey(supplierId, scope, (record) => this.deps.keys.create(record));
   }
 
-  /** Revokes the key (401 once the authorizer cache expires), then removes its usage-plan key. */
-  async revokeKey(keyId: string): Promise<KeyRecord> {
+  /**
+   * Revokes the key (401 once the authorizer cache expires), then removes its usage-plan key.
+   * Revoking a revoked key finishes that removal, so a run cut short can simply be repeated.
+   */
+  async revokeKey(keyId: string): Promise<KeyRecord & { alreadyRevoked: boolean }> {
     const revoked = await this.deps.keys.revoke(keyId, this.clock().toISOString());
-    if (!revoked) throw new AdminError('not_found', `No active key ${keyId}.`);
-    if (revoked.usageKeyId) await this.deps.usagePlan.removeKey(revoked.usageKeyId);
-    return revoked;
+    const record = revoked ?? (await this.deps.keys.get(keyId));
+    if (!record) throw new AdminError('not_found', `No key ${keyId}.`);
+    if (record.status === 'active') throw new AdminError('conflict', `Key ${keyId} changed while being revoked; run the command again.`);
+    await this.removeUsageKeys([record], `Key ${keyId} is revoked`, `key revoke ${keyId}`);
+    return { ...record, alreadyRevoked: revoked === undefined };
+  }
+
+  /**
+   * Makes API Gateway match the table: relinks every active key into the stack's usage plan
+   * and deletes this stack's API keys that no active key uses. See `KeySync`.
+   */
+  syncKeys(): Promise<KeySyncReport> {
+    return new KeySync({ keys: this.deps.keys, suppliers: this.deps.suppliers, usagePlan: this.deps.usagePlan }).run();
   }
 
   /** A supplier's keys, without any secret or hash. */
@@ -215,7 +227,8 @@ export class AdminService {
 
   /**
    * Makes a key on both sides: the usage-plan key first, then the record; if the record cannot
-   * be written the usage-plan key is removed again, so neither side is left half-made.
+   * be written the usage-plan key is removed again, so neither side is left half-made. When
+   * that removal fails too, the error names both failures and the API key left behind.
    */
   private async withUsageKey(
     supplierId: string,
@@ -223,7 +236,7 @@ export class AdminService {
     store: (record: KeyRecord) => Promise<void>,
   ): Promise<NewKey> {
     const generated = generateApiKey();
-    const usageKeyId = await this.deps.usagePlan.addKey(`${supplierId}-${generated.keyId}`, generated.hash);
+    const usageKeyId = await this.deps.usagePlan.addKey({ supplierId, keyId: generated.keyId }, generated.hash);
     const record: KeyRecord = {
       keyId: generated.keyId,
       supplierId,
@@ -235,12 +248,50 @@ export class AdminService {
     };
     try {
       await store(record);
-    } catch (error) {
-      if (usageKeyId) await this.deps.usagePlan.removeKey(usageKeyId);
-      throw error;
+    } catch (storeFailure) {
+      if (usageKeyId) {
+        try {
+          await this.deps.usagePlan.removeKey(usageKeyId);
+        } catch (cleanupFailure) {
+          throw new AdminError(
+            'partial_failure',
+            `Storing key ${generated.keyId} failed (${describe(storeFailure)}), and deleting its API key ${usageKeyId} again ` +
+              `failed too (${describe(cleanupFailure)}). No key was made; API key ${usageKeyId} is left over: 'leadctl key sync' deletes it.`,
+            { cause: storeFailure },
+          );
+        }
+      }
+      throw storeFailure;
     }
     return { keyId: generated.keyId, apiKey: generated.apiKey, scope };
   }
+
+  /**
+   * Deletes the keys' API keys, all of them even when one fails; a failure names what is left
+   * and the command that finishes it (deleting an already deleted API key is done).
+   */
+  private async removeUsageKeys(keys: readonly KeyRecord[], done: string, retry: string): Promise<void> {
+    const failures: string[] = [];
+    for (const key of keys) {
+      if (!key.usageKeyId) continue;
+      try {
+        await this.deps.usagePlan.removeKey(key.usageKeyId);
+      } catch (error) {
+        failures.push(`API key ${key.usageKeyId} of key ${key.keyId}: ${describe(error)}`);
+      }
+    }
+    if (failures.length > 0) {
+      throw new AdminError(
+        'partial_failure',
+        `${done}, but deleting ${failures.length === 1 ? 'its API key' : 'some of its API keys'} failed (${failures.join('; ')}). ` +
+          `Run 'leadctl ${retry}' again to finish.`,
+      );
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function requireName(name: string): string {

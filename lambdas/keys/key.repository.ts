@@ -64,6 +64,28 @@ export class KeyRepository implements KeyReader {
     }
   }
 
+  /**
+   * Records which API Gateway API key stands for the key now (`key sync` recreates a missing
+   * one); false when there is no such key record.
+   */
+  async setUsageKeyId(keyId: string, usageKeyId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.apiKey(keyId),
+          UpdateExpression: 'SET usageKeyId = :usageKeyId',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':usageKeyId': usageKeyId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async listBySupplier(supplierId: string): Promise<KeyRecord[]> {
     const items = await queryAll(this.db, {
       TableName: this.tableName,

@@ -45,15 +45,19 @@ export class SupplierRepository {
     return Item ? toSupplier(Item) : undefined;
   }
 
-  /** Active suppliers (deleted ones stay as tombstones so their ids are never reused). */
-  async list(): Promise<Supplier[]> {
+  /**
+   * Active suppliers; with `includeDeleted` the tombstones too (deleted suppliers stay so their
+   * ids are never reused, and their revoked keys stay findable).
+   */
+  async list(options: { readonly includeDeleted?: boolean } = {}): Promise<Supplier[]> {
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': listPartitions.suppliers },
     });
-    return items.map(toSupplier).filter((supplier) => supplier.status === 'active');
+    const suppliers = items.map(toSupplier);
+    return options.includeDeleted ? suppliers : suppliers.filter((supplier) => supplier.status === 'active');
   }
 
   /**
