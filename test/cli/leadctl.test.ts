@@ -189,25 +189,33 @@ describe('leadctl', () => {
       const deleted = json(await leadctl('supplier', 'delete', supplier.supplierId, '--json'));
       const keys = json(await leadctl('key', 'list', supplier.supplierId, '--json')).keys;
 
-      expect(deleted).toEqual({ supplierId: supplier.supplierId, deleted: true, revokedKeys: expect.arrayContaining([key.keyId, readOnly.keyId]) });
+      expect(deleted).toEqual({
+        supplierId: supplier.supplierId,
+        deleted: true,
+        alreadyDeleted: false,
+        revokedKeys: expect.arrayContaining([key.keyId, readOnly.keyId]),
+      });
       expect(keys).toHaveLength(2);
       expect(keys.every((listed: { status: string; revokedAt: unknown }) => listed.status === 'revoked' && typeof listed.revokedAt === 'string')).toBe(true);
     });
   });
 
   describe('key create and revoke', () => {
-    it('creates a read-only key and revokes it once; a second revoke fails', async () => {
+    it('creates a read-only key and revokes it; a second revoke only says it was already revoked, an unknown key fails', async () => {
       const { supplier } = await admin.createSupplier('Key holder');
 
       const created = json(await leadctl('key', 'create', supplier.supplierId, '--scope', 'read-only', '--json'));
       const revoked = json(await leadctl('key', 'revoke', created.keyId, '--json'));
       const again = await leadctl('key', 'revoke', created.keyId);
+      const unknown = await leadctl('key', 'revoke', 'nosuchkey0000000');
 
       expect(created).toEqual({ keyId: expect.any(String), apiKey: expect.stringMatching(/^lsk_/), scope: 'read-only', supplierId: supplier.supplierId });
-      expect(revoked).toMatchObject({ keyId: created.keyId, status: 'revoked', revokedAt: expect.any(String) });
+      expect(revoked).toMatchObject({ keyId: created.keyId, status: 'revoked', revokedAt: expect.any(String), alreadyRevoked: false });
       expect(JSON.stringify(revoked)).not.toContain(hashApiKey(created.apiKey));
-      expect(again.status).toBe(1);
-      expect(again.stderr).toContain(`No active key ${created.keyId}`);
+      expect(again.status).toBe(0);
+      expect(again.stdout).toContain(`Key ${created.keyId} of supplier ${supplier.supplierId} was already revoked`);
+      expect(unknown.status).toBe(1);
+      expect(unknown.stderr).toContain('No key nosuchkey0000000');
     });
   });
 
