@@ -28,10 +28,10 @@ export const TABLE_GRANTS = {
   /**
    * The submission store: campaign, supplier, attachment and counters read at once, the
    * idempotency record read on a replay, and the lead's conditional write (one Put alone, or a
-   * transaction of Puts, the cap counter's Update and the other cap's ConditionCheck; IAM
-   * checks each item's own action as well as TransactWriteItems).
+   * transaction of Puts and the cap counter's Update; IAM checks each item's own action as well
+   * as TransactWriteItems).
    */
-  Ingest: { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'TransactWriteItems'] },
+  Ingest: { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'TransactWriteItems'] },
   /**
    * The same read, a counter read for the lead-cap headroom, and the ping cap's count: a
    * transaction of the counter's Update and the lead cap's ConditionCheck.

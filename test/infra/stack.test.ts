@@ -388,7 +388,7 @@ describe('LeadIngestStack', () => {
 
       it.each([
         ['Authorizer', ['dynamodb:GetItem']],
-        ['Ingest', ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:TransactWriteItems', 'dynamodb:UpdateItem']],
+        ['Ingest', ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:TransactWriteItems', 'dynamodb:UpdateItem']],
         ['Ping', ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:TransactWriteItems', 'dynamodb:UpdateItem']],
         ['Lookup', ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']],
       ])('grants %s exactly the DynamoDB actions its code calls: %j', (name, expected) => {
