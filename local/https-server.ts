@@ -122,6 +122,7 @@ async function serve(
     });
     send(response, result, result.closeConnection === true || !bodyRead);
   } catch (error) {
+    if (error instanceof ClientGoneError) return;
     logger.error('local gateway failed', describeError(error));
     if (!response.headersSent) send(response, answer(GATEWAY_ANSWERS.internalError), true);
     else response.end();
@@ -140,6 +141,9 @@ function send(response: ServerResponse, result: GatewayResponse, close: boolean)
   response.end(result.body);
 }
 
+/** The connection closed before the whole body came: there is no one to answer. */
+class ClientGoneError extends Error {}
+
 /** The body, or undefined once it passes `limitBytes` (nothing past the limit is read). */
 function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
@@ -157,6 +161,10 @@ function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer 
     };
     request.on('data', onData);
     request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
+    // The client went away (or a timeout closed the connection) before the body ended.
+    request.on('error', () => reject(new ClientGoneError()));
+    request.on('close', () => {
+      if (!request.complete) reject(new ClientGoneError());
+    });
   });
 }

@@ -1,5 +1,6 @@
 import { ResponseType, type RestApiBase } from 'aws-cdk-lib/aws-apigateway';
 import { GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from '../../lambdas/gateway-responses';
+import { BASE_HEADERS } from '../../lambdas/shared/http';
 
 interface GatewayResponseRule {
   readonly type: ResponseType;
@@ -44,6 +45,8 @@ const RULES: readonly GatewayResponseRule[] = [
 export function addJsonGatewayResponses(api: RestApiBase): void {
   for (const { type, answer, overrideStatus } of RULES) {
     const headers: Record<string, string> = { 'Content-Type': "'application/json'" };
+    // The same headers as every function's answer, so a gateway answer is no less guarded.
+    for (const [name, value] of Object.entries(BASE_HEADERS)) if (name !== 'Content-Type') headers[name] = `'${value}'`;
     if (answer.retryAfter !== undefined) headers['Retry-After'] = `'${answer.retryAfter}'`;
     api.addGatewayResponse(pascalCase(type.responseType), {
       type,

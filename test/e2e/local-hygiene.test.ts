@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { localCertificate } from '../../local/tls';
 import { startE2e, type E2eHarness } from '../support/e2e-harness';
+import { freePort } from '../support/free-port';
 import { RawHttpsConnection, rawRequest, type RawAnswer } from '../support/raw-https';
 
 /** What the local gateway does before any handler runs, over real HTTPS with raw bytes. */
@@ -15,9 +16,13 @@ describe('local runtime hygiene', () => {
   let campaignId: string;
   let apiKey: string;
   const connections: RawHttpsConnection[] = [];
+  const logLines: string[] = [];
 
   beforeAll(async () => {
-    harness = await startE2e('hygiene', { timeouts: { headersMs: 1500, requestMs: 3000, keepAliveMs: 1000, handshakeMs: 1500 } });
+    harness = await startE2e('hygiene', {
+      timeouts: { headersMs: 1500, requestMs: 3000, keepAliveMs: 1000, handshakeMs: 1500 },
+      logLines: (line) => logLines.push(line),
+    });
     campaignId = (await harness.admin.createCampaign('Hygiene')).campaignId;
     const { supplier, key } = await harness.admin.createSupplier('Hygiene supplier');
     await harness.admin.attach(supplier.supplierId, campaignId);
@@ -74,6 +79,21 @@ describe('local runtime hygiene', () => {
         expect(limited.headers['retry-after']).toEqual(expect.stringMatching(/^\d+$/));
       } finally {
         await throttled.close();
+      }
+    });
+
+    it('carry them on the 503 the authorizer gives when DynamoDB is unreachable, with Retry-After', async () => {
+      const port = await freePort();
+      const down = await startE2e('hygiene-down', { dynamoEndpoint: `http://127.0.0.1:${port}` });
+      try {
+        const raw = new RawHttpsConnection(down.app.url, down.ca);
+        connections.push(raw);
+        const unavailable = await raw.exchange(rawRequest('GET', '/api/v1/leads/lookup?id=lead_x', { 'x-api-key': `lsk_0123456789abcdef_${'A'.repeat(43)}` }));
+
+        expectEnvelope(unavailable, 503, 'service_unavailable');
+        expect(unavailable.headers['retry-after']).toEqual(expect.stringMatching(/^\d+$/));
+      } finally {
+        await down.close();
       }
     });
 
@@ -174,6 +194,8 @@ describe('local runtime hygiene', () => {
       await raw.write('{"flo_campaign_id":');
 
       await raw.closedByServer(15000);
+      // A client gone mid-body is nobody's failure: nothing is logged as an error.
+      expect(logLines.filter((line) => JSON.parse(line).level === 'error')).toEqual([]);
     });
 
     it('closes an idle keep-alive connection', async () => {

@@ -276,6 +276,11 @@ describe('LeadIngestStack', () => {
         const response = responseOf(type);
         expect(response.StatusCode).toBe(status);
         expect(response.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/json'");
+        expect(response.ResponseParameters).toMatchObject({
+          'gatewayresponse.header.Cache-Control': "'no-store'",
+          'gatewayresponse.header.X-Content-Type-Options': "'nosniff'",
+          'gatewayresponse.header.Strict-Transport-Security': "'max-age=31536000'",
+        });
         const body = JSON.parse(response.ResponseTemplates['application/json']);
         expect(body.error).toBe(error);
         expect(typeof body.message).toBe('string');
