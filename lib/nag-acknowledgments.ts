@@ -30,10 +30,6 @@ export function acknowledgeStackFindings(parts: {
   );
 
   for (const { fn } of parts.functions) {
-    const runtimeReason =
-      'The functions run the Node.js version the local runtime and the test suite verify; the runtime is moved deliberately for all functions at once, in api-function.ts.';
-    acknowledge(fn, 'AwsSolutions-L1', runtimeReason);
-    acknowledge(fn, 'Serverless-LambdaLatestVersion', runtimeReason);
     acknowledge(
       fn,
       'Serverless-LambdaDLQ',
