@@ -139,6 +139,13 @@ export class LeadIngestStack extends Stack {
       metricsNamespace: this.metricsNamespace,
       routes: ROUTES.map((route) => route.name),
       gatewayThrottled: this.alarms.gatewayThrottledMetric,
+      webAcl: this.edgeProtection && {
+        name: this.edgeProtection.webAclName,
+        blockingRules: {
+          'per-IP rate limit (429)': this.edgeProtection.blockingRuleMetrics.perIpRateLimit,
+          'managed rules (403)': this.edgeProtection.blockingRuleMetrics.managedRules,
+        },
+      },
     });
 
     const operatorPolicy = new OperatorPolicy(this, 'LeadctlOperator', { table: this.table.table, usagePlan: this.api.usagePlan });

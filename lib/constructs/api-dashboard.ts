@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Dashboard, GraphWidget, MathExpression, Metric, TextWidget, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -16,6 +16,12 @@ export interface ApiDashboardProps {
   readonly routes: readonly string[];
   /** API Gateway's own 429s (usage plan and stage throttle). */
   readonly gatewayThrottled: Metric;
+  /**
+   * The web ACL in front of the stage, when there is one: its name and its blocking rules'
+   * metric names by label.
+   * @default - no WAF widget
+   */
+  readonly webAcl?: { readonly name: string; readonly blockingRules: Readonly<Record<string, string>> };
   /** @default Duration.minutes(1) */
   readonly period?: Duration;
 }
@@ -108,5 +114,25 @@ export class ApiDashboard extends Construct {
         ],
       }),
     );
+    if (props.webAcl) {
+      const webAcl = props.webAcl;
+      const blocked = (rule: string, label: string) =>
+        new Metric({
+          namespace: 'AWS/WAFV2',
+          metricName: 'BlockedRequests',
+          dimensionsMap: { WebACL: webAcl.name, Region: Stack.of(this).region, Rule: rule },
+          statistic: 'Sum',
+          period,
+          label,
+        });
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          // Blocked requests never reach API Gateway, so its graphs above do not show them.
+          title: 'WAF: blocked requests by rule',
+          width: 24,
+          left: Object.entries(webAcl.blockingRules).map(([label, rule]) => blocked(rule, label)),
+        }),
+      );
+    }
   }
 }

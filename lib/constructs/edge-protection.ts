@@ -73,6 +73,10 @@ const BODY_KEYS = { blocked: 'request_blocked', rateLimited: 'ip_rate_limited' }
  */
 export class EdgeProtection extends Construct {
   readonly webAcl: CfnWebACL;
+  /** The web ACL's name: the `WebACL` dimension of its CloudWatch metrics. */
+  readonly webAclName: string;
+  /** CloudWatch metric names (the `Rule` dimension) of the rules that block, by what they stop. */
+  readonly blockingRuleMetrics: Readonly<Record<'perIpRateLimit' | 'managedRules', string>>;
   readonly association: CfnWebACLAssociation;
   readonly logGroup?: LogGroup;
 
@@ -80,6 +84,9 @@ export class EdgeProtection extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const metricPrefix = stack.stackName;
+    // Named after the stack, so the dashboard can address its metrics; unique per stack and region.
+    this.webAclName = `${stack.stackName}-suppliers`;
+    this.blockingRuleMetrics = { perIpRateLimit: `${metricPrefix}-RateLimitPerIp`, managedRules: `${metricPrefix}-BlockManagedRuleMatches` };
     const visibility = (metric: string): CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
       metricName: `${metricPrefix}-${metric}`,
@@ -118,6 +125,7 @@ export class EdgeProtection extends Construct {
     };
 
     this.webAcl = new CfnWebACL(this, 'WebAcl', {
+      name: this.webAclName,
       description: 'Supplier API: per-IP rate limit and AWS managed rules, answering in the API error envelope',
       scope: 'REGIONAL',
       defaultAction: { allow: {} },

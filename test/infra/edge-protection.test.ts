@@ -95,6 +95,15 @@ describe('edge protection', () => {
       for (const config of configs) expect(config).toMatchObject({ SampledRequestsEnabled: false, CloudWatchMetricsEnabled: true });
     });
 
+    it('is named after the stack, and the dashboard graphs its blocks by rule', () => {
+      expect(webAcl(template).Name).toBe('LeadIngestApi-suppliers');
+      const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+      expect(body).toContain('WAF: blocked requests by rule');
+      expect(body).toContain('BlockedRequests');
+      expect(body).toContain('LeadIngestApi-RateLimitPerIp');
+      expect(body).toContain('LeadIngestApi-BlockManagedRuleMatches');
+    });
+
     it('writes no WAF logs unless asked', () => {
       template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
     });

@@ -1,7 +1,11 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { createAuthorizerHandler } from '../../lambdas/authorizer/authorizer.handler';
 import { createLogger } from '../../lambdas/shared/logger';
+import { OPERATOR_TABLE_ACTIONS } from '../../lib/constructs/operator-policy';
 import { TABLE_GRANTS, type IndexName, type TableAction } from '../../lib/table-actions';
+import { createDocumentClient } from '../../lambdas/shared/dynamo-client';
+import { adminService } from '../../local/local-admin';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { apiEvent, attachedSupplier, call, createWorld, leadBody, type World } from '../support/world';
 
@@ -15,14 +19,19 @@ type FunctionName = keyof typeof TABLE_GRANTS;
 describe('table grants against the calls the code makes', () => {
   let table: TestTable;
   let world: World;
-  let current: FunctionName | undefined;
+  let current: FunctionName | 'Operator' | undefined;
   const used: Record<string, Set<string>> = {};
   const queried: Record<string, Set<string>> = {};
 
   beforeAll(async () => {
     table = await createTestTable('table-grants');
     world = createWorld(table, { PING_TTL_SECONDS: '60' });
-    world.runtime.db.middlewareStack.add(
+    record(world.runtime.db);
+  });
+  afterAll(() => table.drop());
+
+  function record(db: DynamoDBDocumentClient): void {
+    db.middlewareStack.add(
       (next, context) => async (args) => {
         if (current) {
           const input = args.input as Record<string, any>;
@@ -40,10 +49,9 @@ describe('table grants against the calls the code makes', () => {
       },
       { step: 'initialize', name: 'recordTableCalls' },
     );
-  });
-  afterAll(() => table.drop());
+  }
 
-  async function as<T>(name: FunctionName, run: () => Promise<T>): Promise<T> {
+  async function as<T>(name: FunctionName | 'Operator', run: () => Promise<T>): Promise<T> {
     current = name;
     try {
       return await run();
@@ -103,5 +111,42 @@ describe('table grants against the calls the code makes', () => {
     const grant: { actions: readonly TableAction[]; queryIndexes?: readonly IndexName[] } = TABLE_GRANTS[name];
     expect([...(used[name] ?? [])].sort()).toEqual([...grant.actions].sort());
     expect([...(queried[name] ?? [])].sort()).toEqual([...(grant.queryIndexes ?? [])].sort());
+  });
+
+  describe('the leadctl operator policy', () => {
+    it('allows every table action the admin commands call, and Query on the admin index only', async () => {
+      const db = createDocumentClient({ region: 'us-east-1', endpoint: table.endpoint });
+      record(db);
+      try {
+        await as('Operator', async () => {
+          const admin = adminService(db, table.tableName);
+          const campaign = await admin.createCampaign('Policy check');
+          await admin.updateCampaign(campaign.campaignId, { dedupeDays: 7 });
+          await admin.showCampaign(campaign.campaignId);
+          await admin.listCampaigns();
+          const { supplier } = await admin.createSupplier('Policy supplier');
+          await admin.attach(supplier.supplierId, campaign.campaignId, { leadCap: 10, capWindow: 'day' });
+          await admin.caps(supplier.supplierId, campaign.campaignId);
+          await admin.setPaused(supplier.supplierId, campaign.campaignId, true);
+          await admin.setPaused(supplier.supplierId, undefined, false);
+          await admin.setTestMode(supplier.supplierId, true);
+          await admin.showSupplier(supplier.supplierId);
+          await admin.listSuppliers();
+          const key = await admin.createKey(supplier.supplierId, 'read-only');
+          await admin.revokeKey(key.keyId);
+          await admin.listKeys(supplier.supplierId);
+          await admin.detach(supplier.supplierId, campaign.campaignId);
+          await admin.deleteSupplier(supplier.supplierId);
+        });
+      } finally {
+        db.destroy();
+      }
+
+      const allowed: readonly string[] = OPERATOR_TABLE_ACTIONS;
+      const calls = [...(used.Operator ?? [])].map((action) => `dynamodb:${action}`);
+      expect(calls.length).toBeGreaterThan(3);
+      for (const call of calls) expect(allowed).toContain(call);
+      expect([...(queried.Operator ?? [])]).toEqual(['GSI1']);
+    });
   });
 });
