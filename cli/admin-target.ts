@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AdminService } from '../lambdas/admin/admin.service';
 import type { ApiCallPacer } from '../lambdas/admin/api-call-pacer';
@@ -81,7 +80,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
   try {
     // Created as `npm start` creates it, so leadctl can be the first command a user runs. The
     // document client sends plain DynamoDB commands unchanged.
-    await ensureTable(db as unknown as DynamoDBClient, local.tableName);
+    await ensureTable(db, local.tableName);
   } catch (error) {
     await close();
     throw error;

@@ -2,6 +2,7 @@
  * The one route table. The CDK stack and the local runtime both read it, so the two cannot
  * drift apart: method, path, the handler module, the scope a key needs, and the throttle.
  */
+import { join } from 'node:path';
 import type { Scope } from './keys/api-key';
 
 export interface RouteDefinition {
@@ -52,6 +53,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     needsPingSecret: false,
   },
 ];
+
+/**
+ * The file of a module named by `entry`: the stack bundles it as the route's function (its
+ * `handler` export) and the local runtime builds the route's handler from it (its
+ * `createHandler` export), so both serve what the table names.
+ */
+export function entryPath(entry: string): string {
+  return join(__dirname, entry);
+}
 
 /** The authorizer's module, beside the routes it guards. */
 export const AUTHORIZER_ENTRY = 'authorizer/authorizer.handler.ts';

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -6,12 +5,12 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { AUTHORIZER_ENTRY, ROUTES } from '../lambdas/routes';
+import { AUTHORIZER_ENTRY, ROUTES, entryPath } from '../lambdas/routes';
 import { ENV } from '../lambdas/shared/config';
 import { TABLE_SCHEMA } from '../lambdas/shared/table-schema';
 import { ApiAlarms } from './constructs/api-alarms';
 import { ApiDashboard } from './constructs/api-dashboard';
-import { ApiFunction, PROJECT_ROOT } from './constructs/api-function';
+import { ApiFunction } from './constructs/api-function';
 import { EdgeProtection } from './constructs/edge-protection';
 import { LeadTable } from './constructs/lead-table';
 import { OperatorPolicy } from './constructs/operator-policy';
@@ -59,10 +58,9 @@ export class LeadIngestStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
 
-    const handlerPath = (entry: string): string => path.join(PROJECT_ROOT, 'lambdas', entry);
 
     const authorizer = new ApiFunction(this, 'Authorizer', {
-      entry: handlerPath(AUTHORIZER_ENTRY),
+      entry: entryPath(AUTHORIZER_ENTRY),
       description: 'Resolves x-api-key to a supplier and its usage-plan key',
       logLevel: settings.logLevel,
       reservedConcurrency: settings.reservedConcurrency.Authorizer,
@@ -98,7 +96,7 @@ export class LeadIngestStack extends Stack {
     const functions: Record<string, ApiFunction> = { Authorizer: authorizer };
     for (const route of ROUTES) {
       const fn = new ApiFunction(this, route.name, {
-        entry: handlerPath(route.entry),
+        entry: entryPath(route.entry),
         description: `${route.method} /${route.path}`,
         logLevel: settings.logLevel,
         reservedConcurrency: settings.reservedConcurrency[route.name],

@@ -1,8 +1,5 @@
 import { createAuthorizerHandler } from '../lambdas/authorizer/authorizer.handler';
-import { createIngestHandler } from '../lambdas/ingest/ingest.handler';
-import { createLookupHandler } from '../lambdas/lookup/lookup.handler';
-import { createPingHandler } from '../lambdas/ping/ping.handler';
-import { ROUTES, THROTTLE, type RouteDefinition } from '../lambdas/routes';
+import { ROUTES, THROTTLE, entryPath, type RouteDefinition } from '../lambdas/routes';
 import type { Config } from '../lambdas/shared/config';
 import type { Logger } from '../lambdas/shared/logger';
 import type { ApiHandler } from '../lambdas/shared/middleware';
@@ -10,12 +7,16 @@ import { createRuntime, type Runtime } from '../lambdas/shared/runtime';
 import { listenHttps, type HttpsListener, type ServerTimeouts } from './https-server';
 import { LocalGateway } from './local-gateway';
 
-/** The handler factory of each route named in the route table. */
-const HANDLERS: Record<RouteDefinition['name'], (runtime: () => Runtime) => ApiHandler> = {
-  Ingest: createIngestHandler,
-  Ping: createPingHandler,
-  Lookup: createLookupHandler,
-};
+/**
+ * The handler of a route, found from the route table: the module its `entry` names (the same
+ * file the stack bundles as the route's function) exports `createHandler`, which builds the
+ * handler on a given runtime.
+ */
+export function routeHandlerFactory(route: RouteDefinition): (runtime: () => Runtime) => ApiHandler {
+  const module: { createHandler?: unknown } = require(entryPath(route.entry));
+  if (typeof module.createHandler !== 'function') throw new Error(`${route.entry} does not export createHandler`);
+  return module.createHandler as (runtime: () => Runtime) => ApiHandler;
+}
 
 export interface LocalAppOptions {
   readonly config: Config;
@@ -46,7 +47,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
   const runtime = createRuntime(options.config, { logger: options.logger, clock: options.clock });
   const get = () => runtime;
   const gateway = new LocalGateway({
-    routes: ROUTES.map((route) => ({ route, handler: HANDLERS[route.name](get) })),
+    routes: ROUTES.map((route) => ({ route, handler: routeHandlerFactory(route)(get) })),
     authorizer: createAuthorizerHandler(get),
     authCacheTtlSeconds: options.authCacheTtlSeconds,
     throttle: options.throttle ?? THROTTLE,

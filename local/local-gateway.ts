@@ -7,6 +7,7 @@ import { BASE_HEADERS } from '../lambdas/shared/http';
 import { MAX_BODY_BYTES } from '../lambdas/shared/request-body';
 import { describeError, type Logger } from '../lambdas/shared/logger';
 import type { ApiHandler } from '../lambdas/shared/middleware';
+import { lambdaContext } from './lambda-context';
 import { TokenBuckets } from './token-bucket';
 
 export interface GatewayRequest {
@@ -94,7 +95,7 @@ export class LocalGateway {
       if (body === undefined) return unread(answer(GATEWAY_ANSWERS.tooLarge));
     }
 
-    const result = await match.handler(proxyEvent(request, url, body, match.route, requestId, decision));
+    const result = await match.handler(proxyEvent(request, url, body, match.route, requestId, decision), lambdaContext(match.route.name, requestId));
     return { statusCode: result.statusCode, headers: stringHeaders(result.headers), body: result.body };
   }
 

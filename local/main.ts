@@ -51,7 +51,7 @@ async function main(): Promise<void> {
 
 async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: string) => void): Promise<LocalApp> {
   const db = localDocumentClient(dynamo.endpoint);
-  if ((await ensureTable(db as never, local.tableName)) === 'created') print(`Created table ${local.tableName}`);
+  if ((await ensureTable(db, local.tableName)) === 'created') print(`Created table ${local.tableName}`);
 
   const config = loadConfig({
     TABLE_NAME: local.tableName,

@@ -3,12 +3,15 @@ import {
   DeleteTableCommand,
   DescribeTableCommand,
   UpdateTimeToLiveCommand,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_SCHEMA } from '../lambdas/shared/table-schema';
 
-/** Creates the table in the deployed shape (same keys and indexes) unless it exists. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
+/**
+ * Creates the table in the deployed shape (same keys and indexes) unless it exists. The
+ * document client sends these plain DynamoDB commands unchanged.
+ */
+export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<'created' | 'exists'> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return 'exists';
@@ -48,7 +51,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   return 'created';
 }
 
-export async function dropTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function dropTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
   try {
     await client.send(new DeleteTableCommand({ TableName: tableName }));
   } catch (error) {

@@ -4,7 +4,7 @@ import { US_STATES } from '../shared/us-states';
 import type { CampaignRepository } from '../campaigns/campaign.repository';
 import { capWindowKey, currentHeadroom, type Headroom } from '../leads/submission-rules';
 import { generateApiKey, type Scope } from '../keys/api-key';
-import { keyItem, type KeyRecord, type KeyRepository } from '../keys/key.repository';
+import type { KeyRecord, KeyRepository } from '../keys/key.repository';
 import { newId } from '../shared/ids';
 import type { Attachment, CapWindow, Supplier } from '../suppliers/supplier';
 import type { SupplierRepository } from '../suppliers/supplier.repository';
@@ -92,7 +92,7 @@ export class AdminService {
       testMode: false,
       createdAt: at,
     };
-    const key = await this.withUsageKey(supplier.supplierId, 'ingest', (record) => this.deps.suppliers.create(supplier, keyItem(record)));
+    const key = await this.withUsageKey(supplier.supplierId, 'ingest', (record) => this.deps.suppliers.create(supplier, this.deps.keys.creation(record)));
     return { supplier, key };
   }
 
@@ -117,7 +117,8 @@ export class AdminService {
     const keys = await this.deps.keys.listBySupplier(supplierId);
     let alreadyDeleted = supplier.status !== 'active';
     if (!alreadyDeleted) {
-      const deleted = await this.deps.suppliers.delete(supplierId, keys, this.clock().toISOString());
+      const at = this.clock().toISOString();
+      const deleted = await this.deps.suppliers.delete(supplierId, this.deps.keys.revocations(keys, at), at);
       // Deleted by someone else in between: there is only the API Gateway side left to finish.
       if (!deleted) alreadyDeleted = true;
     }

@@ -72,19 +72,23 @@ function headerValue(headers: Record<string, string | undefined> | null, name: s
   return undefined;
 }
 
-let lambdaRuntime: AuthorizerRuntime | undefined;
-
 /**
  * Built apart from the routes' runtime so that the function on every cache miss bundles only
- * the key lookup, not the lead rules.
+ * the key lookup, not the lead rules. On Lambda it is built at init, so a missing setting
+ * fails the start rather than a request (see `lambdaEntry`).
  */
-function fromEnvironment(): AuthorizerRuntime {
-  if (!lambdaRuntime) {
+function fromEnvironment(): () => AuthorizerRuntime {
+  const build = (): AuthorizerRuntime => {
     const config = loadConfig();
     const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
-    lambdaRuntime = { keys: new KeyRepository(db, config.tableName), logger: createLogger(config.logLevel), config };
+    return { keys: new KeyRepository(db, config.tableName), logger: createLogger(config.logLevel), config };
+  };
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
+    const runtime = build();
+    return () => runtime;
   }
-  return lambdaRuntime;
+  let runtime: AuthorizerRuntime | undefined;
+  return () => (runtime ??= build());
 }
 
-export const handler = createAuthorizerHandler(fromEnvironment);
+export const handler = createAuthorizerHandler(fromEnvironment());

@@ -1,7 +1,7 @@
 import { ValidationError } from '../shared/errors';
 import { jsonResponse } from '../shared/http';
 import { routeHandler, type ApiHandler } from '../shared/middleware';
-import { fromEnvironment, type Runtime } from '../shared/runtime';
+import { lambdaEntry, type Runtime } from '../shared/runtime';
 import { routeNamed } from '../routes';
 import { parseIngestBody } from './ingest.schema';
 import type { AcceptedLead } from './ingest.use-case';
@@ -45,4 +45,7 @@ function idempotencyKey(value: string | undefined): string | undefined {
   return value;
 }
 
-export const handler = createIngestHandler(fromEnvironment);
+/** The factory the local runtime finds through the route table. */
+export const createHandler = createIngestHandler;
+
+export const handler = lambdaEntry(routeNamed('Ingest'), createIngestHandler);

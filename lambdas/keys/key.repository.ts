@@ -1,8 +1,11 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
 import type { Scope } from './api-key';
+
+/** One write of a transaction. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export interface KeyRecord {
   readonly keyId: string;
@@ -34,13 +37,30 @@ export class KeyRepository implements KeyReader {
   }
 
   async create(record: KeyRecord): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: keyItem(record),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    await this.db.send(new PutCommand(this.creation(record).Put));
+  }
+
+  /**
+   * The write that stores a new key, for a transaction of another aggregate that must create
+   * it in the same instant (a supplier with its first key). Key items are shaped here only.
+   */
+  creation(record: KeyRecord): { Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string } } {
+    return { Put: { TableName: this.tableName, Item: keyItem(record), ConditionExpression: 'attribute_not_exists(PK)' } };
+  }
+
+  /** The writes that revoke these keys, for a transaction that must revoke them with something else (a supplier's deletion). */
+  revocations(keys: readonly KeyRecord[], at: string): TransactItem[] {
+    return keys
+      .filter((key) => key.status === 'active')
+      .map((key) => ({
+        Update: {
+          TableName: this.tableName,
+          Key: itemKeys.apiKey(key.keyId),
+          UpdateExpression: 'SET #status = :revoked, revokedAt = :at',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at },
+        },
+      }));
   }
 
   /** Marks the key revoked; false when there is no such key or it was already revoked. */
@@ -97,7 +117,7 @@ export class KeyRepository implements KeyReader {
   }
 }
 
-export function keyItem(record: KeyRecord): Record<string, unknown> {
+function keyItem(record: KeyRecord): Record<string, unknown> {
   return {
     ...itemKeys.apiKey(record.keyId),
     type: 'key',

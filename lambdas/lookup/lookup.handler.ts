@@ -1,7 +1,7 @@
 import { presentLead } from '../leads/lead';
 import { jsonResponse } from '../shared/http';
 import { routeHandler, type ApiHandler } from '../shared/middleware';
-import { fromEnvironment, type Runtime } from '../shared/runtime';
+import { lambdaEntry, type Runtime } from '../shared/runtime';
 import { parseWith } from '../shared/validation';
 import { routeNamed } from '../routes';
 import { LookupQuerySchema } from './lookup.schema';
@@ -14,4 +14,7 @@ export function createLookupHandler(runtime: () => Runtime): ApiHandler {
   });
 }
 
-export const handler = createLookupHandler(fromEnvironment);
+/** The factory the local runtime finds through the route table. */
+export const createHandler = createLookupHandler;
+
+export const handler = lambdaEntry(routeNamed('Lookup'), createLookupHandler);

@@ -1,6 +1,6 @@
 import { jsonResponse } from '../shared/http';
 import { routeHandler, type ApiHandler } from '../shared/middleware';
-import { fromEnvironment, type Runtime } from '../shared/runtime';
+import { lambdaEntry, type Runtime } from '../shared/runtime';
 import { routeNamed } from '../routes';
 import { parsePingBody } from './ping.schema';
 import type { PingAccepted } from './ping.use-case';
@@ -24,4 +24,7 @@ function pingBody(ping: PingAccepted): Record<string, unknown> {
   };
 }
 
-export const handler = createPingHandler(fromEnvironment);
+/** The factory the local runtime finds through the route table. */
+export const createHandler = createPingHandler;
+
+export const handler = lambdaEntry(routeNamed('Ping'), createPingHandler);

@@ -71,12 +71,23 @@ export function isTimeZone(value: string): boolean {
   }
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** What a function cannot work without beyond the settings every function needs. */
+export interface ConfigNeeds {
+  /** Ingest and ping sign and verify ping ids: the key (or its secret's ARN) must be set. */
+  readonly pingSecret?: boolean;
+}
+
+/**
+ * The configuration, validated whole: a missing or malformed setting, or one the function
+ * needs (`needs`) that is absent, throws at once with every problem named.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, needs: ConfigNeeds = {}): Config {
   const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`Invalid configuration: ${problems}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (needs.pingSecret && !env.PING_SECRET_ARN && !env.PING_SECRET) {
+    problems.push('PING_SECRET_ARN: required by this function (or PING_SECRET locally)');
   }
+  if (!parsed.success || problems.length > 0) throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   return parsed.data;
 }
 

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { isScope, type Scope } from '../keys/api-key';
 import type { RouteDefinition } from '../routes';
 import { ForbiddenError, UnauthorizedError } from './errors';
@@ -25,7 +25,7 @@ export interface RouteRequest {
 }
 
 type RouteEvent = APIGatewayProxyEvent & { routeRequest?: RouteRequest };
-export type ApiHandler = (event: APIGatewayProxyEvent, context?: unknown) => Promise<APIGatewayProxyResult>;
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
  * The chain every route shares: access log, error mapping, caller and scope, body parsing.
@@ -47,7 +47,7 @@ export function routeHandler(
     .use(accessLog(route, observability))
     .use({ onError: async (request) => ((request.response = errorResponse(request.error, observability().logger)), undefined) })
     .use(parseRoute(route));
-  return (event, context) => chain(event as RouteEvent, (context ?? {}) as never);
+  return (event, context) => chain(event, context);
 }
 
 /**

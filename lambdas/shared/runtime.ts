@@ -7,9 +7,11 @@ import { LookupUseCase } from '../lookup/lookup.use-case';
 import { PingUseCase } from '../ping/ping.use-case';
 import { DynamoSubmissionStore } from '../submissions/dynamo-submission-store';
 import { SupplierRepository } from '../suppliers/supplier.repository';
+import type { RouteDefinition } from '../routes';
 import { loadConfig, type Config } from './config';
 import { createDocumentClient } from './dynamo-client';
 import { createLogger, type Logger } from './logger';
+import type { ApiHandler } from './middleware';
 import { pingSecretSource } from './secret';
 
 /** Everything a function needs, wired once per container from the configuration. */
@@ -50,10 +52,20 @@ export function createRuntime(config: Config, options: { logger?: Logger; clock?
   };
 }
 
-let lambdaRuntime: Runtime | undefined;
-
-/** The Lambda container's runtime, from the environment on first use. */
-export function fromEnvironment(): Runtime {
-  lambdaRuntime ??= createRuntime(loadConfig());
-  return lambdaRuntime;
+/**
+ * A route's Lambda entry. On Lambda (where the runtime sets AWS_LAMBDA_FUNCTION_NAME) the
+ * configuration is read and checked, and the runtime built, when the module loads, in the
+ * function's init phase: a function missing a setting it needs fails to start, and Lambda
+ * reports the init error, instead of answering 500 to the first request that needs it.
+ * Imported elsewhere (the local runtime and the tests build their own runtime and use the
+ * route's `createHandler`), it reads nothing until called.
+ */
+export function lambdaEntry(route: RouteDefinition, factory: (runtime: () => Runtime) => ApiHandler): ApiHandler {
+  const build = () => createRuntime(loadConfig(process.env, { pingSecret: route.needsPingSecret }));
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
+    const runtime = build();
+    return factory(() => runtime);
+  }
+  let runtime: Runtime | undefined;
+  return factory(() => (runtime ??= build()));
 }

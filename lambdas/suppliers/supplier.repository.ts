@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { KeyRecord } from '../keys/key.repository';
+import type { TransactItem } from '../keys/key.repository';
 import { toCounter, type CounterKind } from '../caps/cap-counter';
 import { cancellationReasons, isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
@@ -26,13 +26,13 @@ export class SupplierRepository {
     private readonly tableName: string,
   ) {}
 
-  /** Creates the supplier and its first key in one transaction. */
-  async create(supplier: Supplier, firstKey: Record<string, unknown>): Promise<void> {
+  /** Creates the supplier and its first key (the key repository's write) in one transaction. */
+  async create(supplier: Supplier, firstKey: TransactItem): Promise<void> {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: this.tableName, Item: supplierItem(supplier), ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Put: { TableName: this.tableName, Item: firstKey, ConditionExpression: 'attribute_not_exists(PK)' } },
+          firstKey,
         ],
       }),
     );
@@ -61,14 +61,14 @@ export class SupplierRepository {
   }
 
   /**
-   * Deletes the supplier: revokes every active key and removes its attachments. The supplier's
-   * record and first keys go in one transaction, so the supplier is never half-deleted from a
-   * caller's point of view; a supplier with more keys than one transaction holds is finished
-   * in further transactions.
+   * Deletes the supplier: revokes its keys (the key repository's writes) and removes its
+   * attachments. The supplier's record and first keys go in one transaction, so the supplier is
+   * never half-deleted from a caller's point of view; a supplier with more keys than one
+   * transaction holds is finished in further transactions.
    */
-  async delete(supplierId: string, keys: readonly KeyRecord[], at: string): Promise<boolean> {
+  async delete(supplierId: string, keyRevocations: readonly TransactItem[], at: string): Promise<boolean> {
     const attachments = await this.listAttachments(supplierId);
-    const writes: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    const writes: TransactItem[] = [
       {
         Update: {
           TableName: this.tableName,
@@ -79,17 +79,7 @@ export class SupplierRepository {
           ExpressionAttributeValues: { ':deleted': 'deleted', ':active': 'active', ':at': at },
         },
       },
-      ...keys
-        .filter((key) => key.status === 'active')
-        .map((key) => ({
-          Update: {
-            TableName: this.tableName,
-            Key: itemKeys.apiKey(key.keyId),
-            UpdateExpression: 'SET #status = :revoked, revokedAt = :at',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at },
-          },
-        })),
+      ...keyRevocations,
       ...attachments.map((attachment) => ({
         Delete: { TableName: this.tableName, Key: itemKeys.attachment(supplierId, attachment.campaignId) },
       })),

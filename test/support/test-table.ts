@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/shared/dynamo-client';
 import { dropTable, ensureTable } from '../../local/table';
@@ -17,13 +16,13 @@ export async function createTestTable(suite: string): Promise<TestTable> {
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: run the tests through jest (its global setup starts DynamoDB Local).');
   const db = createDocumentClient({ region: 'us-east-1', endpoint });
   const tableName = `${suite}-${randomBytes(4).toString('hex')}`;
-  await ensureTable(db as unknown as DynamoDBClient, tableName);
+  await ensureTable(db, tableName);
   return {
     db,
     tableName,
     endpoint,
     drop: async () => {
-      await dropTable(db as unknown as DynamoDBClient, tableName);
+      await dropTable(db, tableName);
       db.destroy();
     },
   };

@@ -9,6 +9,7 @@ import { createLogger } from '../../lambdas/shared/logger';
 import type { ApiHandler } from '../../lambdas/shared/middleware';
 import { createRuntime, type Runtime } from '../../lambdas/shared/runtime';
 import { adminService } from '../../local/local-admin';
+import { lambdaContext } from '../../local/lambda-context';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { TestTable } from './test-table';
 
@@ -95,7 +96,7 @@ export interface Answer {
 }
 
 export async function call(handler: ApiHandler, event: APIGatewayProxyEvent): Promise<Answer> {
-  const result: APIGatewayProxyResult = await handler(event);
+  const result: APIGatewayProxyResult = await handler(event, lambdaContext('test', 'test-request'));
   return {
     status: result.statusCode,
     headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)])),
