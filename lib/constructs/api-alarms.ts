@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
@@ -174,7 +174,13 @@ export class ApiAlarms extends Construct {
   }
 
   private add(id: string, description: string, props: ConstructorParameters<typeof Alarm>[2], action: IAlarmAction): void {
-    const alarm = new Alarm(this, id, { ...props, alarmDescription: `${description} See the README, section Operations.` });
+    // Named `<stack>-<id>`, the names the README's operations table uses, so a notification
+    // says which alarm it is without a lookup.
+    const alarm = new Alarm(this, id, {
+      ...props,
+      alarmName: `${Stack.of(this).stackName}-${id}`,
+      alarmDescription: `${description} See the README, section Operations.`,
+    });
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
     this.alarms.push(alarm);

@@ -72,7 +72,7 @@ export class ApiDashboard extends Construct {
         left: props.routes.flatMap((name) => [route(name, 'Latency', 'p50'), route(name, 'Latency', 'p99')]),
       }),
       new GraphWidget({
-        title: 'Gateway: requests, 4XX, 5XX',
+        title: 'Gateway: requests, 4XX, 5XX, throttled (429)',
         width: 12,
         left: [
           props.api.metricCount({ period, statistic: 'Sum' }),

@@ -620,6 +620,7 @@ describe('LeadIngestStack', () => {
           expect(properties.AlarmActions).toEqual([topic]);
           expect(properties.OKActions).toEqual([topic]);
           expect(properties.AlarmDescription).toContain('Operations');
+          expect(properties.AlarmName).toMatch(/^LeadIngestApi-[A-Za-z0-9]+$/);
         }
         template.hasOutput('AlarmTopicArn', { Value: topic });
         template.resourceCountIs('AWS::SNS::Subscription', 0);
