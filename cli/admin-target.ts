@@ -23,11 +23,13 @@ export type TargetChoice =
 export interface AdminTarget {
   /** Without a time zone, the target's own: the local runtime's, or the stack's `CapTimeZone` output. */
   admin(capTimeZone?: string): AdminService;
+  /** The API's base URL, without a trailing slash. */
+  apiUrl(): string;
   close(): Promise<void>;
 }
 
 /** The stack outputs leadctl needs (see lib/lead-ingest-stack.ts). */
-const STACK_OUTPUTS = { tableName: 'TableName', usagePlanId: 'UsagePlanId', capTimeZone: 'CapTimeZone' } as const;
+const STACK_OUTPUTS = { tableName: 'TableName', usagePlanId: 'UsagePlanId', capTimeZone: 'CapTimeZone', apiUrl: 'ApiUrl' } as const;
 
 /** The AWS clients a stack target uses; tests hand in fakes. */
 export interface AwsClients {
@@ -87,6 +89,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
   }
   return {
     admin: (capTimeZone) => adminService(db, local.tableName, { capTimeZone: capTimeZone ?? local.capTimeZone, usagePlan: localUsagePlan }),
+    apiUrl: () => `https://${local.host}${local.port === 443 ? '' : `:${local.port}`}`,
     close,
   };
 }
@@ -109,6 +112,10 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
   const usagePlan = new ApiGatewayUsagePlan(apiGateway, { stackName, usagePlanId: outputs.usagePlanId, pacer: access.pacer });
   return {
     admin: (capTimeZone) => adminService(db, outputs.tableName, { capTimeZone: capTimeZone ?? outputs.capTimeZone ?? 'UTC', usagePlan }),
+    apiUrl: () => {
+      if (!outputs.apiUrl) throw new TargetError(`Stack ${stackName} has no ${STACK_OUTPUTS.apiUrl} output; is it a lead-ingest stack that finished deploying?`);
+      return outputs.apiUrl.replace(/\/+$/, '');
+    },
     close: async () => {
       db.destroy();
       apiGateway.destroy();
@@ -123,6 +130,8 @@ export interface StackOutputs {
   readonly usagePlanId: string;
   /** The stack's cap time zone, when it publishes one. */
   readonly capTimeZone?: string;
+  /** The API's base URL (`ApiUrl`). */
+  readonly apiUrl?: string;
 }
 
 /** The parts of the CloudFormation client used here, so a test can hand in a fake. */
@@ -151,11 +160,13 @@ export async function readStackOutputs(cloudFormation: CloudFormationReader, sta
   };
   // Stacks deployed before the output existed count in UTC, the default.
   const capTimeZone = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.capTimeZone)?.OutputValue;
+  const apiUrl = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.apiUrl)?.OutputValue;
   return {
     region,
     tableName: output(STACK_OUTPUTS.tableName),
     usagePlanId: output(STACK_OUTPUTS.usagePlanId),
     ...(capTimeZone && isTimeZone(capTimeZone) ? { capTimeZone } : {}),
+    ...(apiUrl ? { apiUrl } : {}),
   };
 }
 

@@ -28,6 +28,8 @@ export interface CommandContext {
    * else the local runtime's or the stack's).
    */
   admin(capTimeZone?: string): Promise<AdminService>;
+  /** The API's base URL on the chosen target: the local runtime's, or the stack's `ApiUrl` output. */
+  apiUrl(): Promise<string>;
 }
 
 /** What a command prints: `json` with `--json`, `text` otherwise. */

@@ -46,11 +46,10 @@ export async function runLeadctl(argv: readonly string[], env: Environment, outp
     const input = commandInput(command, parsed);
     const globals = parsed.options;
     const { choice, capTimeZone } = targetSettings(globals, env);
+    const opened = () => (target ??= openTarget(choice, (line) => output.stderr(`leadctl: ${line}\n`), access));
     const context: CommandContext = {
-      admin: async (zone) => {
-        target ??= openTarget(choice, (line) => output.stderr(`leadctl: ${line}\n`), access);
-        return (await target).admin(zone ?? capTimeZone);
-      },
+      admin: async (zone) => (await opened()).admin(zone ?? capTimeZone),
+      apiUrl: async () => (await opened()).apiUrl(),
     };
     const result = await command.run(input, context);
     output.stdout(`${globals.json ? JSON.stringify(result.json, null, 2) : result.text}\n`);

@@ -71,3 +71,24 @@ export function routeNamed(name: RouteDefinition['name']): RouteDefinition {
   if (!route) throw new Error(`No route named ${name}`);
   return route;
 }
+
+/**
+ * Routes anyone may call, without a key: the API's own documentation. They sit outside the
+ * authorizer and the usage plan, so their throttle is the stage's, shared by all callers.
+ */
+export interface PublicRouteDefinition {
+  readonly name: 'OpenApi' | 'Docs';
+  readonly method: 'GET';
+  readonly path: string;
+  /** Module under `lambdas/` whose `handler` export serves the route. */
+  readonly entry: string;
+  /** For every caller together (stage method settings on AWS). */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+const DOCS_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
+
+export const PUBLIC_ROUTES: readonly PublicRouteDefinition[] = [
+  { name: 'OpenApi', method: 'GET', path: 'api/v1/openapi.json', entry: 'docs/docs.handler.ts', throttle: DOCS_THROTTLE },
+  { name: 'Docs', method: 'GET', path: 'docs', entry: 'docs/docs.handler.ts', throttle: DOCS_THROTTLE },
+];

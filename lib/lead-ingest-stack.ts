@@ -5,7 +5,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { AUTHORIZER_ENTRY, ROUTES, entryPath } from '../lambdas/routes';
+import { AUTHORIZER_ENTRY, PUBLIC_ROUTES, ROUTES, entryPath } from '../lambdas/routes';
 import { ENV } from '../lambdas/shared/config';
 import { TABLE_SCHEMA } from '../lambdas/shared/table-schema';
 import { ApiAlarms } from './constructs/api-alarms';
@@ -115,6 +115,16 @@ export class LeadIngestStack extends Stack {
       this.api.addRoute(route, fn.fn);
       functions[route.name] = fn;
     }
+    // One small function serves the OpenAPI document and the docs page, generated from the
+    // same code as the routes. (A MockIntegration would put the document in a VTL template,
+    // where `$ref` and `#` are template syntax, and could not name the URL it is served from.)
+    const docs = new ApiFunction(this, 'Docs', {
+      entry: entryPath(PUBLIC_ROUTES[0].entry),
+      description: PUBLIC_ROUTES.map((route) => `${route.method} /${route.path}`).join(', '),
+      logLevel: settings.logLevel,
+    });
+    for (const route of PUBLIC_ROUTES) this.api.addPublicRoute(route, docs.fn);
+    functions.Docs = docs;
     this.functions = functions;
 
     this.alarmTopic = settings.alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : this.ownAlarmTopic(settings.alarmEmail);

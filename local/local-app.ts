@@ -1,5 +1,6 @@
 import { createAuthorizerHandler } from '../lambdas/authorizer/authorizer.handler';
-import { ROUTES, THROTTLE, entryPath, type RouteDefinition } from '../lambdas/routes';
+import { createDocsHandler } from '../lambdas/docs/docs.handler';
+import { PUBLIC_ROUTES, ROUTES, THROTTLE, entryPath, type RouteDefinition } from '../lambdas/routes';
 import type { Config } from '../lambdas/shared/config';
 import type { Logger } from '../lambdas/shared/logger';
 import type { ApiHandler } from '../lambdas/shared/middleware';
@@ -46,8 +47,10 @@ export interface LocalApp {
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
   const runtime = createRuntime(options.config, { logger: options.logger, clock: options.clock });
   const get = () => runtime;
+  const docsHandler = createDocsHandler(runtime.logger);
   const gateway = new LocalGateway({
     routes: ROUTES.map((route) => ({ route, handler: routeHandlerFactory(route)(get) })),
+    publicRoutes: PUBLIC_ROUTES.map((route) => ({ route, handler: docsHandler })),
     authorizer: createAuthorizerHandler(get),
     authCacheTtlSeconds: options.authCacheTtlSeconds,
     throttle: options.throttle ?? THROTTLE,

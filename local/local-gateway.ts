@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { UNAUTHORIZED, type AuthorizerHandler } from '../lambdas/authorizer/authorizer.handler';
 import { GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from '../lambdas/gateway-responses';
-import type { RouteDefinition } from '../lambdas/routes';
+import type { PublicRouteDefinition, RouteDefinition } from '../lambdas/routes';
 import { BASE_HEADERS } from '../lambdas/shared/http';
 import { MAX_BODY_BYTES } from '../lambdas/shared/request-body';
 import { describeError, type Logger } from '../lambdas/shared/logger';
@@ -35,6 +35,11 @@ export interface GatewayResponse {
 
 export interface LocalGatewayOptions {
   readonly routes: readonly { readonly route: RouteDefinition; readonly handler: ApiHandler }[];
+  /** Routes without a key (the documentation), each throttled for all callers together. */
+  readonly publicRoutes?: readonly {
+    readonly route: PublicRouteDefinition;
+    readonly handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+  }[];
   readonly authorizer: AuthorizerHandler;
   /** Seconds an authorizer decision is reused for the same key, as API Gateway caches it. */
   readonly authCacheTtlSeconds: number;
@@ -56,6 +61,7 @@ const METHOD_ARN_PREFIX = 'arn:aws:execute-api:local:000000000000:local-api';
 export class LocalGateway {
   private readonly cache = new Map<string, { allowed: Allowed; expiresAt: number }>();
   private readonly buckets: TokenBuckets;
+  private readonly publicBuckets: Partial<Record<PublicRouteDefinition['name'], TokenBuckets>> = {};
   private readonly now: () => number;
 
   constructor(private readonly options: LocalGatewayOptions) {
@@ -72,6 +78,8 @@ export class LocalGateway {
 
   private async route(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
     const path = routablePath(request.url);
+    const open = path === undefined ? undefined : this.options.publicRoutes?.find(({ route }) => `/${route.path}` === path && route.method === request.method);
+    if (open) return this.servePublic(open.route, open.handler, request, requestId);
     const match = path === undefined ? undefined : this.options.routes.find(({ route }) => `/${route.path}` === path && route.method === request.method);
     if (!match) return unread(answer(GATEWAY_ANSWERS.notFound));
     const url = new URL(request.url, 'https://localhost');
@@ -96,6 +104,21 @@ export class LocalGateway {
     }
 
     const result = await match.handler(proxyEvent(request, url, body, match.route, requestId, decision), lambdaContext(match.route.name, requestId));
+    return { statusCode: result.statusCode, headers: stringHeaders(result.headers), body: result.body };
+  }
+
+  /** Outside the authorizer and the usage plan: one bucket per route, shared by every caller (the stage's method throttle). */
+  private async servePublic(
+    route: PublicRouteDefinition,
+    handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>,
+    request: GatewayRequest,
+    requestId: string,
+  ): Promise<GatewayResponse> {
+    const bucket = (this.publicBuckets[route.name] ??= new TokenBuckets(route.throttle.rateLimit, route.throttle.burstLimit, this.now));
+    const limit = bucket.take(route.name);
+    if (!limit.allowed) return unread(answer({ ...GATEWAY_ANSWERS.throttled, retryAfter: limit.retryAfterSeconds }));
+    // GET only: the body, if any, is never read.
+    const result = await handler(proxyEvent(request, new URL(request.url, 'https://localhost'), Buffer.alloc(0), route, requestId));
     return { statusCode: result.statusCode, headers: stringHeaders(result.headers), body: result.body };
   }
 
@@ -182,7 +205,14 @@ export function routablePath(rawUrl: string): string | undefined {
   return `/${decoded.join('/')}`;
 }
 
-function proxyEvent(request: GatewayRequest, url: URL, body: Buffer, route: RouteDefinition, requestId: string, allowed: Allowed): APIGatewayProxyEvent {
+function proxyEvent(
+  request: GatewayRequest,
+  url: URL,
+  body: Buffer,
+  route: Pick<RouteDefinition | PublicRouteDefinition, 'name' | 'path'>,
+  requestId: string,
+  allowed?: Allowed,
+): APIGatewayProxyEvent {
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
@@ -207,7 +237,7 @@ function proxyEvent(request: GatewayRequest, url: URL, body: Buffer, route: Rout
     requestContext: {
       accountId: '000000000000',
       apiId: 'local-api',
-      authorizer: { ...allowed.context, principalId: allowed.principalId },
+      authorizer: allowed ? { ...allowed.context, principalId: allowed.principalId } : undefined,
       httpMethod: request.method,
       identity: { sourceIp: request.sourceIp } as APIGatewayProxyEvent['requestContext']['identity'],
       path: `/${STAGE}${url.pathname}`,

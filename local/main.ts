@@ -98,6 +98,7 @@ async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: s
   print();
   print(`Lead ingest API on ${app.url} (HTTPS only, TLS 1.2+; ${THROTTLE.rateLimit} req/s, burst ${THROTTLE.burstLimit} per key; ` +
     `key decisions cached ${local.authCacheTtlSeconds} s). Ctrl-C stops it.`);
+  print(`Supplier docs: ${app.url}/docs (OpenAPI document: ${app.url}/api/v1/openapi.json)`);
   print('Manage campaigns, suppliers and keys with: npx leadctl --help');
 
   let stopping = false;

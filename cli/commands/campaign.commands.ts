@@ -4,6 +4,7 @@ import { listOf, listValue, oneOf, textOption, wholeNumber } from '../arguments.
 import { UsageError } from '../cli-errors';
 import type { Command, CommandGroup, OptionSpecs, OptionValues } from '../command.types';
 import { details, listOrNone, table } from '../output.format';
+import { specCommand } from './campaign-spec.command';
 
 const SETTINGS_OPTIONS: OptionSpecs = {
   mode: { type: 'string', value: 'direct|ping_post', description: 'ping_post: every lead must carry the flo_ping_id of an earlier ping.' },
@@ -72,8 +73,8 @@ const list: Command = {
 /** `leadctl campaign ...` */
 export const campaignCommands: CommandGroup = {
   name: 'campaign',
-  summary: 'Create, update, show and list campaigns and their lead rules.',
-  commands: [create, update, show, list],
+  summary: 'Create, update, show and list campaigns and their lead rules, and print their posting specs.',
+  commands: [create, update, show, list, specCommand],
 };
 
 /** The settings flags given, checked; the ones not given are left out. */

@@ -1,6 +1,9 @@
+import type { ErrorCode } from './error-codes';
+
 /**
  * Errors are types: each carries its status and stable machine code, and one mapper
- * (`http.ts`) turns them into the contract's envelope by `instanceof`.
+ * (`http.ts`) turns them into the contract's envelope by `instanceof`. Codes come from
+ * `ERROR_CODES`, which the API's documentation is generated from.
  */
 export interface FieldError {
   readonly field: string;
@@ -11,7 +14,7 @@ export interface FieldError {
 export abstract class AppError extends Error {
   abstract readonly status: number;
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     /** Extra members of the error body, beside `error` and `message`. */
     readonly details: Record<string, unknown> = {},
@@ -44,14 +47,14 @@ export class UnauthorizedError extends AppError {
 
 export class ForbiddenError extends AppError {
   readonly status = 403;
-  constructor(message: string, code = 'forbidden') {
+  constructor(message: string, code: ErrorCode = 'forbidden') {
     super(code, message);
   }
 }
 
 export class NotFoundError extends AppError {
   readonly status = 404;
-  constructor(code = 'not_found', message = 'Not found.') {
+  constructor(code: ErrorCode = 'not_found', message = 'Not found.') {
     super(code, message);
   }
 }

@@ -20,7 +20,7 @@ import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { THROTTLE, type RouteDefinition } from '../../lambdas/routes';
+import { PUBLIC_ROUTES, THROTTLE, type PublicRouteDefinition, type RouteDefinition } from '../../lambdas/routes';
 import { acknowledge } from '../nag-acknowledgments';
 import { addJsonGatewayResponses } from './gateway-responses';
 
@@ -197,6 +197,15 @@ export class SupplierApi extends Construct {
         // No execution logging: at INFO it records the method request headers, x-api-key included.
         accessLogDestination: new LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+        // The public documentation routes have no key, hence no usage plan: the stage throttles
+        // them, for all callers together. No stage cache anywhere (it would serve one
+        // supplier's lookups to another); the docs answers carry Cache-Control instead.
+        methodOptions: Object.fromEntries(
+          PUBLIC_ROUTES.map((route) => [
+            `/${route.path}/${route.method}`,
+            { throttlingRateLimit: route.throttle.rateLimit, throttlingBurstLimit: route.throttle.burstLimit },
+          ]),
+        ),
       },
     });
 
@@ -220,6 +229,20 @@ export class SupplierApi extends Construct {
     });
 
     this.url = props.customDomain ? `https://${props.customDomain.domainName}/` : this.api.url;
+  }
+
+  /** Adds a public route's method: no authorizer, no key, no usage plan (throttled by the stage). */
+  addPublicRoute(route: PublicRouteDefinition, handler: IFunction): Method {
+    const method = this.api.root.resourceForPath(route.path).addMethod(route.method, new LambdaIntegration(handler, { allowTestInvoke: false }), {
+      operationName: route.name,
+      authorizationType: AuthorizationType.NONE,
+      apiKeyRequired: false,
+    });
+    const reason =
+      'The public API documentation (OpenAPI document and its page): suppliers read it before they have a key; it holds no data, reads no table and is throttled by the stage.';
+    acknowledge(method, 'AwsSolutions-APIG4', reason);
+    acknowledge(method, 'AwsSolutions-COG4', reason);
+    return method;
   }
 
   /** Adds the route's method, guarded by the authorizer and the usage plan, proxying to `handler`. */

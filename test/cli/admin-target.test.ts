@@ -25,12 +25,18 @@ const deployed: Stack = {
 
 describe('readStackOutputs', () => {
   describe('when the stack is deployed', () => {
-    it('returns its region, table name, usage plan id and cap time zone', async () => {
+    it('returns its region, table name, usage plan id, cap time zone and API URL', async () => {
       const cloudFormation = fakeCloudFormation({ stack: deployed });
 
       const outputs = await readStackOutputs(cloudFormation, 'LeadIngestApi');
 
-      expect(outputs).toEqual({ region: 'eu-west-1', tableName: 'LeadIngestApi-Table-1', usagePlanId: 'plan-9', capTimeZone: 'America/Chicago' });
+      expect(outputs).toEqual({
+        region: 'eu-west-1',
+        tableName: 'LeadIngestApi-Table-1',
+        usagePlanId: 'plan-9',
+        capTimeZone: 'America/Chicago',
+        apiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/',
+      });
       expect(cloudFormation.send.mock.calls[0][0].input).toEqual({ StackName: 'LeadIngestApi' });
     });
   });

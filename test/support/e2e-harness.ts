@@ -8,6 +8,7 @@ import { adminService } from '../../local/local-admin';
 import { startLocalApp, type LocalApp, type LocalAppOptions } from '../../local/local-app';
 import { localCertificate } from '../../local/tls';
 import { httpsClient } from './https-client';
+import { sharedContract } from './openapi-contract';
 import { createTestTable, type TestTable } from './test-table';
 import { TEST_PING_SECRET } from './world';
 
@@ -32,6 +33,8 @@ export async function startE2e(
     logLines?: (line: string) => void;
     timeouts?: LocalAppOptions['timeouts'];
     throttle?: LocalAppOptions['throttle'];
+    /** Check every answer against the OpenAPI document (default); the benchmark turns it off. */
+    checkContract?: boolean;
   } = {},
 ): Promise<E2eHarness> {
   const table: TestTable = await createTestTable(suite);
@@ -53,7 +56,9 @@ export async function startE2e(
     timeouts: options.timeouts,
     throttle: options.throttle,
   });
-  const client = httpsClient(app.url, tls.cert);
+  // Every answer the end-to-end tier gets must be one the OpenAPI document allows.
+  const contract = options.checkContract === false ? undefined : sharedContract();
+  const client = httpsClient(app.url, tls.cert, contract ? { checkAnswer: (answer) => contract.assert(answer) } : {});
   return {
     app,
     table,

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:https';
+import type { ContractAnswer } from './openapi-contract';
 
 export interface HttpsAnswer {
   readonly status: number;
@@ -7,15 +8,24 @@ export interface HttpsAnswer {
   readonly body: Record<string, any>;
 }
 
-/** A client that trusts the local runtime's certificate, as `curl --cacert` would. */
-export function httpsClient(baseUrl: string, ca: string) {
+export interface HttpsClientOptions {
+  /** Called with every answer before it is handed back; what it throws fails the request. */
+  readonly checkAnswer?: (answer: ContractAnswer) => void;
+}
+
+/**
+ * A client that trusts the local runtime's certificate, as `curl --cacert` would. With
+ * `checkAnswer`, every answer is checked (the end-to-end harness checks it against the
+ * OpenAPI document) and one that fails rejects the request.
+ */
+export function httpsClient(baseUrl: string, ca: string, options: HttpsClientOptions = {}) {
   const agent = new Agent({ ca, keepAlive: true, maxSockets: 64 });
-  const send = (method: string, path: string, options: { headers?: Record<string, string>; body?: string | object } = {}) =>
+  const send = (method: string, path: string, sent: { headers?: Record<string, string>; body?: string | object } = {}) =>
     new Promise<HttpsAnswer>((resolve, reject) => {
-      const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      const payload = sent.body === undefined ? undefined : typeof sent.body === 'string' ? sent.body : JSON.stringify(sent.body);
       const headers: Record<string, string> = {
-        ...(payload !== undefined && typeof options.body === 'object' ? { 'content-type': 'application/json' } : {}),
-        ...(options.headers ?? {}),
+        ...(payload !== undefined && typeof sent.body === 'object' ? { 'content-type': 'application/json' } : {}),
+        ...(sent.headers ?? {}),
       };
       const outgoing = request(new URL(path, baseUrl), { method, agent, headers }, (response) => {
         const chunks: Buffer[] = [];
@@ -28,7 +38,14 @@ export function httpsClient(baseUrl: string, ca: string) {
           } catch {
             body = {};
           }
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, body });
+          const answer = { status: response.statusCode ?? 0, headers: response.headers, text, body };
+          try {
+            options.checkAnswer?.({ method, path, ...answer });
+          } catch (error) {
+            reject(error);
+            return;
+          }
+          resolve(answer);
         });
       });
       outgoing.on('error', reject);

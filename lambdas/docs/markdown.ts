@@ -1,0 +1,85 @@
+/**
+ * The small part of Markdown the OpenAPI document's descriptions use, as HTML: headings, lists,
+ * tables, fenced code, paragraphs, and `code`, **bold** and [links](...) inline. Everything is
+ * escaped first, so a description can never inject markup into the docs page.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+export function inlineMarkdown(text: string): string {
+  const parts = text.split(/(`[^`]*`)/g);
+  return parts
+    .map((part) => {
+      if (part.startsWith('`') && part.endsWith('`') && part.length >= 2) return `<code>${escapeHtml(part.slice(1, -1))}</code>`;
+      return escapeHtml(part)
+        .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+        // Only relative links and in-page anchors: the page loads and points at nothing outside.
+        .replace(/\[([^\]]+)\]\(((?:#|\/)[^)\s]*)\)/g, '<a href="$2">$1</a>');
+    })
+    .join('');
+}
+
+/** Block-level Markdown; `headingOffset` shifts heading levels to fit the page's outline. */
+export function markdownToHtml(markdown: string, headingOffset = 0): string {
+  const lines = markdown.split('\n');
+  const out: string[] = [];
+  let index = 0;
+  while (index < lines.length) {
+    const line = lines[index];
+    if (line.startsWith('```')) {
+      const code: string[] = [];
+      index += 1;
+      while (index < lines.length && !lines[index].startsWith('```')) code.push(lines[index++]);
+      index += 1;
+      out.push(`<pre><code>${escapeHtml(code.join('\n'))}</code></pre>`);
+      continue;
+    }
+    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+    if (heading) {
+      const level = Math.min(6, heading[1].length + headingOffset);
+      out.push(`<h${level} id="${slug(heading[2])}">${inlineMarkdown(heading[2])}</h${level}>`);
+      index += 1;
+      continue;
+    }
+    if (line.startsWith('- ')) {
+      const items: string[] = [];
+      while (index < lines.length && lines[index].startsWith('- ')) items.push(`<li>${inlineMarkdown(lines[index++].slice(2))}</li>`);
+      out.push(`<ul>${items.join('')}</ul>`);
+      continue;
+    }
+    if (line.startsWith('|')) {
+      const rows: string[][] = [];
+      while (index < lines.length && lines[index].startsWith('|')) rows.push(tableCells(lines[index++]));
+      const [head, , ...body] = rows;
+      out.push(
+        `<table><thead><tr>${head.map((cell) => `<th>${inlineMarkdown(cell)}</th>`).join('')}</tr></thead>` +
+          `<tbody>${body.map((row) => `<tr>${row.map((cell) => `<td>${inlineMarkdown(cell)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
+      );
+      continue;
+    }
+    if (line.trim() === '') {
+      index += 1;
+      continue;
+    }
+    const paragraph: string[] = [];
+    while (index < lines.length && lines[index].trim() !== '' && !/^(#|- |\||```)/.test(lines[index])) paragraph.push(lines[index++]);
+    out.push(`<p>${inlineMarkdown(paragraph.join(' '))}</p>`);
+  }
+  return out.join('\n');
+}
+
+function tableCells(line: string): string[] {
+  return line
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim().replace(/\\\|/g, '|'));
+}
+
+export function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}

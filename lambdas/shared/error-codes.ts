@@ -1,0 +1,94 @@
+/**
+ * Every machine code an error body can carry, with its status and when a supplier gets it.
+ * The error classes accept only these codes, so a new code cannot reach a supplier without
+ * being listed here, and the OpenAPI document and the docs page are generated from this table
+ * (plus the gateway's own answers in `gateway-responses.ts`).
+ */
+export interface ErrorCodeInfo {
+  readonly status: number;
+  /** When a supplier gets it, for people. */
+  readonly when: string;
+  /** The routes that answer it; absent: any route (the gateway's own answers). */
+  readonly routes?: readonly ('Ingest' | 'Ping' | 'Lookup')[];
+  /** Members of the body beside `error` and `message`: always there, or only sometimes. */
+  readonly details?: Readonly<Partial<Record<ErrorDetail, 'always' | 'sometimes'>>>;
+}
+
+/** The detail members an error body may carry. */
+export type ErrorDetail = 'field_errors' | 'filter_errors' | 'retry_after' | 'field' | 'outcome';
+
+export const ERROR_CODES = {
+  validation_failed: {
+    status: 400,
+    when: 'The body, query or Idempotency-Key fails validation (`field_errors` lists each field), or a ping/post campaign gets a lead without `flo_ping_id`.',
+    details: { field_errors: 'always' },
+  },
+  invalid_ping_id: { status: 400, when: '`flo_ping_id` is not a ping id this API signed.', routes: ['Ingest'] },
+  bad_request: { status: 400, when: 'The gateway could not understand the request.' },
+  unauthorized: {
+    status: 401,
+    when: 'The key is missing, malformed, unknown or revoked, or its supplier was deleted; `Authorization: Bearer` is not a key. Fix the key.',
+  },
+  forbidden: {
+    status: 403,
+    when: 'The supplier is not attached to the campaign, a read-only key calls ingest or ping, or `flo_supplier_id` names another supplier. Attach the supplier or fix `flo_campaign_id`.',
+  },
+  supplier_paused: { status: 403, when: 'The owner paused this supplier, everywhere or on this campaign.', routes: ['Ingest', 'Ping'] },
+  not_found: { status: 404, when: 'No such route, or the lead does not exist or is not this supplier\'s own.' },
+  campaign_not_found: { status: 404, when: 'No campaign has this `flo_campaign_id`.', routes: ['Ingest', 'Ping', 'Lookup'] },
+  duplicate_lead: {
+    status: 409,
+    when: 'A lead with the same phone or email was accepted in this campaign inside its duplicate window (`field` says which).',
+    routes: ['Ingest'],
+    details: { field: 'always' },
+  },
+  ping_already_used: { status: 409, when: 'This `flo_ping_id` was already posted; a ping is used once.', routes: ['Ingest'] },
+  payload_too_large: { status: 413, when: 'The body is over 64 KiB.', routes: ['Ingest', 'Ping'] },
+  unsupported_media_type: {
+    status: 415,
+    when: 'The body is neither `application/json` nor `application/x-www-form-urlencoded`, or its charset is not UTF-8.',
+    routes: ['Ingest', 'Ping'],
+  },
+  filtered: {
+    status: 422,
+    when: 'The campaign\'s required fields or allowed states reject the submission (`filter_errors` lists each rule).',
+    routes: ['Ingest', 'Ping'],
+    details: { filter_errors: 'always' },
+  },
+  ping_expired: { status: 422, when: 'The post came after its ping expired; ping again.', routes: ['Ingest'] },
+  ping_mismatch: {
+    status: 422,
+    when: 'The ping was made by another supplier or for another campaign, or the post changed a pinged field.',
+    routes: ['Ingest'],
+  },
+  idempotency_key_reused: { status: 422, when: 'This `Idempotency-Key` was used with another body.', routes: ['Ingest'] },
+  rate_limited: {
+    status: 429,
+    when: 'Too many requests: a key over its rate (100/s, burst 200), or all callers together over the stage\'s or the documentation routes\' limit. Back off for `Retry-After` seconds.',
+    details: { retry_after: 'always' },
+  },
+  lead_cap_reached: {
+    status: 429,
+    when: 'The supplier\'s lead cap for this campaign is used up for the window; `Retry-After` until it resets (none for a `total` cap). A ping is refused too, since its post would be.',
+    routes: ['Ingest', 'Ping'],
+    details: { retry_after: 'sometimes' },
+  },
+  ping_cap_reached: {
+    status: 429,
+    when: 'The supplier\'s ping cap for this campaign is used up for the window; `Retry-After` until it resets (none for a `total` cap).',
+    routes: ['Ping'],
+    details: { retry_after: 'sometimes' },
+  },
+  internal_error: {
+    status: 500,
+    when: 'Something failed on our side; the lead may have been stored (`outcome`: `unknown`): retry with the same `Idempotency-Key`.',
+    details: { outcome: 'sometimes' },
+  },
+  service_unavailable: {
+    status: 503,
+    when: 'The database or the key check is unavailable; retry after `Retry-After` seconds. `outcome` says whether nothing was written (`not_written`) or the lead may have been stored (`unknown`: retry with the same `Idempotency-Key`).',
+    details: { retry_after: 'always', outcome: 'sometimes' },
+  },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
