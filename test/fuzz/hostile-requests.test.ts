@@ -140,7 +140,8 @@ const hostilePhone = fc
     return text(phone, 'invalid_phone', 'invalid_phone');
   });
 
-function leadSpec(campaignId: string): fc.Arbitrary<LeadSpec> {
+/** A lead's fields, or a ping's (no personal fields: a ping refuses them). */
+function leadSpec(campaignId: string, forPing: boolean): fc.Arbitrary<LeadSpec> {
   return fc
     .record({
       campaign: fc.oneof({ arbitrary: fc.constant('valid'), weight: 12 }, { arbitrary: fc.constantFrom('unknown', 'missing', 'number'), weight: 1 }),
@@ -161,14 +162,16 @@ function leadSpec(campaignId: string): fc.Arbitrary<LeadSpec> {
       else if (spec.campaign === 'number') entries.push({ name: 'flo_campaign_id', value: literal('5', 5, 'campaign') });
       if (spec.campaign !== 'valid') refuse.push('campaign');
       if (spec.campaign !== 'valid') refuseForm.push('campaign');
-      if (spec.email === 'unique') entries.push({ name: 'email', value: text(remember(`${nextMarker()}@example.com`)) });
+      if (forPing) {
+        // no personal fields
+      } else if (spec.email === 'unique') entries.push({ name: 'email', value: text(remember(`${nextMarker()}@example.com`)) });
       else {
         entries.push({ name: 'email', value: text(spec.email) });
         if (spec.email.trim() !== 'padded@example.com') refuse.push('email');
         if (spec.email.trim() !== 'padded@example.com') refuseForm.push('email');
       }
-      if (spec.phone) entries.push({ name: 'phone', value: spec.phone });
-      if (spec.firstName) entries.push({ name: 'first_name', value: spec.firstName });
+      if (spec.phone && !forPing) entries.push({ name: 'phone', value: spec.phone });
+      if (spec.firstName && !forPing) entries.push({ name: 'first_name', value: spec.firstName });
       if (spec.state) entries.push({ name: 'state', value: spec.state });
       for (const [name, value] of spec.custom) entries.push({ name, value });
       for (let index = 0; index < (spec.many ?? 0); index += 1) entries.push({ name: `m${index}`, value: literal(String(index), index) });
@@ -179,7 +182,7 @@ function leadSpec(campaignId: string): fc.Arbitrary<LeadSpec> {
       const both: string[] = [];
       const names = entries.map((entry) => entry.name);
       if (new Set(names).size !== names.length) both.push('duplicate_field');
-      const known = new Set(['flo_campaign_id', 'email', 'phone', 'first_name', 'state']);
+      const known = new Set(forPing ? ['flo_campaign_id', 'state'] : ['flo_campaign_id', 'email', 'phone', 'first_name', 'state']);
       if (new Set(names.filter((name) => !known.has(name))).size > 100) both.push('too_many_fields');
       for (const { name, value } of entries) {
         if (value.refuse) refuse.push(value.refuse);
@@ -326,16 +329,16 @@ describe('fuzz: hostile requests over HTTPS', () => {
       weight: 6,
       arbitrary: fc
         .record({
-          spec: fc.constant(null).chain(() => leadSpec(campaignId)),
-          route: fc.constantFrom('ingest', 'ingest', 'ingest', 'ping'),
+          routed: fc.constantFrom('ingest', 'ingest', 'ingest', 'ping').chain((route) => leadSpec(campaignId, route === 'ping').map((spec) => ({ route, spec }))),
           form: fc.boolean(),
           contentType: rarely(contentTypes, 25),
           key: fc.oneof({ arbitrary: fc.constant('ingest'), weight: 8 }, { arbitrary: fc.constantFrom('read-only', 'none', 'malformed', 'bearer'), weight: 1 }),
           chunked: fc.boolean(),
           flip: rarely(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), 10),
           headers: extraHeaders,
+          idempotencyKey: rarely(headerValueBytes, 10),
         })
-        .map(({ spec, route, form, contentType, key, chunked, flip, headers }) => {
+        .map(({ routed: { route, spec }, form, contentType, key, chunked, flip, headers, idempotencyKey }) => {
           let body = form ? formBody(spec) : jsonBody(spec);
           // Bytes are flipped in JSON bodies only: a flipped form byte can make any field, with no
           // independent reading of the result to compare a 201 against.
@@ -352,6 +355,9 @@ describe('fuzz: hostile requests over HTTPS', () => {
           if (key === 'read-only') all['x-api-key'] = readOnlyKey;
           if (key === 'malformed') all['x-api-key'] = 'lsk_nope';
           if (key === 'bearer') all.authorization = `Bearer ${ingestKey}`;
+          // A fresh key each time (any bytes a header may hold), so no two bodies share one.
+          if (idempotencyKey !== null) all['idempotency-key'] = `${nextMarker()}${idempotencyKey}`;
+          const keyOk = route === 'ping' || idempotencyKey === null || /^[\x20-\x7e]{1,255}$/.test(all['idempotency-key'].trim());
           let bytes: Buffer;
           if (chunked) {
             all['transfer-encoding'] = 'chunked';
@@ -367,14 +373,14 @@ describe('fuzz: hostile requests over HTTPS', () => {
           }
           const flipped = flip !== null && !form;
           const refusals = form ? spec.refuseForm : spec.refuse;
-          const clean = !flipped && refusals.length === 0 && key === 'ingest' && typeMatches && charsetOk;
+          const clean = !flipped && refusals.length === 0 && key === 'ingest' && typeMatches && charsetOk && keyOk;
           const mayAccept: HostileRequest['mayAccept'] = !clean
             ? undefined
             : route === 'ingest'
               ? { status: 201, fields: expectedFields(spec, form) }
               : { status: 200 };
           // A flipped byte makes the body unknown: a 201 must still hold what the bytes say.
-          const flippedAccept = flipped && key === 'ingest' && typeMatches && charsetOk ? flippedExpectation(body, form, route) : undefined;
+          const flippedAccept = flipped && key === 'ingest' && typeMatches && charsetOk && keyOk ? flippedExpectation(body, form, route) : undefined;
           return { label: `${form ? 'form' : 'json'} ${route}${flipped ? ' flipped' : ''} [${refusals.join(',')}]`, bytes, mayAccept: mayAccept ?? flippedAccept };
         }),
     },
