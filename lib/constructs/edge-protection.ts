@@ -47,7 +47,8 @@ export interface EdgeProtectionProps {
   readonly rateWindowSeconds?: 60 | 120 | 300 | 600;
   /**
    * Whether WAF logs to CloudWatch Logs (group `aws-waf-logs-<stack name>`). The `x-api-key`
-   * header and the query string (lookups carry phone numbers and e-mail addresses) are redacted.
+   * and `authorization` headers and the query string (lookups carry phone numbers and e-mail
+   * addresses) are redacted.
    * @default false
    */
   readonly logging?: boolean;
@@ -173,7 +174,9 @@ export class EdgeProtection extends Construct {
         logDestinationConfigs: [
           stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
         ],
-        redactedFields: [{ singleHeader: { Name: API_KEY_HEADER } }, { queryString: {} }],
+        // A supplier may also send its key as `Authorization: Bearer <key>` (refused with 401,
+        // but still a key): both headers are redacted.
+        redactedFields: [{ singleHeader: { Name: API_KEY_HEADER } }, { singleHeader: { Name: 'authorization' } }, { queryString: {} }],
       });
       logging.node.addDependency(this.logGroup);
     }

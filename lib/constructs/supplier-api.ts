@@ -34,6 +34,8 @@ export const API_KEY_HEADER = 'x-api-key';
  * The authorizer and integration fields explain a 401, 500 or 503 without reading the
  * functions' logs: the authorizer's error (e.g. `Unauthorized`), how long it took, and why
  * API Gateway could not use the integration (a function that failed, timed out or was throttled).
+ * The functions answer every error of a request themselves, so the integration error only
+ * describes failures around them (timeout, throttling, a failed start), never a request's data.
  */
 export const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',

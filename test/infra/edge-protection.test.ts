@@ -116,11 +116,11 @@ describe('edge protection', () => {
       ({ template } = synthStack({ wafLogs: 'true', wafRateLimitPerIp: '12000' }));
     });
 
-    it('logs to an aws-waf-logs- group with x-api-key and the query string redacted', () => {
+    it('logs to an aws-waf-logs- group with the key headers and the query string redacted', () => {
       template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-LeadIngestApi', RetentionInDays: 30 });
       template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
         ResourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
-        RedactedFields: [{ SingleHeader: { Name: 'x-api-key' } }, { QueryString: {} }],
+        RedactedFields: [{ SingleHeader: { Name: 'x-api-key' } }, { SingleHeader: { Name: 'authorization' } }, { QueryString: {} }],
       });
       const destination = JSON.stringify(Object.values(template.findResources('AWS::WAFv2::LoggingConfiguration'))[0].Properties.LogDestinationConfigs);
       expect(destination).toContain(':log-group:aws-waf-logs-LeadIngestApi');
