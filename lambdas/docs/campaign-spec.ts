@@ -5,7 +5,7 @@ import { routeNamed } from '../routes';
 import type { ErrorCode } from '../shared/error-codes';
 import type { Attachment, Supplier } from '../suppliers/supplier';
 import { EXAMPLE_API_KEY, INGEST_EXAMPLES, LEAD_ACCEPTED_EXAMPLES, PING_ACCEPTED_EXAMPLES } from './api-examples';
-import { buildOpenApiDocument, errorCatalogue, type JsonSchema, type OpenApiDocument } from './openapi.document';
+import { buildOpenApiDocument, curlStart, errorCatalogue, type JsonSchema, type OpenApiDocument } from './openapi.document';
 
 /**
  * A campaign's posting spec: what a supplier attached to it must send, the requests to copy and
@@ -68,10 +68,10 @@ export function campaignSpec(campaign: Campaign, apiUrl: string, supplier?: Supp
   const requests: ExampleRequest[] = [];
   if (campaign.mode === 'ping_post') {
     const ping = pingBody(lead);
-    requests.push(request('1. ping', `${base}/${routeNamed('Ping').path}`, ping));
-    requests.push(request('2. post, with the ping_id of the answer', `${base}/${routeNamed('Ingest').path}`, { ...lead, flo_ping_id: PING_ID_PLACEHOLDER }));
+    requests.push(request('1. ping', base, routeNamed('Ping').path, ping));
+    requests.push(request('2. post, with the ping_id of the answer', base, routeNamed('Ingest').path, { ...lead, flo_ping_id: PING_ID_PLACEHOLDER }));
   } else {
-    requests.push(request('post', `${base}/${routeNamed('Ingest').path}`, lead));
+    requests.push(request('post', base, routeNamed('Ingest').path, lead));
   }
   return {
     campaignId: campaign.campaignId,
@@ -112,10 +112,10 @@ function pingBody(lead: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(lead).filter(([name]) => !PERSONAL_FIELDS.includes(name.toLowerCase())));
 }
 
-function request(step: string, url: string, body: Record<string, unknown>): ExampleRequest {
-  const local = url.startsWith('https://localhost');
+function request(step: string, base: string, path: string, body: Record<string, unknown>): ExampleRequest {
+  const url = `${base}/${path}`;
   const curl = [
-    `curl${local ? ' --cacert .local/tls/cert.pem' : ''} ${url} \\`,
+    `${curlStart(base)}/${path} \\`,
     `  -H 'x-api-key: ${EXAMPLE_API_KEY}' -H 'content-type: application/json' \\`,
     `  -d '${JSON.stringify(body).replace(/'/g, "'\\''")}'`,
   ].join('\n');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EXAMPLE_API_KEY } from './api-examples';
 import { escapeHtml, inlineMarkdown, markdownToHtml, slug } from './markdown';
-import type { JsonSchema, OpenApiDocument, OperationObject } from './openapi.document';
+import { curlStart, type JsonSchema, type OpenApiDocument, type OperationObject } from './openapi.document';
 
 /**
  * The docs page: the OpenAPI document rendered to one self-contained HTML page on the server.
@@ -32,7 +32,7 @@ h2 { margin-top: 36px; padding-top: 8px; border-top: 1px solid var(--line); font
 h3 { margin-top: 28px; font-size: 18px; }
 h4 { margin: 18px 0 6px; font-size: 15px; }
 code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--code); padding: 1px 4px; border-radius: 3px; }
-pre { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
+pre { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; white-space: pre-wrap; word-break: break-all; }
 pre code { background: none; padding: 0; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 14px; }
 th, td { border: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
@@ -205,13 +205,12 @@ function resolve(document: OpenApiDocument, value: JsonSchema): JsonSchema {
 /** The example as a ready-to-paste curl command with a placeholder key. */
 export function curl(document: OpenApiDocument, method: string, path: string, mediaType: string, body: unknown): string {
   const server = document.servers[0]?.url ?? '';
-  const local = server.startsWith('https://localhost');
   const data =
     mediaType === 'application/x-www-form-urlencoded'
       ? new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([name, value]): [string, string] => [name, String(value)])).toString()
       : JSON.stringify(body);
   return [
-    `curl${local ? ' --cacert .local/tls/cert.pem' : ''} -X ${method.toUpperCase()} ${server}${path} \\`,
+    `${curlStart(server)}${path} -X ${method.toUpperCase()} \\`,
     `  -H 'x-api-key: ${EXAMPLE_API_KEY}' -H 'content-type: ${mediaType}' \\`,
     `  -d '${data.replace(/'/g, "'\\''")}'`,
   ].join('\n');

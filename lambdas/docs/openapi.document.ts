@@ -82,7 +82,7 @@ const FIELD_NOTES: Record<string, JsonSchema> = {
   first_name: { description: 'Trimmed.', examples: ['Jane'] },
   last_name: { description: 'Trimmed.', examples: ['Doe'] },
   phone: {
-    description: 'A phone number of 8 to 15 digits in any notation; a US number without country code reads as +1. Normalised to E.164 for duplicate checks.',
+    description: 'A phone number of 8 to 15 digits, written with digits, spaces, `( ) - .` and a leading `+`; a US number without country code reads as +1. Normalised to E.164 for duplicate checks.',
     examples: ['+1 555 010 2030', '(555) 010-2030'],
   },
   email: { description: 'An email address; trimmed, and compared lowercased for duplicate checks.', format: 'email', examples: ['jane.doe@example.com'] },
@@ -104,7 +104,17 @@ const CUSTOM_FIELDS_NOTE =
 export function buildOpenApiDocument(options: { serverUrl?: string } = {}): OpenApiDocument {
   const base = baseDocument();
   if (options.serverUrl === undefined) return base;
-  return { ...base, servers: [{ url: options.serverUrl, description: 'This deployment.' }] };
+  return {
+    ...base,
+    // The introduction's request names the URL too.
+    info: { ...base.info, description: base.info.description.split(curlStart(LOCAL_SERVER_URL)).join(curlStart(options.serverUrl)) },
+    servers: [{ url: options.serverUrl, description: 'This deployment.' }],
+  };
+}
+
+/** A curl command's start for a server: the local runtime's self-signed certificate needs `--cacert`. */
+export function curlStart(serverUrl: string): string {
+  return `curl${serverUrl.startsWith('https://localhost') ? ' --cacert .local/tls/cert.pem' : ''} ${serverUrl}`;
 }
 
 let cached: OpenApiDocument | undefined;
@@ -527,10 +537,10 @@ function guide(catalogue: Record<string, ErrorCodeInfo>): string {
     '',
     '## Quick start',
     '',
-    'Run `npm start`: the first run prints a demo campaign id and an ingest key. Put them in this request (the demo campaign takes any lead with an email):',
+    'Put your ingest key and campaign id in this request (on the local runtime, the first `npm start` prints a demo campaign, which takes any lead with an email, and its key):',
     '',
     '```sh',
-    `curl --cacert .local/tls/cert.pem ${LOCAL_SERVER_URL}/api/v1/ingest \\`,
+    `${curlStart(LOCAL_SERVER_URL)}/api/v1/ingest \\`,
     `  -H 'x-api-key: ${EXAMPLE_API_KEY}' -H 'content-type: application/json' \\`,
     `  -d '${JSON.stringify(lead)}'`,
     '```',

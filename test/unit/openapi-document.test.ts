@@ -95,11 +95,13 @@ describe('the OpenAPI document', () => {
   });
 
   describe('a copy served by a deployment', () => {
-    it('names the URL it was fetched from and nothing else changes', () => {
+    it('names the URL it was fetched from, in its introduction\'s request too, and nothing else changes', () => {
       const served = buildOpenApiDocument({ serverUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod' });
 
       expect(served.servers).toEqual([{ url: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod', description: 'This deployment.' }]);
-      expect({ ...served, servers: document.servers }).toEqual(document);
+      expect(served.info.description).toContain('curl https://abc.execute-api.eu-west-1.amazonaws.com/prod/api/v1/ingest');
+      expect(served.info.description).not.toContain('localhost');
+      expect({ ...served, servers: document.servers, info: document.info }).toEqual(document);
     });
   });
 });
