@@ -58,7 +58,8 @@ export const LookupByIdSchema = z.strictObject({ data: LeadViewSchema });
 export const LookupByContactSchema = z.strictObject({ data: z.array(LeadViewSchema).check(z.maxLength(100)) });
 
 export const FieldErrorSchema = z.strictObject({
-  field: z.string().check(z.minLength(1)),
+  /** The field as sent: empty for a form field sent with an empty name. */
+  field: z.string(),
   code: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/)),
   message: z.string().check(z.minLength(1)),
 });

@@ -46,7 +46,7 @@ export class OpenApiContract {
 
   /** The problems with the answer; none when the document allows it. */
   problems(answer: ContractAnswer): string[] {
-    const pathname = new URL(answer.path, 'https://localhost').pathname;
+    const pathname = routePath(answer.path);
     const operation = this.document.paths[pathname]?.[answer.method.toLowerCase()];
     // A route the document does not have: the document's introduction promises 404 not_found.
     const response: ResponseObject | undefined = operation
@@ -117,6 +117,21 @@ export class OpenApiContract {
     }
     return current;
   }
+}
+
+/** The path as routes are matched: without the query, each segment percent-decoded. */
+function routePath(path: string): string {
+  return path
+    .split('?')[0]
+    .split('/')
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    })
+    .join('/');
 }
 
 /** `#/components/schemas/X` -> the contract schema's `$defs/X`, so ajv resolves refs across schemas. */
