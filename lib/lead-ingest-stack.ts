@@ -19,8 +19,8 @@ import { acknowledge, acknowledgeStackFindings } from './nag-acknowledgments';
 import { resolveSettings, type LeadIngestSettings } from './stack-settings';
 import { TABLE_GRANTS, tableGrantFor } from './table-actions';
 
-/** Names of the stack's functions: the authorizer and one per route. */
-export const FUNCTION_NAMES: readonly string[] = ['Authorizer', ...ROUTES.map((route) => route.name)];
+/** Names of the stack's functions: the authorizer, one per route, and the docs function. */
+export const FUNCTION_NAMES: readonly string[] = ['Authorizer', ...ROUTES.map((route) => route.name), 'Docs'];
 
 /** Every setting may also come from CDK context; see `LeadIngestSettings` for keys and defaults. */
 export interface LeadIngestStackProps extends StackProps, Partial<LeadIngestSettings> {}
@@ -122,6 +122,7 @@ export class LeadIngestStack extends Stack {
       entry: entryPath(PUBLIC_ROUTES[0].entry),
       description: PUBLIC_ROUTES.map((route) => `${route.method} /${route.path}`).join(', '),
       logLevel: settings.logLevel,
+      reservedConcurrency: settings.reservedConcurrency.Docs,
     });
     for (const route of PUBLIC_ROUTES) this.api.addPublicRoute(route, docs.fn);
     functions.Docs = docs;
@@ -133,7 +134,8 @@ export class LeadIngestStack extends Stack {
       api: this.api.api,
       accessLogGroup: this.api.accessLogGroup,
       authorizer: authorizer.fn,
-      routeFunctions: Object.fromEntries(ROUTES.map((route) => [route.name, functions[route.name].fn])),
+      // The docs function too: anyone may call it, so its throttles can mean a flood.
+      routeFunctions: Object.fromEntries([...ROUTES.map((route) => route.name), 'Docs'].map((name) => [name, functions[name].fn])),
       table: this.table.table,
       indexNames: TABLE_SCHEMA.indexes.map((index) => index.name),
       metricsNamespace: this.metricsNamespace,

@@ -102,7 +102,7 @@ export interface LeadIngestSettings {
   /** Burst of the stage throttle, all clients together. Context key `stageBurstLimit`. @default 2000 */
   readonly stageBurstLimit: number;
   /**
-   * Reserved concurrency by function (`Authorizer`, `Ingest`, `Ping`, `Lookup`); a function
+   * Reserved concurrency by function (`Authorizer`, `Ingest`, `Ping`, `Lookup`, `Docs`); a function
    * left out shares the account's unreserved pool. A reservation the account's concurrency
    * quota cannot hold fails the deploy, so this is off by default; see the README for sizing.
    * Context key `reservedConcurrency`, as JSON: `-c reservedConcurrency='{"Authorizer":20}'`.

@@ -579,13 +579,13 @@ describe('LeadIngestStack', () => {
         expect(onAuthorizerErrors).toEqual([]);
       });
 
-      it.each(ROUTES.map((route) => route.name))('alarm on unhandled errors of %s', (name) => {
+      it.each([...ROUTES.map((route) => route.name), 'Docs'])('alarm on unhandled errors of %s', (name) => {
         const [metric] = metricsOf(alarm(`${name}Errors`));
         expect(metric).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
         expect(dimension(metric, 'FunctionName')).toEqual({ Ref: functionNamed(template, name).id });
       });
 
-      it.each(['Authorizer', ...ROUTES.map((route) => route.name)])('alarm when Lambda throttles %s', (name) => {
+      it.each(['Authorizer', ...ROUTES.map((route) => route.name), 'Docs'])('alarm when Lambda throttles %s', (name) => {
         const [metric] = metricsOf(alarm(`${name}Throttles`));
         expect(metric).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles' });
         expect(dimension(metric, 'FunctionName')).toEqual({ Ref: functionNamed(template, name).id });
@@ -620,7 +620,7 @@ describe('LeadIngestStack', () => {
       it('send every alarm and its return to OK to the stack\'s own topic', () => {
         const topic = { Ref: onlyLogicalId(template, 'AWS::SNS::Topic') };
         const all = Object.values(alarms());
-        expect(all.length).toBe(5 + 3 + 4 + 1 + 3 + 2);
+        expect(all.length).toBe(5 + 4 + 5 + 1 + 3 + 2);
         for (const properties of all) {
           expect(properties.AlarmActions).toEqual([topic]);
           expect(properties.OKActions).toEqual([topic]);
@@ -766,9 +766,10 @@ describe('LeadIngestStack', () => {
 
   describe('with reserved concurrency in context', () => {
     it('reserves exactly the given concurrency for the named functions', () => {
-      const { template } = synth({ reservedConcurrency: '{"Authorizer":20,"Ingest":50}' });
+      const { template } = synth({ reservedConcurrency: '{"Authorizer":20,"Ingest":50,"Docs":2}' });
       expect(functionNamed(template, 'Authorizer').resource.Properties!.ReservedConcurrentExecutions).toBe(20);
       expect(functionNamed(template, 'Ingest').resource.Properties!.ReservedConcurrentExecutions).toBe(50);
+      expect(functionNamed(template, 'Docs').resource.Properties!.ReservedConcurrentExecutions).toBe(2);
       for (const name of ['Ping', 'Lookup']) expect(functionNamed(template, name).resource.Properties!.ReservedConcurrentExecutions).toBeUndefined();
     });
   });
