@@ -55,6 +55,9 @@ export async function listenHttps(options: {
     (request, response) => void serve(request, response, options.handle, options.logger),
   );
   tlsServer.keepAliveTimeout = timeouts.keepAliveMs;
+  // `Expect: 100-continue` (curl sends it for large bodies): the client waits for a go-ahead
+  // before sending the body, which is given only once the route and the key are settled.
+  tlsServer.on('checkContinue', (request, response) => void serve(request, response, options.handle, options.logger));
   tlsServer.on('tlsClientError', (error, socket) => {
     options.logger.debug('tls handshake refused', describeError(error));
     socket.destroy();
@@ -115,6 +118,7 @@ async function serve(
       headers: request.headers,
       sourceIp: request.socket.remoteAddress ?? '',
       readBody: async (limitBytes) => {
+        if (String(request.headers.expect).toLowerCase() === '100-continue') response.writeContinue();
         const body = await readBody(request, limitBytes);
         bodyRead = body !== undefined;
         return body;

@@ -23,25 +23,24 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
     attributes.add(index.partitionKey);
     attributes.add(index.sortKey);
   }
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+  const create = new CreateTableCommand({
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: TABLE_SCHEMA.indexes.map((index) => ({
+      IndexName: index.name,
       KeySchema: [
-        { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: TABLE_SCHEMA.indexes.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  });
+  await createUnlessThere(client, create);
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,
@@ -49,6 +48,18 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
     }),
   );
   return 'created';
+}
+
+/**
+ * CreateTable, where "already exists" means done: the client's timeout can give up on a slow
+ * CreateTable that DynamoDB still completes, and its retry then finds the table there.
+ */
+async function createUnlessThere(client: DynamoDBDocumentClient, command: CreateTableCommand): Promise<void> {
+  try {
+    await client.send(command);
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
 }
 
 export async function dropTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {

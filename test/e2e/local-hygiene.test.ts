@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { get } from 'node:https';
+import { get, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
@@ -160,6 +160,37 @@ describe('local runtime hygiene', () => {
 
       expectEnvelope(answer, 413, 'payload_too_large');
       await raw.closedByServer(5000);
+    });
+
+    it.each([
+      ['without a key: 401 and no go-ahead', false, 401, false],
+      ['with a key: the go-ahead, then 201', true, 201, true],
+    ])('answers Expect: 100-continue %s', async (_label, withKey, status, continued) => {
+      const body = JSON.stringify({ flo_campaign_id: campaignId, email: `continue${withKey ? 1 : 0}@example.com` });
+      const outcome = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+        let wentAhead = false;
+        const outgoing = request(
+          `${harness.app.url}/api/v1/ingest`,
+          {
+            method: 'POST',
+            ca: harness.ca,
+            agent: false,
+            headers: { 'content-type': 'application/json', 'content-length': String(body.length), expect: '100-continue', ...(withKey ? { 'x-api-key': apiKey } : {}) },
+          },
+          (response) => {
+            response.resume();
+            resolve({ status: response.statusCode ?? 0, continued: wentAhead });
+          },
+        );
+        outgoing.on('continue', () => {
+          wentAhead = true;
+          outgoing.end(body);
+        });
+        outgoing.on('error', reject);
+        outgoing.flushHeaders();
+      });
+
+      expect(outcome).toEqual({ status, continued });
     });
 
     it('still reads a chunked body under the limit', async () => {

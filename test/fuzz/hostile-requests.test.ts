@@ -430,6 +430,33 @@ describe('fuzz: hostile requests over HTTPS', () => {
         mayAccept: undefined,
       })),
     },
+    // Framing: repeated or conflicting headers, oversized headers, odd HTTP versions.
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom(
+            'x-api-key: {key}\r\nx-api-key: {key}',
+            'content-length: 2\r\ncontent-length: 3',
+            'content-type: application/json\r\ncontent-type: text/plain',
+            'x-api-key: {key}\r\nx-big: {big}',
+            'transfer-encoding: gzip, chunked',
+            'x-api-key: {key} ',
+            'x-api-key: \t{key}',
+            'expect: 100-continue',
+          ),
+          fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1 x'),
+        )
+        .map(([headers, version]) => ({
+          label: 'raw header bytes',
+          bytes: Buffer.from(
+            `POST /api/v1/ping ${version}\r\nHost: localhost\r\ncontent-type: application/json\r\n` +
+              `${headers.replace(/\{key\}/g, ingestKey).replace('{big}', 'x'.repeat(20000))}\r\ncontent-length: 2\r\n\r\n{}`,
+            'latin1',
+          ),
+          mayAccept: undefined,
+        })),
+    },
   );
 
   /** For a body with a flipped byte: the only 201 allowed holds what the bytes decode to. */

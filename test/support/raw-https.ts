@@ -74,6 +74,8 @@ export class RawHttpsConnection {
       const parsed = parseAnswer(this.buffer, this.closed);
       if (parsed) {
         this.buffer = this.buffer.subarray(parsed.length);
+        // An interim answer (100 Continue) is followed by the real one.
+        if (parsed.answer.status >= 100 && parsed.answer.status < 200) continue;
         return parsed.answer;
       }
       if (this.closed) {
@@ -133,6 +135,7 @@ function parseAnswer(buffer: Buffer, closed: boolean): { answer: RawAnswer; leng
       at = lineEnd + 2 + size + 2;
     }
   }
+  if (status >= 100 && status < 200) return { answer: { status, headers, body: '' }, length: bodyStart };
   if (headers['content-length'] !== undefined) {
     const end = bodyStart + Number(headers['content-length']);
     if (buffer.length < end) return undefined;
