@@ -11,6 +11,11 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * A line that carries metrics (embedded metric format): written at every level but `silent`,
+   * so that raising `LOG_LEVEL` to warn never silently empties the dashboards and alarms.
+   */
+  metric(message: string, fields?: Record<string, unknown>): void;
 }
 
 export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
@@ -18,7 +23,11 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
     if (ORDER[at] < ORDER[level]) return;
     write(JSON.stringify({ level: at, message, time: new Date().toISOString(), ...fields }));
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const metric = (message: string, fields: Record<string, unknown> = {}) => {
+    if (level === 'silent') return;
+    write(JSON.stringify({ level: 'info', message, time: new Date().toISOString(), ...fields }));
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), metric };
 }
 
 const SAFE_TOKEN = /^[A-Za-z0-9_.:$-]{1,100}$/;

@@ -63,7 +63,7 @@ function accessLog(route: RouteDefinition, observability: () => Observability): 
     const errorCode = request.error === undefined ? undefined : toAppError(request.error).code;
     const { logger, config } = observability();
     const latencyMs = Date.now() - (started.get(request.event) ?? Date.now());
-    logger.info('request', {
+    logger.metric('request', {
       route: route.name,
       status: response?.statusCode,
       errorCode,
