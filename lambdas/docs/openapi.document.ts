@@ -4,7 +4,7 @@ import { IngestBodySchema } from '../ingest/ingest.schema';
 import { MAX_CUSTOM_FIELDS } from '../leads/lead.schema';
 import { LookupQuerySchema } from '../lookup/lookup.schema';
 import { PingBodySchema } from '../ping/ping.schema';
-import { PUBLIC_ROUTES, ROUTES, THROTTLE, type RouteDefinition } from '../routes';
+import { PUBLIC_ROUTES, THROTTLE, routeNamed, type RouteDefinition } from '../routes';
 import { ERROR_CODES, type ErrorCodeInfo } from '../shared/error-codes';
 import { MAX_BODY_BYTES } from '../shared/request-body';
 import {
@@ -336,12 +336,6 @@ function generate(): OpenApiDocument {
       schemas,
     },
   };
-}
-
-function routeNamed(name: RouteDefinition['name']): RouteDefinition {
-  const route = ROUTES.find((candidate) => candidate.name === name);
-  if (!route) throw new Error(`No route ${name}`);
-  return route;
 }
 
 function ref(name: string): JsonSchema {

@@ -58,7 +58,7 @@ export class OpenApiContract {
       return [operation ? `status ${answer.status} is not documented for this operation` : `unknown route must answer 404 not_found`];
     }
     const key = `${answer.method} ${pathname} ${answer.status}`;
-    return [...this.headerProblems(response, answer), ...this.bodyProblems(key, response, answer)];
+    return [...this.headerProblems(response, answer), ...this.bodyProblems(key, response, answer), ...retryAfterProblems(answer)];
   }
 
   /** Throws a ContractViolation listing every problem. */
@@ -117,6 +117,23 @@ export class OpenApiContract {
     }
     return current;
   }
+}
+
+/**
+ * What the document says in words, beyond a schema: `Retry-After` equals the body's
+ * `retry_after`, and one is never sent without the other.
+ */
+function retryAfterProblems(answer: ContractAnswer): string[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    return [];
+  }
+  const inBody = body && typeof body === 'object' ? (body as { retry_after?: unknown }).retry_after : undefined;
+  const header = answer.headers['retry-after'];
+  if (inBody === undefined && header === undefined) return [];
+  return String(inBody) === String(header) ? [] : [`Retry-After ${JSON.stringify(header)} does not match retry_after ${JSON.stringify(inBody)}`];
 }
 
 /** The path as routes are matched: without the query, each segment percent-decoded. */

@@ -71,6 +71,14 @@ describe('the OpenAPI contract check', () => {
       ['a code the route never answers', { method: 'GET', path: '/api/v1/leads/lookup?id=x', status: 409, headers, text: JSON.stringify({ error: 'duplicate_lead', message: 'x', field: 'phone' }) }],
       ['a duplicate without its field', { method: 'POST', path: '/api/v1/ingest', status: 409, headers, text: JSON.stringify({ error: 'duplicate_lead', message: 'x' }) }],
       ['a 400 without field_errors', { method: 'POST', path: '/api/v1/ping', status: 400, headers, text: JSON.stringify({ error: 'validation_failed', message: 'x' }) }],
+      [
+        'a Retry-After other than retry_after',
+        { method: 'POST', path: '/api/v1/ping', status: 429, headers: { ...headers, 'retry-after': '5' }, text: JSON.stringify({ error: 'rate_limited', message: 'x', retry_after: 1 }) },
+      ],
+      [
+        'a cap with retry_after but no Retry-After',
+        { method: 'POST', path: '/api/v1/ping', status: 429, headers, text: JSON.stringify({ error: 'ping_cap_reached', message: 'x', retry_after: 30 }) },
+      ],
       ['a 503 without Retry-After', { method: 'POST', path: '/api/v1/ping', status: 503, headers, text: JSON.stringify({ error: 'service_unavailable', message: 'x', retry_after: 1 }) }],
       ['an empty message', { method: 'POST', path: '/api/v1/ping', status: 401, headers, text: JSON.stringify({ error: 'unauthorized', message: '' }) }],
       ['an unknown route answered 403', { method: 'GET', path: '/nope', status: 403, headers, text: JSON.stringify({ error: 'forbidden', message: 'x' }) }],
