@@ -124,7 +124,7 @@ async function serve(
         return body;
       },
     });
-    send(response, result, result.closeConnection === true || !bodyRead);
+    send(response, result, result.bodyLeftUnread === true || !bodyRead);
   } catch (error) {
     if (error instanceof ClientGoneError) return;
     logger.error('local gateway failed', describeError(error));
@@ -134,15 +134,29 @@ async function serve(
 }
 
 /**
- * Answers; when the body was left unread, the connection closes after the answer rather than
- * Node reading on to drain it.
+ * After answering a request whose body was left unread, what the client is still sending is
+ * discarded (never kept) for a moment, so that it can read the answer rather than meet a reset;
+ * past this many bytes or milliseconds the connection is cut.
  */
-function send(response: ServerResponse, result: GatewayResponse, close: boolean): void {
-  const hasBody = response.req.headers['content-length'] !== undefined || response.req.headers['transfer-encoding'] !== undefined;
-  const headers: Record<string, string> = { ...result.headers, 'Content-Length': String(Buffer.byteLength(result.body)) };
-  if (close && hasBody) headers.Connection = 'close';
-  response.writeHead(result.statusCode, headers);
+const LINGER = { bytes: 1024 * 1024, ms: 2000 } as const;
+
+/** Answers; a body left unread is discarded for a moment (`LINGER`), then the connection cut. */
+function send(response: ServerResponse, result: GatewayResponse, bodyUnread: boolean): void {
+  const request = response.req;
+  const hasBody = request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
+  response.writeHead(result.statusCode, { ...result.headers, 'Content-Length': String(Buffer.byteLength(result.body)) });
   response.end(result.body);
+  if (!bodyUnread || !hasBody || request.complete) return;
+  const socket = request.socket;
+  const cut = setTimeout(() => socket.destroy(), LINGER.ms);
+  let discarded = 0;
+  request.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER.bytes) socket.destroy();
+  });
+  request.once('end', () => clearTimeout(cut));
+  request.once('close', () => clearTimeout(cut));
+  request.resume();
 }
 
 /** The connection closed before the whole body came: there is no one to answer. */

@@ -29,8 +29,8 @@ export interface GatewayResponse {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
   readonly body: string;
-  /** The request's body was left unread: the connection must close after this answer. */
-  readonly closeConnection?: boolean;
+  /** The request's body was left unread (refused on its headers): it is discarded, never kept. */
+  readonly bodyLeftUnread?: boolean;
 }
 
 export interface LocalGatewayOptions {
@@ -178,7 +178,7 @@ export function answer(gatewayAnswer: GatewayAnswer): GatewayResponse {
 }
 
 function unread(response: GatewayResponse): GatewayResponse {
-  return { ...response, closeConnection: true };
+  return { ...response, bodyLeftUnread: true };
 }
 
 /**

@@ -134,12 +134,12 @@ describe('local runtime hygiene', () => {
   });
 
   describe('bodies', () => {
-    it('answers 401 to a keyless request with a huge Content-Length without waiting for its body, and closes', async () => {
+    it('answers 401 to a keyless request with a huge Content-Length without waiting for its body, and cuts it off', async () => {
       const raw = connection();
       const answer = await raw.exchange(rawRequest('POST', '/api/v1/ingest', { 'content-type': 'application/json', 'content-length': String(9 * 1024 * 1024) }));
 
       expectEnvelope(answer, 401, 'unauthorized');
-      expect(answer.headers.connection).toBe('close');
+      // What it would still send is discarded for a moment, then the connection is cut.
       await raw.closedByServer(5000);
     });
 
