@@ -12,6 +12,7 @@ import { ApiAlarms } from './constructs/api-alarms';
 import { ApiDashboard } from './constructs/api-dashboard';
 import { ApiFunction } from './constructs/api-function';
 import { EdgeProtection } from './constructs/edge-protection';
+import { LeadEvents } from './constructs/lead-events';
 import { LeadTable } from './constructs/lead-table';
 import { OperatorPolicy } from './constructs/operator-policy';
 import { SupplierApi } from './constructs/supplier-api';
@@ -45,6 +46,8 @@ export class LeadIngestStack extends Stack {
   readonly alarms: ApiAlarms;
   /** Absent when `waf` is off. */
   readonly edgeProtection?: EdgeProtection;
+  /** The lead bus and its stream publisher. */
+  readonly leadEvents: LeadEvents;
 
   constructor(scope: Construct, id: string, props: LeadIngestStackProps = {}) {
     super(scope, id, props);
@@ -158,6 +161,12 @@ export class LeadIngestStack extends Stack {
       },
     });
 
+    this.leadEvents = new LeadEvents(this, 'LeadEvents', {
+      table: this.table.table,
+      logLevel: settings.logLevel,
+      alarmAction: new SnsAction(this.alarmTopic),
+    });
+
     const operatorPolicy = new OperatorPolicy(this, 'LeadctlOperator', { table: this.table.table, usagePlan: this.api.usagePlan });
 
     // The admin CLI reads these three by key with DescribeStacks.
@@ -173,6 +182,7 @@ export class LeadIngestStack extends Stack {
       value: operatorPolicy.policy.managedPolicyArn,
       description: `Managed policy to attach to whoever runs leadctl --stack ${this.stackName}.`,
     });
+    new CfnOutput(this, 'EventBusName', { value: this.leadEvents.bus.eventBusName, description: 'EventBridge bus of the Lead Accepted events.' });
     if (this.api.api.domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {
         value: this.api.api.domainName.domainNameAliasDomainName,

@@ -4,6 +4,7 @@ import { loadConfig } from '../lambdas/shared/config';
 import { createLogger } from '../lambdas/shared/logger';
 import { isDynamoUp, restrictDataDir, superviseDynamoLocal, type RunningDynamo } from './dynamodb-local';
 import { adminService, localDocumentClient } from './local-admin';
+import { EVENTS_FILE, EventStreamReader } from './event-stream-reader';
 import { startLocalApp, type LocalApp } from './local-app';
 import { loadLocalConfig, localPingSecret, type LocalConfig } from './local-config';
 import { ensureTable } from './table';
@@ -51,7 +52,10 @@ async function main(): Promise<void> {
 
 async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: string) => void): Promise<LocalApp> {
   const db = localDocumentClient(dynamo.endpoint);
-  if ((await ensureTable(db, local.tableName)) === 'created') print(`Created table ${local.tableName}`);
+  const table = await ensureTable(db, local.tableName);
+  if (table === 'created') print(`Created table ${local.tableName}`);
+  // A table made by an older version: leads stored before the export index existed are not in exports.
+  if (typeof table === 'object') print(`Table ${local.tableName} upgraded: added ${table.upgraded.join(', ')}`);
 
   const config = loadConfig({
     TABLE_NAME: local.tableName,
@@ -95,16 +99,21 @@ async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: s
   }
   db.destroy();
 
+  const events = new EventStreamReader({ endpoint: dynamo.endpoint, tableName: local.tableName, dataDir: local.dataDir, report: (line) => process.stderr.write(`${line}\n`) });
+  events.start();
+
   print();
   print(`Lead ingest API on ${app.url} (HTTPS only, TLS 1.2+; ${THROTTLE.rateLimit} req/s, burst ${THROTTLE.burstLimit} per key; ` +
     `key decisions cached ${local.authCacheTtlSeconds} s). Ctrl-C stops it.`);
   print(`Supplier docs: ${app.url}/docs (OpenAPI document: ${app.url}/api/v1/openapi.json)`);
+  print(`Lead events (the PutEvents entries the stack would send): tail -f ${relativePath(join(local.dataDir, EVENTS_FILE))}`);
   print('Manage campaigns, suppliers and keys with: npx leadctl --help');
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await events.stop();
     await app.close();
     await dynamo.stop();
     process.exit(0);

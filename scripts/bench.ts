@@ -56,7 +56,7 @@ function billedUnits(call: WireCall): { read: number; write: number } {
   const response = (call.response ?? {}) as Record<string, any>;
   const kb = (item: Record<string, unknown> | undefined) => Math.max(1, Math.ceil(itemBytes(item) / 1024));
   const reads4k = (item: Record<string, unknown> | undefined) => Math.max(1, Math.ceil(itemBytes(item) / 4096));
-  const indexWrites = (item: Record<string, unknown>) => ['GSI1PK', 'GSI2PK', 'GSI3PK'].filter((name) => name in item).length;
+  const indexWrites = (item: Record<string, unknown>) => ['GSI1PK', 'GSI2PK', 'GSI3PK', 'GSI4PK'].filter((name) => name in item).length;
   switch (call.operation) {
     case 'PutItem':
       return { read: 0, write: kb(request.Item) * (1 + indexWrites(request.Item)) };

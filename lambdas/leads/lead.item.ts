@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
-import { contactPartitions, itemKeys } from '../shared/item-keys';
+import { contactPartitions, EXPORT_SHARDS, exportPartitions, itemKeys } from '../shared/item-keys';
 import type { Lead } from './lead';
 
-/** A lead as stored (with its lookup-index keys), and back. */
-export function leadItem(lead: Lead): Record<string, unknown> {
+/**
+ * A lead as stored, and back. Its index keys (lookup by phone and email, export by campaign
+ * and day) and its TTL are attributes of this one item, so the lead stays one write and
+ * everything derived from it in an index goes when the item goes. `idempotencyKeyHash` names
+ * the idempotency record written with the lead, so an erasure can find it.
+ */
+export function leadItem(lead: Lead, extras: { readonly idempotencyKeyHash?: string } = {}): Record<string, unknown> {
   return {
     ...itemKeys.lead(lead.leadId),
     type: 'lead',
     ...lead,
+    ...(extras.idempotencyKeyHash ? { idempotencyKeyHash: extras.idempotencyKeyHash } : {}),
+    GSI4PK: exportPartitions.day(lead.campaignId, lead.createdAt.slice(0, 10), exportShard(lead.leadId)),
+    GSI4SK: `${lead.createdAt}#${lead.leadId}`,
     ...(lead.phone
       ? { GSI2PK: contactPartitions.phone(lead.campaignId, lead.supplierId, lead.phone), GSI2SK: `${lead.createdAt}#${lead.leadId}` }
       : {}),
@@ -29,7 +37,13 @@ export function toLead(item: Record<string, unknown>): Lead {
     phone: item.phone as string | undefined,
     email: item.email as string | undefined,
     pingNonce: item.pingNonce as string | undefined,
+    ...(typeof item.expiresAt === 'number' ? { expiresAt: item.expiresAt } : {}),
   };
+}
+
+/** The export shard of a lead: spread evenly by its random id, stable across reads. */
+export function exportShard(leadId: string): number {
+  return createHash('sha256').update(leadId).digest()[0] % EXPORT_SHARDS;
 }
 
 /** A duplicate-check entry: a contact seen in a campaign, for a window of days. */

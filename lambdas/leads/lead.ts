@@ -12,6 +12,11 @@ export interface Lead {
   readonly email?: string;
   /** The ping this lead was posted against. */
   readonly pingNonce?: string;
+  /**
+   * Epoch seconds after which DynamoDB's TTL deletes the lead (the campaign's retention);
+   * absent: kept until erased.
+   */
+  readonly expiresAt?: number;
 }
 
 /** The lead as a supplier sees it in a lookup or a 201. */

@@ -34,3 +34,11 @@ export const contactPartitions = {
   phone: (campaignId: string, supplierId: string, phone: string) => `CONTACT#${campaignId}#${supplierId}#phone#${phone}`,
   email: (campaignId: string, supplierId: string, email: string) => `CONTACT#${campaignId}#${supplierId}#email#${email}`,
 } as const;
+
+/** Shards of a campaign's day in the export index (GSI4): readers merge them by sort key. */
+export const EXPORT_SHARDS = 4;
+
+/** GSI4 partitions: a campaign's leads of one UTC day (`YYYY-MM-DD`), in one of its shards. */
+export const exportPartitions = {
+  day: (campaignId: string, day: string, shard: number) => `EXPORT#${campaignId}#${day}#${shard}`,
+} as const;

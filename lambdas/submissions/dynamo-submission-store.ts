@@ -159,7 +159,11 @@ export class DynamoSubmissionStore implements SubmissionStore {
     if (plan.lead) {
       items.push({
         item: {
-          Put: { TableName: this.tableName, Item: { ...leadItem(plan.lead), writeToken: token }, ConditionExpression: 'attribute_not_exists(PK)' },
+          Put: {
+            TableName: this.tableName,
+            Item: { ...leadItem(plan.lead, { idempotencyKeyHash: plan.idempotency?.keyHash }), writeToken: token },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
         },
         // A lead id taken by another lead: plan again with a new id.
         refusal: () => ({ status: 'retry' }),

@@ -317,9 +317,9 @@ describe('LeadIngestStack', () => {
 
     describe('the functions', () => {
       it('are exactly the authorizer and one per route, with no helper functions added by CDK', () => {
-        // The route functions, the authorizer and the documentation's.
-        template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 2);
-        expect(ROUTES.length + 2).toBe(5);
+        // The route functions, the authorizer, the documentation's and the lead events' publisher.
+        template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 3);
+        expect(ROUTES.length + 3).toBe(6);
         template.resourceCountIs('Custom::LogRetention', 0);
       });
 
@@ -500,11 +500,22 @@ describe('LeadIngestStack', () => {
         });
       });
 
-      it('has the three GSIs of the schema, projecting all attributes', () => {
+      it('has the GSIs of the schema: three projecting all attributes, the export index only what an export needs', () => {
         const table = Object.values(resourcesOf(template, 'AWS::DynamoDB::Table'))[0].Properties!;
-        const indexes = table.GlobalSecondaryIndexes as { IndexName: string; Projection: { ProjectionType: string } }[];
-        expect(indexes.map((index) => index.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3']);
-        for (const index of indexes) expect(index.Projection.ProjectionType).toBe('ALL');
+        const indexes = table.GlobalSecondaryIndexes as { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[];
+        expect(indexes.map((index) => index.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4']);
+        for (const index of indexes.slice(0, 3)) expect(index.Projection.ProjectionType).toBe('ALL');
+        expect(indexes[3].Projection).toEqual({
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['leadId', 'campaignId', 'supplierId', 'createdAt', 'isTest', 'status', 'fields'],
+        });
+      });
+
+      it('has a stream of new images (the lead events) and the TTL attribute (retention)', () => {
+        template.hasResourceProperties('AWS::DynamoDB::Table', {
+          StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        });
       });
 
       it('is retained when the stack is deleted or the table replaced', () => {
@@ -596,7 +607,7 @@ describe('LeadIngestStack', () => {
         const tableMetrics = metricsOf(alarm('TableThrottles'));
         expect(tableMetrics.map((metric) => metric.MetricName).sort()).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
         for (const metric of tableMetrics) expect(metric.Dimensions).toEqual([{ Name: 'TableName', Value: table }]);
-        for (const index of ['GSI1', 'GSI2', 'GSI3']) {
+        for (const index of ['GSI1', 'GSI2', 'GSI3', 'GSI4']) {
           const metrics = metricsOf(alarm(`${index}Throttles`));
           expect(metrics.map((metric) => metric.MetricName).sort()).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
           for (const metric of metrics) expect(dimension(metric, 'GlobalSecondaryIndexName')).toBe(index);
@@ -620,7 +631,8 @@ describe('LeadIngestStack', () => {
       it('send every alarm and its return to OK to the stack\'s own topic', () => {
         const topic = { Ref: onlyLogicalId(template, 'AWS::SNS::Topic') };
         const all = Object.values(alarms());
-        expect(all.length).toBe(5 + 4 + 5 + 1 + 3 + 2);
+        // ... + the table and its four indexes + the lead events' two (dead letters, lag).
+        expect(all.length).toBe(5 + 4 + 5 + 1 + 4 + 2 + 2);
         for (const properties of all) {
           expect(properties.AlarmActions).toEqual([topic]);
           expect(properties.OKActions).toEqual([topic]);
