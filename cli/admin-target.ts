@@ -1,16 +1,21 @@
 import { join } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AdminService } from '../lambdas/admin/admin.service';
 import type { ApiCallPacer } from '../lambdas/admin/api-call-pacer';
 import { ApiGatewayUsagePlan, type ApiGatewaySender } from '../lambdas/admin/api-gateway-usage-plan';
 import { localUsagePlan } from '../lambdas/admin/usage-plan.gateway';
+import { eventBusPut } from '../lambdas/events/event-bus';
+import type { PutEntries } from '../lambdas/events/lead-event-publisher';
+import { LeadExportRepository } from '../lambdas/leads/lead-export.repository';
 import { isTimeZone } from '../lambdas/shared/config';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';
 import { isDynamoUp, startDynamoLocal, type RunningDynamo } from '../local/dynamodb-local';
 import { adminService, localDocumentClient } from '../local/local-admin';
 import type { LocalConfig } from '../local/local-config';
+import { appendEvents, EVENTS_FILE } from '../local/event-stream-reader';
 import { ensureTable } from '../local/table';
 import { TargetError } from './cli-errors';
 
@@ -25,17 +30,28 @@ export interface AdminTarget {
   admin(capTimeZone?: string): AdminService;
   /** The API's base URL, without a trailing slash. */
   apiUrl(): string;
+  /** Reads and erasures of stored leads, and where replayed lead events go. */
+  leads(): LeadTools;
   close(): Promise<void>;
 }
 
+/** What the `leads` and `events` commands work with on a target. */
+export interface LeadTools {
+  readonly exports: LeadExportRepository;
+  /** Replayed events: PutEvents on the stack's bus, or appended to the local `events.jsonl`. */
+  readonly events: { readonly put: PutEntries; readonly destination: string };
+}
+
 /** The stack outputs leadctl needs (see lib/lead-ingest-stack.ts). */
-const STACK_OUTPUTS = { tableName: 'TableName', usagePlanId: 'UsagePlanId', capTimeZone: 'CapTimeZone', apiUrl: 'ApiUrl' } as const;
+const STACK_OUTPUTS = { tableName: 'TableName', usagePlanId: 'UsagePlanId', capTimeZone: 'CapTimeZone', apiUrl: 'ApiUrl', eventBusName: 'EventBusName' } as const;
 
 /** The AWS clients a stack target uses; tests hand in fakes. */
 export interface AwsClients {
   cloudFormation(region: string | undefined): CloudFormationReader & { destroy(): void };
   apiGateway(region: string): ApiGatewaySender & { destroy(): void };
   dynamo(region: string): DynamoDBDocumentClient;
+  /** @default the SDK's EventBridge client */
+  eventBridge?(region: string): Pick<EventBridgeClient, 'send'> & { destroy(): void };
 }
 
 /** The SDK's clients, with the caller's credentials. */
@@ -43,6 +59,7 @@ export const SDK_CLIENTS: AwsClients = {
   cloudFormation: (region) => new CloudFormationClient(region ? { region } : {}),
   apiGateway: (region) => new APIGatewayClient({ region }),
   dynamo: (region) => createDocumentClient({ region }),
+  eventBridge: (region) => new EventBridgeClient({ region }),
 };
 
 /** How a stack target reaches AWS. */
@@ -90,6 +107,16 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
   return {
     admin: (capTimeZone) => adminService(db, local.tableName, { capTimeZone: capTimeZone ?? local.capTimeZone, usagePlan: localUsagePlan }),
     apiUrl: () => `https://${local.host}${local.port === 443 ? '' : `:${local.port}`}`,
+    leads: () => ({
+      exports: new LeadExportRepository(db, local.tableName),
+      events: {
+        put: async (entries) => {
+          appendEvents(local.dataDir, entries);
+          return entries.map(() => ({ failed: false }));
+        },
+        destination: join(local.dataDir, EVENTS_FILE),
+      },
+    }),
     close,
   };
 }
@@ -110,15 +137,30 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
   const db = clients.dynamo(outputs.region);
   const apiGateway = clients.apiGateway(outputs.region);
   const usagePlan = new ApiGatewayUsagePlan(apiGateway, { stackName, usagePlanId: outputs.usagePlanId, pacer: access.pacer });
+  let eventBridge: (Pick<EventBridgeClient, 'send'> & { destroy(): void }) | undefined;
   return {
     admin: (capTimeZone) => adminService(db, outputs.tableName, { capTimeZone: capTimeZone ?? outputs.capTimeZone ?? 'UTC', usagePlan }),
     apiUrl: () => {
       if (!outputs.apiUrl) throw new TargetError(`Stack ${stackName} has no ${STACK_OUTPUTS.apiUrl} output; is it a lead-ingest stack that finished deploying?`);
       return outputs.apiUrl.replace(/\/+$/, '');
     },
+    leads: () => ({
+      exports: new LeadExportRepository(db, outputs.tableName),
+      events: {
+        put: async (entries) => {
+          if (!outputs.eventBusName) {
+            throw new TargetError(`Stack ${stackName} has no ${STACK_OUTPUTS.eventBusName} output; deploy this version of the stack first.`);
+          }
+          eventBridge ??= clients.eventBridge ? clients.eventBridge(outputs.region) : new EventBridgeClient({ region: outputs.region });
+          return eventBusPut(eventBridge, outputs.eventBusName)(entries);
+        },
+        destination: `event bus ${outputs.eventBusName ?? '(none)'}`,
+      },
+    }),
     close: async () => {
       db.destroy();
       apiGateway.destroy();
+      eventBridge?.destroy();
     },
   };
 }
@@ -132,6 +174,8 @@ export interface StackOutputs {
   readonly capTimeZone?: string;
   /** The API's base URL (`ApiUrl`). */
   readonly apiUrl?: string;
+  /** The lead events' bus (`EventBusName`), on stacks deployed with lead events. */
+  readonly eventBusName?: string;
 }
 
 /** The parts of the CloudFormation client used here, so a test can hand in a fake. */
@@ -161,12 +205,14 @@ export async function readStackOutputs(cloudFormation: CloudFormationReader, sta
   // Stacks deployed before the output existed count in UTC, the default.
   const capTimeZone = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.capTimeZone)?.OutputValue;
   const apiUrl = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.apiUrl)?.OutputValue;
+  const eventBusName = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.eventBusName)?.OutputValue;
   return {
     region,
     tableName: output(STACK_OUTPUTS.tableName),
     usagePlanId: output(STACK_OUTPUTS.usagePlanId),
     ...(capTimeZone && isTimeZone(capTimeZone) ? { capTimeZone } : {}),
     ...(apiUrl ? { apiUrl } : {}),
+    ...(eventBusName ? { eventBusName } : {}),
   };
 }
 

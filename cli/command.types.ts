@@ -1,4 +1,5 @@
 import type { AdminService } from '../lambdas/admin/admin.service';
+import type { LeadTools } from './admin-target';
 
 /** A flag as declared once: parsing, the required check and the help text all read it. */
 export interface OptionSpec {
@@ -30,12 +31,18 @@ export interface CommandContext {
   admin(capTimeZone?: string): Promise<AdminService>;
   /** The API's base URL on the chosen target: the local runtime's, or the stack's `ApiUrl` output. */
   apiUrl(): Promise<string>;
+  /** Stored leads on the chosen target: export, erasure, replayed events. */
+  leads(): Promise<LeadTools>;
+  /** Writes to stdout as the command goes (an export streams rather than building its output whole). */
+  stdout(text: string): void;
 }
 
 /** What a command prints: `json` with `--json`, `text` otherwise. */
 export interface CommandResult {
   readonly json: unknown;
   readonly text: string;
+  /** The command wrote its output itself (through `stdout`); `text` and `json` are not printed. */
+  readonly streamed?: boolean;
 }
 
 export interface Command {

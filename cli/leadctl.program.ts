@@ -5,11 +5,13 @@ import { commandInput, GLOBAL_OPTIONS, parseOptions, splitCommandLine, textOptio
 import { describeFailure, EXIT, TargetError, UsageError } from './cli-errors';
 import type { Command, CommandContext, CommandGroup, OptionValues } from './command.types';
 import { campaignCommands } from './commands/campaign.commands';
+import { eventsCommands } from './commands/events.commands';
 import { keyCommands } from './commands/key.commands';
+import { leadsCommands } from './commands/leads.commands';
 import { supplierCommands } from './commands/supplier.commands';
 import { commandHelp, groupHelp, rootHelp } from './help.text';
 
-const GROUPS: readonly CommandGroup[] = [campaignCommands, supplierCommands, keyCommands];
+const GROUPS: readonly CommandGroup[] = [campaignCommands, supplierCommands, keyCommands, leadsCommands, eventsCommands];
 
 /** Where leadctl writes; the entry passes the process's streams. */
 export interface Output {
@@ -50,9 +52,11 @@ export async function runLeadctl(argv: readonly string[], env: Environment, outp
     const context: CommandContext = {
       admin: async (zone) => (await opened()).admin(zone ?? capTimeZone),
       apiUrl: async () => (await opened()).apiUrl(),
+      leads: async () => (await opened()).leads(),
+      stdout: (text) => output.stdout(text),
     };
     const result = await command.run(input, context);
-    output.stdout(`${globals.json ? JSON.stringify(result.json, null, 2) : result.text}\n`);
+    if (!result.streamed) output.stdout(`${globals.json ? JSON.stringify(result.json, null, 2) : result.text}\n`);
     return EXIT.ok;
   } catch (error) {
     const failure = describeFailure(error, at.path);

@@ -167,7 +167,11 @@ export class LeadIngestStack extends Stack {
       alarmAction: new SnsAction(this.alarmTopic),
     });
 
-    const operatorPolicy = new OperatorPolicy(this, 'LeadctlOperator', { table: this.table.table, usagePlan: this.api.usagePlan });
+    const operatorPolicy = new OperatorPolicy(this, 'LeadctlOperator', {
+      table: this.table.table,
+      usagePlan: this.api.usagePlan,
+      eventBus: this.leadEvents.bus,
+    });
 
     // The admin CLI reads these three by key with DescribeStacks.
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; append a route path such as api/v1/ingest.' });

@@ -45,7 +45,6 @@ const CHECKPOINT_FILE = 'events.checkpoint.json';
  */
 export class EventStreamReader {
   private readonly streams: DynamoDBStreamsClient;
-  private readonly eventsPath: string;
   private readonly checkpointPath: string;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -58,7 +57,6 @@ export class EventStreamReader {
       endpoint: options.endpoint,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    this.eventsPath = join(options.dataDir, EVENTS_FILE);
     this.checkpointPath = join(options.dataDir, CHECKPOINT_FILE);
   }
 
@@ -159,15 +157,7 @@ export class EventStreamReader {
       const entry = streamRecordEntry(record);
       return entry ? [entry] : [];
     });
-    if (entries.length === 0) return 0;
-    // Lead events hold personal data: the file is the owner's alone, like the rest of the data directory.
-    const fd = openSync(this.eventsPath, 'a', 0o600);
-    try {
-      writeSync(fd, entries.map((entry: LeadEventEntry) => `${JSON.stringify(entry)}\n`).join(''));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    appendEvents(this.options.dataDir, entries);
     return entries.length;
   }
 
@@ -203,5 +193,21 @@ export class EventStreamReader {
       closeSync(fd);
     }
     renameSync(temporary, this.checkpointPath);
+  }
+}
+
+/**
+ * Appends events to the data directory's `events.jsonl`, one PutEvents entry a line, synced
+ * before it returns. Lead events hold personal data: the file is the owner's alone, like the
+ * rest of the data directory.
+ */
+export function appendEvents(dataDir: string, entries: readonly LeadEventEntry[]): void {
+  if (entries.length === 0) return;
+  const fd = openSync(join(dataDir, EVENTS_FILE), 'a', 0o600);
+  try {
+    writeSync(fd, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }

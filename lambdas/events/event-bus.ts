@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { PutEntries } from './lead-event-publisher';
 
 /** PutEvents on one bus, reporting each entry's outcome in order. */
-export function eventBusPut(client: EventBridgeClient, eventBusName: string): PutEntries {
+export function eventBusPut(client: Pick<EventBridgeClient, 'send'>, eventBusName: string): PutEntries {
   return async (entries) => {
     const { Entries } = await client.send(
       new PutEventsCommand({ Entries: entries.map((entry) => ({ ...entry, EventBusName: eventBusName })) }),

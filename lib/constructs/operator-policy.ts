@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IUsagePlan } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag-acknowledgments';
@@ -8,6 +9,8 @@ import { acknowledge } from '../nag-acknowledgments';
 export interface OperatorPolicyProps {
   readonly table: ITable;
   readonly usagePlan: IUsagePlan;
+  /** The lead events' bus, which `leadctl events replay` puts events on. */
+  readonly eventBus: IEventBus;
 }
 
 /** DynamoDB actions the admin repositories call (campaigns, suppliers, keys, attachments, caps). */
@@ -44,9 +47,11 @@ export class OperatorPolicy extends Construct {
         new PolicyStatement({
           sid: 'AdminTable',
           actions: [...OPERATOR_TABLE_ACTIONS],
-          // GSI1 holds the admin listings (campaigns, suppliers, a supplier's keys).
-          resources: [props.table.tableArn, `${props.table.tableArn}/index/GSI1`],
+          // GSI1 holds the admin listings (campaigns, suppliers, a supplier's keys); GSI4 is the
+          // export index (leads export, events replay).
+          resources: [props.table.tableArn, `${props.table.tableArn}/index/GSI1`, `${props.table.tableArn}/index/GSI4`],
         }),
+        new PolicyStatement({ sid: 'ReplayLeadEvents', actions: ['events:PutEvents'], resources: [props.eventBus.eventBusArn] }),
         new PolicyStatement({
           sid: 'ApiKeys',
           // POST /apikeys creates a key, GET lists them (quota count, sync), DELETE /apikeys/{id}

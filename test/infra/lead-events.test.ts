@@ -89,4 +89,13 @@ describe('lead events on the stack', () => {
       AlarmActions: [topic],
     });
   });
+
+  it("lets leadctl's operator policy query the export index and put events on the bus (replay), nothing more on events", () => {
+    const [, policy] = ofType('AWS::IAM::ManagedPolicy')[0];
+    const operatorStatements = policy.Properties.PolicyDocument.Statement as { Sid: string; Action: string | string[]; Resource: unknown }[];
+    const replay = operatorStatements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('events:')));
+    expect(replay).toEqual([expect.objectContaining({ Sid: 'ReplayLeadEvents', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId, 'Arn'] } })]);
+    const table = operatorStatements.find((statement) => statement.Sid === 'AdminTable');
+    expect(JSON.stringify(table?.Resource)).toContain('/index/GSI4');
+  });
 });

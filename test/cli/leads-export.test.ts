@@ -1,0 +1,199 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AdminService } from '../../lambdas/admin/admin.service';
+import type { Lead } from '../../lambdas/leads/lead';
+import { leadItem } from '../../lambdas/leads/lead.item';
+import { adminService } from '../../local/local-admin';
+import { createTestTable, type TestTable } from '../support/test-table';
+
+const BIN = resolve(__dirname, '../../bin/leadctl.js');
+
+function leadctl(args: readonly string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      done({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A strict RFC 4180 reader (CRLF records, quoted fields with doubled quotes), to check what the export wrote. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let index = 0;
+  while (index < text.length) {
+    if (text[index] === '"') {
+      index += 1;
+      for (;;) {
+        if (text[index] === '"' && text[index + 1] === '"') {
+          cell += '"';
+          index += 2;
+        } else if (text[index] === '"') {
+          index += 1;
+          break;
+        } else {
+          if (index >= text.length) throw new Error('unterminated quoted field');
+          cell += text[index];
+          index += 1;
+        }
+      }
+    }
+    if (text.startsWith('\r\n', index)) {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      index += 2;
+    } else if (text[index] === ',') {
+      row.push(cell);
+      cell = '';
+      index += 1;
+    } else if (index < text.length) {
+      if (text[index] === '"' || text[index] === '\r' || text[index] === '\n') throw new Error(`bare ${JSON.stringify(text[index])} at ${index}`);
+      cell += text[index];
+      index += 1;
+    }
+  }
+  if (cell !== '' || row.length > 0) throw new Error('last record not ended with CRLF');
+  return rows;
+}
+
+describe('leadctl leads export and events replay (local, a few thousand leads)', () => {
+  let table: TestTable;
+  let admin: AdminService;
+  let dataDir: string;
+  let env: Record<string, string>;
+  let campaignId: string;
+  const suppliers = ['sup_a', 'sup_b', 'sup_c'];
+  const leads: Lead[] = [];
+  const TOTAL = 3000;
+  const START = Date.parse('2026-11-20T22:00:00.000Z');
+
+  beforeAll(async () => {
+    table = await createTestTable('leads-export');
+    admin = adminService(table.db, table.tableName);
+    dataDir = mkdtempSync(join(tmpdir(), 'leads-export-'));
+    env = { DYNAMODB_PORT: new URL(table.endpoint).port, LOCAL_TABLE_NAME: table.tableName, LOCAL_DATA_DIR: dataDir };
+    campaignId = (await admin.createCampaign('Export')).campaignId;
+    const other = (await admin.createCampaign('Other')).campaignId;
+    // Leads as ingest stores them (the same item builder), spread over three UTC days, written in
+    // a shuffled order so the index, not the write order, must give creation order.
+    for (let n = 0; n < TOTAL; n += 1) {
+      leads.push({
+        leadId: `lead_${String(n).padStart(6, '0')}x`,
+        supplierId: suppliers[n % 3],
+        campaignId: n % 50 === 49 ? other : campaignId,
+        status: 'ACCEPTED',
+        isTest: n % 10 === 7,
+        // About 86 s apart: 3,000 leads cover three days and cross two midnights.
+        createdAt: new Date(START + n * 86_123).toISOString(),
+        fields: {
+          first_name: n % 4 === 0 ? 'Ann, "the" first' : `Name ${n}`,
+          ...(n % 5 === 0 ? { notes: 'line one\nline two\r\nline "three"' } : {}),
+          ...(n % 7 === 0 ? { zip: 90210 + n, opted_in: n % 2 === 0, extra: null } : {}),
+        },
+      });
+    }
+    const shuffled = [...leads].sort((a, b) => (a.leadId.split('').reverse().join('') < b.leadId.split('').reverse().join('') ? -1 : 1));
+    for (let start = 0; start < shuffled.length; start += 25) {
+      await table.db.send(
+        new BatchWriteCommand({ RequestItems: { [table.tableName]: shuffled.slice(start, start + 25).map((lead) => ({ PutRequest: { Item: leadItem(lead) } })) } }),
+      );
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await table.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const since = '2026-11-01';
+  const ours = (filter: (lead: Lead) => boolean = () => true) => leads.filter((lead) => lead.campaignId === campaignId && filter(lead));
+  const lines = (stdout: string) => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));
+
+  it('streams the campaign\'s live leads as JSON lines, in creation order, across days and shards', async () => {
+    const result = await leadctl(['leads', 'export', '--campaign', campaignId, '--since', since], env);
+
+    expect(result.status).toBe(0);
+    const exported = lines(result.stdout);
+    const expected = ours((lead) => !lead.isTest);
+    expect(exported.map((line) => line.lead_id)).toEqual(expected.map((lead) => lead.leadId));
+    expect(exported[0]).toEqual({
+      lead_id: expected[0].leadId,
+      campaign_id: campaignId,
+      supplier_id: expected[0].supplierId,
+      created_at: expected[0].createdAt,
+      is_test: false,
+      fields: expected[0].fields,
+    });
+  });
+
+  it('filters by supplier, includes test leads on request, and takes --since inclusive and --until exclusive', async () => {
+    const from = leads[1000].createdAt;
+    const to = leads[2000].createdAt;
+    const result = await leadctl(
+      ['leads', 'export', '--campaign', campaignId, '--since', from, '--until', to, '--supplier', 'sup_b', '--include-test'],
+      env,
+    );
+
+    expect(result.status).toBe(0);
+    const expected = ours((lead) => lead.supplierId === 'sup_b' && lead.createdAt >= from && lead.createdAt < to);
+    expect(lines(result.stdout).map((line) => line.lead_id)).toEqual(expected.map((lead) => lead.leadId));
+    expect(expected.some((lead) => lead.isTest)).toBe(true);
+  });
+
+  it('writes RFC 4180 CSV: a header with the union of field names, commas, quotes and newlines quoted', async () => {
+    const result = await leadctl(['leads', 'export', '--campaign', campaignId, '--since', since, '--format', 'csv', '--include-test'], env);
+
+    expect(result.status).toBe(0);
+    const [header, ...rows] = parseCsv(result.stdout);
+    expect(header).toEqual(['lead_id', 'campaign_id', 'supplier_id', 'created_at', 'is_test', 'extra', 'first_name', 'notes', 'opted_in', 'zip']);
+    const expected = ours();
+    expect(rows.length).toBe(expected.length);
+    rows.forEach((row, index) => {
+      const lead = expected[index];
+      const cell = (name: string) => row[header.indexOf(name)];
+      expect([cell('lead_id'), cell('supplier_id'), cell('created_at'), cell('is_test')]).toEqual([lead.leadId, lead.supplierId, lead.createdAt, String(lead.isTest)]);
+      expect(cell('first_name')).toBe(lead.fields.first_name);
+      expect(cell('notes')).toBe(lead.fields.notes ?? '');
+      expect(cell('zip')).toBe(lead.fields.zip === undefined ? '' : String(lead.fields.zip));
+      expect(cell('extra')).toBe('');
+    });
+    expect(result.stdout).toContain('"Ann, ""the"" first"');
+  });
+
+  it('refuses an unknown campaign, a bad format and a malformed date, exporting nothing', async () => {
+    const unknown = await leadctl(['leads', 'export', '--campaign', 'cmp_nope', '--since', since], env);
+    const format = await leadctl(['leads', 'export', '--campaign', campaignId, '--format', 'xml'], env);
+    const date = await leadctl(['leads', 'export', '--campaign', campaignId, '--since', 'yesterday'], env);
+
+    expect([unknown.status, format.status, date.status]).toEqual([1, 2, 2]);
+    expect(unknown.stdout + format.stdout + date.stdout).toBe('');
+    expect(date.stderr).toContain('--since must be an ISO 8601 date');
+  });
+
+  it('replays a range as Lead Accepted entries into events.jsonl, with the same mapping as the stream', async () => {
+    const from = leads[100].createdAt;
+    const to = leads[400].createdAt;
+    const result = await leadctl(['events', 'replay', '--campaign', campaignId, '--since', from, '--until', to, '--json'], env);
+
+    expect(result.status).toBe(0);
+    const expected = ours((lead) => lead.createdAt >= from && lead.createdAt < to);
+    expect(JSON.parse(result.stdout)).toMatchObject({ published: expected.length, failed: [] });
+    const entries = lines(readFileSync(join(dataDir, 'events.jsonl'), 'utf8'));
+    expect(entries.map((entry) => JSON.parse(entry.Detail).lead_id)).toEqual(expected.map((lead) => lead.leadId));
+    expect(entries[0]).toMatchObject({ Source: 'lead-ingest', DetailType: 'Lead Accepted' });
+    expect(JSON.parse(entries[0].Detail)).toEqual({
+      lead_id: expected[0].leadId,
+      campaign_id: campaignId,
+      supplier_id: expected[0].supplierId,
+      created_at: expected[0].createdAt,
+      is_test: expected[0].isTest,
+      fields: expected[0].fields,
+    });
+  });
+});
