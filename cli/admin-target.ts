@@ -9,6 +9,7 @@ import { ApiGatewayUsagePlan, type ApiGatewaySender } from '../lambdas/admin/api
 import { localUsagePlan } from '../lambdas/admin/usage-plan.gateway';
 import { eventBusPut } from '../lambdas/events/event-bus';
 import type { PutEntries } from '../lambdas/events/lead-event-publisher';
+import { LeadErasureRepository } from '../lambdas/leads/lead-erasure.repository';
 import { LeadExportRepository } from '../lambdas/leads/lead-export.repository';
 import { isTimeZone } from '../lambdas/shared/config';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';
@@ -38,6 +39,7 @@ export interface AdminTarget {
 /** What the `leads` and `events` commands work with on a target. */
 export interface LeadTools {
   readonly exports: LeadExportRepository;
+  readonly erasure: LeadErasureRepository;
   /** Replayed events: PutEvents on the stack's bus, or appended to the local `events.jsonl`. */
   readonly events: { readonly put: PutEntries; readonly destination: string };
 }
@@ -109,6 +111,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
     apiUrl: () => `https://${local.host}${local.port === 443 ? '' : `:${local.port}`}`,
     leads: () => ({
       exports: new LeadExportRepository(db, local.tableName),
+      erasure: new LeadErasureRepository(db, local.tableName),
       events: {
         put: async (entries) => {
           appendEvents(local.dataDir, entries);
@@ -146,6 +149,7 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
     },
     leads: () => ({
       exports: new LeadExportRepository(db, outputs.tableName),
+      erasure: new LeadErasureRepository(db, outputs.tableName),
       events: {
         put: async (entries) => {
           if (!outputs.eventBusName) {

@@ -12,6 +12,11 @@ const SETTINGS_OPTIONS: OptionSpecs = {
   'dedupe-on': { type: 'string', value: 'phone,email', description: 'What makes a lead a duplicate: phone, email or both.' },
   'required-fields': { type: 'string', value: 'a,b', description: "Fields each lead must carry beyond the contract's own; '' clears." },
   'allowed-states': { type: 'string', value: 'CA,TX', description: "Two-letter states leads may come from; '' allows all." },
+  'retention-days': {
+    type: 'string',
+    value: 'N|none',
+    description: 'Days after which leads (and their lookup and duplicate entries) expire through the TTL; applies to leads stored from now on.',
+  },
 };
 
 const create: Command = {
@@ -91,6 +96,10 @@ function campaignSettings(options: OptionValues): Partial<CampaignSettings> {
   const allowedStates = textOption(options, 'allowed-states');
   // States are stored upper-case, as leads are matched; `ca` is surely meant as CA.
   if (allowedStates !== undefined) settings.allowedStates = listValue(allowedStates.toUpperCase());
+  const retentionDays = textOption(options, 'retention-days');
+  if (retentionDays !== undefined) {
+    settings.retentionDays = retentionDays.trim().toLowerCase() === 'none' ? null : wholeNumber(retentionDays, '--retention-days', { min: 1, max: 3650 });
+  }
   return settings;
 }
 
@@ -104,6 +113,7 @@ function campaignJson(campaign: Campaign): Record<string, unknown> {
     dedupeOn: campaign.dedupeOn,
     requiredFields: campaign.requiredFields,
     allowedStates: campaign.allowedStates,
+    retentionDays: campaign.retentionDays ?? null,
     createdAt: campaign.createdAt,
     updatedAt: campaign.updatedAt,
   };
@@ -117,6 +127,7 @@ function describeCampaign(campaign: Campaign): string {
       ['duplicates', duplicates(campaign)],
       ['required fields', listOrNone(campaign.requiredFields, 'only the standard ones')],
       ['allowed states', listOrNone(campaign.allowedStates, 'all')],
+      ['retention', campaign.retentionDays ? `${campaign.retentionDays} days` : 'none (kept until erased)'],
       ['created', campaign.createdAt],
       ['updated', campaign.updatedAt],
     ]),

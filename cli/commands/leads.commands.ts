@@ -1,3 +1,5 @@
+import { normalizeEmail, normalizePhone } from '../../lambdas/leads/contact';
+import type { ErasureRequest } from '../../lambdas/leads/lead-erasure.repository';
 import { csvHeader, csvLine, jsonLine } from '../../lambdas/leads/lead-export.format';
 import type { ExportRange } from '../../lambdas/leads/lead-export.repository';
 import { oneOf, textOption } from '../arguments.parser';
@@ -69,9 +71,49 @@ const exportLeads: Command = {
   },
 };
 
+const erase: Command = {
+  name: 'erase',
+  summary: "Deletes a person's leads and every entry derived from them (lookup, duplicate and idempotency entries), for a privacy request.",
+  args: [],
+  options: {
+    phone: { type: 'string', value: 'PHONE', description: 'The phone, in any form ingest accepts (normalised the same way).' },
+    email: { type: 'string', value: 'EMAIL', description: 'The e-mail address (compared lowercased).' },
+    campaign: { type: 'string', value: 'CAMPAIGN_ID', description: 'Only in this campaign (default: every campaign).' },
+  },
+  async run({ options }, context) {
+    const phone = textOption(options, 'phone');
+    const email = textOption(options, 'email');
+    if ((phone === undefined) === (email === undefined)) throw new UsageError('Give exactly one of --phone and --email.');
+    let contact: ErasureRequest['contact'];
+    if (phone !== undefined) {
+      const normalised = normalizePhone(phone);
+      // The value is not repeated: it is personal data, and error output may be logged.
+      if (!normalised) throw new UsageError('--phone is not a phone number ingest would accept (8 to 15 digits).');
+      contact = { field: 'phone', value: normalised };
+    } else {
+      contact = { field: 'email', value: normalizeEmail(email ?? '') };
+    }
+    const admin = await context.admin();
+    const campaignId = textOption(options, 'campaign');
+    const campaignIds = campaignId === undefined ? (await admin.listCampaigns()).map((campaign) => campaign.campaignId) : [(await admin.showCampaign(campaignId)).campaignId];
+    // Deleted suppliers too: their leads stay in the table.
+    const supplierIds = (await admin.listSuppliers({ includeDeleted: true })).map((supplier) => supplier.supplierId);
+    const { erasure } = await context.leads();
+    const report = await erasure.erase({ contact, campaignIds, supplierIds });
+    const text = [
+      `Erased ${report.leads.length} lead${report.leads.length === 1 ? '' : 's'} (with their lookup and export index entries), ` +
+        `${report.dedupeEntries} duplicate-check entr${report.dedupeEntries === 1 ? 'y' : 'ies'} and ${report.idempotencyRecords} idempotency record${report.idempotencyRecords === 1 ? '' : 's'}; ` +
+        `searched ${campaignIds.length} campaign${campaignIds.length === 1 ? '' : 's'} x ${supplierIds.length} supplier${supplierIds.length === 1 ? '' : 's'}.`,
+      ...report.leads.map((lead) => `  ${lead.leadId}  campaign ${lead.campaignId}  supplier ${lead.supplierId}`),
+      'Lead events already published and backups (point-in-time recovery keeps deleted items for its window) are outside this erasure.',
+    ].join('\n');
+    return { json: report, text };
+  },
+};
+
 /** `leadctl leads ...` */
 export const leadsCommands: CommandGroup = {
   name: 'leads',
   summary: "Export a campaign's leads; erase a person's leads (privacy requests).",
-  commands: [exportLeads],
+  commands: [exportLeads, erase],
 };

@@ -96,8 +96,8 @@ export class AdminService {
     return { supplier, key };
   }
 
-  listSuppliers(): Promise<Supplier[]> {
-    return this.deps.suppliers.list();
+  listSuppliers(options: { readonly includeDeleted?: boolean } = {}): Promise<Supplier[]> {
+    return this.deps.suppliers.list(options);
   }
 
   async showSupplier(supplierId: string): Promise<{ supplier: Supplier; attachments: Attachment[] }> {
@@ -305,7 +305,7 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /** Campaign settings as given, checked; undefined ones are left out. */
 function checkSettings(settings: Partial<CampaignSettings>): Partial<CampaignSettings> {
-  const { mode, dedupeDays, dedupeOn, requiredFields, allowedStates } = settings;
+  const { mode, dedupeDays, dedupeOn, requiredFields, allowedStates, retentionDays } = settings;
   if (mode !== undefined && !CAMPAIGN_MODES.includes(mode)) {
     throw new AdminError('invalid_argument', `The mode must be one of ${CAMPAIGN_MODES.join(', ')}.`);
   }
@@ -314,6 +314,9 @@ function checkSettings(settings: Partial<CampaignSettings>): Partial<CampaignSet
   }
   if (dedupeOn !== undefined && (dedupeOn.length === 0 || dedupeOn.some((field) => !DEDUPE_FIELDS.includes(field)))) {
     throw new AdminError('invalid_argument', `Duplicates are checked on ${DEDUPE_FIELDS.join(' and/or ')}.`);
+  }
+  if (retentionDays !== undefined && retentionDays !== null && (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650)) {
+    throw new AdminError('invalid_argument', 'The retention must be a whole number of days from 1 to 3650, or none.');
   }
   const badField = requiredFields?.find((field) => !FIELD_NAME.test(field));
   if (badField !== undefined) throw new AdminError('invalid_argument', `${badField} is not a field name.`);
@@ -325,6 +328,7 @@ function checkSettings(settings: Partial<CampaignSettings>): Partial<CampaignSet
     dedupeOn: dedupeOn && [...new Set(dedupeOn)],
     requiredFields: requiredFields && [...new Set(requiredFields)],
     allowedStates: allowedStates && [...new Set(allowedStates)],
+    retentionDays,
   });
 }
 

@@ -21,6 +21,7 @@ export function toCampaign(item: Record<string, unknown>): Campaign {
     dedupeOn: (item.dedupeOn as Campaign['dedupeOn']) ?? ['phone', 'email'],
     requiredFields: (item.requiredFields as string[]) ?? [],
     allowedStates: (item.allowedStates as string[]) ?? [],
+    ...(typeof item.retentionDays === 'number' ? { retentionDays: item.retentionDays } : {}),
     createdAt: item.createdAt as string,
     updatedAt: (item.updatedAt as string) ?? (item.createdAt as string),
   };

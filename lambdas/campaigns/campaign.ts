@@ -14,6 +14,12 @@ export interface CampaignSettings {
   readonly requiredFields: readonly string[];
   /** Two-letter states a lead may come from; empty allows all. */
   readonly allowedStates: readonly string[];
+  /**
+   * Days after which a lead and its lookup and duplicate entries expire (DynamoDB's TTL
+   * deletes them, typically within a few days after). Absent or null: kept until erased; null
+   * in an update clears it.
+   */
+  readonly retentionDays?: number | null;
 }
 
 export interface Campaign extends CampaignSettings {

@@ -41,6 +41,8 @@ export interface IngestDependencies {
   readonly pingSecret: () => Promise<Buffer>;
 }
 
+const DAY_SECONDS = 86400;
+
 /** Single-use ping markers outlive their token by this margin. */
 const PING_MARKER_MARGIN_SECONDS = 3600;
 
@@ -96,6 +98,7 @@ export class IngestUseCase {
         phone: body.phone === undefined ? undefined : normalizePhone(body.phone),
         email: normalizeEmail(body.email),
         pingNonce: pingUse?.nonce,
+        ...(campaign.retentionDays ? { expiresAt: nowSeconds + campaign.retentionDays * DAY_SECONDS } : {}),
       };
       const result: AcceptedLead = {
         leadId: lead.leadId,

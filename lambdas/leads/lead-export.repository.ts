@@ -48,8 +48,9 @@ export class LeadExportRepository {
 
   /** One shard of a day, page by page; `to` is exclusive because every sort key is `to` plus `#id` or less. */
   private async *shard(range: ExportRange, partition: string, from: string, to: string): AsyncGenerator<ExportedLead> {
-    const filters: string[] = [];
-    const values: Record<string, unknown> = { ':pk': partition, ':from': from, ':to': to };
+    // A lead past its retention is gone even while the TTL has not deleted it yet.
+    const filters: string[] = ['(attribute_not_exists(expiresAt) OR expiresAt > :now)'];
+    const values: Record<string, unknown> = { ':pk': partition, ':from': from, ':to': to, ':now': Math.floor(Date.now() / 1000) };
     if (range.supplierId !== undefined) {
       filters.push('supplierId = :supplier');
       values[':supplier'] = range.supplierId;
@@ -65,7 +66,7 @@ export class LeadExportRepository {
           TableName: this.tableName,
           IndexName: 'GSI4',
           KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK BETWEEN :from AND :to',
-          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+          FilterExpression: filters.join(' AND '),
           ExpressionAttributeValues: values,
           ExclusiveStartKey: start,
         }),

@@ -31,7 +31,7 @@ export const TABLE_SCHEMA = {
       name: 'GSI4',
       partitionKey: 'GSI4PK',
       sortKey: 'GSI4SK',
-      projection: ['leadId', 'campaignId', 'supplierId', 'createdAt', 'isTest', 'status', 'fields'],
+      projection: ['leadId', 'campaignId', 'supplierId', 'createdAt', 'isTest', 'status', 'fields', 'expiresAt'],
     },
   ],
 } as const;

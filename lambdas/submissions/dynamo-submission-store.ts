@@ -137,6 +137,8 @@ export class DynamoSubmissionStore implements SubmissionStore {
         refusal: () => ({ status: 'ping_used' }),
       });
     }
+    // A duplicate entry goes no later than its lead (the campaign's retention): it holds a digest of the contact.
+    const dedupeExpiry = Math.min(nowSeconds + plan.dedupeDays * DAY_SECONDS, plan.lead?.expiresAt ?? Number.POSITIVE_INFINITY);
     for (const entry of plan.dedupe) {
       items.push({
         item: {
@@ -147,10 +149,11 @@ export class DynamoSubmissionStore implements SubmissionStore {
               type: 'dedupe',
               leadId: plan.lead?.leadId,
               seenAt: nowSeconds,
-              expiresAt: nowSeconds + plan.dedupeDays * DAY_SECONDS,
+              expiresAt: dedupeExpiry,
             },
-            ConditionExpression: 'attribute_not_exists(PK) OR seenAt <= :cutoff',
-            ExpressionAttributeValues: { ':cutoff': nowSeconds - plan.dedupeDays * DAY_SECONDS },
+            // An entry past its expiry (its lead's retention ended) counts as free, like TTL's lazy deletion.
+            ConditionExpression: 'attribute_not_exists(PK) OR seenAt <= :cutoff OR expiresAt <= :now',
+            ExpressionAttributeValues: { ':cutoff': nowSeconds - plan.dedupeDays * DAY_SECONDS, ':now': nowSeconds },
           },
         },
         refusal: () => ({ status: 'duplicate', field: entry.field }),

@@ -47,9 +47,9 @@ export class OperatorPolicy extends Construct {
         new PolicyStatement({
           sid: 'AdminTable',
           actions: [...OPERATOR_TABLE_ACTIONS],
-          // GSI1 holds the admin listings (campaigns, suppliers, a supplier's keys); GSI4 is the
-          // export index (leads export, events replay).
-          resources: [props.table.tableArn, `${props.table.tableArn}/index/GSI1`, `${props.table.tableArn}/index/GSI4`],
+          // GSI1 holds the admin listings (campaigns, suppliers, a supplier's keys); GSI2 and GSI3
+          // find a person's leads (leads erase); GSI4 is the export index (leads export, events replay).
+          resources: [props.table.tableArn, ...['GSI1', 'GSI2', 'GSI3', 'GSI4'].map((index) => `${props.table.tableArn}/index/${index}`)],
         }),
         new PolicyStatement({ sid: 'ReplayLeadEvents', actions: ['events:PutEvents'], resources: [props.eventBus.eventBusArn] }),
         new PolicyStatement({

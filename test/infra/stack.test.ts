@@ -507,7 +507,7 @@ describe('LeadIngestStack', () => {
         for (const index of indexes.slice(0, 3)) expect(index.Projection.ProjectionType).toBe('ALL');
         expect(indexes[3].Projection).toEqual({
           ProjectionType: 'INCLUDE',
-          NonKeyAttributes: ['leadId', 'campaignId', 'supplierId', 'createdAt', 'isTest', 'status', 'fields'],
+          NonKeyAttributes: ['leadId', 'campaignId', 'supplierId', 'createdAt', 'isTest', 'status', 'fields', 'expiresAt'],
         });
       });
 
