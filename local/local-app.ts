@@ -1,3 +1,4 @@
+import { KeyRepository } from '../lambdas/keys/key.repository';
 import { createAuthorizerHandler } from '../lambdas/authorizer/authorizer.handler';
 import { createDocsHandler } from '../lambdas/docs/docs.handler';
 import { PUBLIC_ROUTES, ROUTES, THROTTLE, entryPath, type RouteDefinition } from '../lambdas/routes';
@@ -47,11 +48,12 @@ export interface LocalApp {
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
   const runtime = createRuntime(options.config, { logger: options.logger, clock: options.clock });
   const get = () => runtime;
+  const authorizerRuntime = { keys: new KeyRepository(runtime.db, options.config.tableName), logger: runtime.logger };
   const docsHandler = createDocsHandler(runtime.logger);
   const gateway = new LocalGateway({
     routes: ROUTES.map((route) => ({ route, handler: routeHandlerFactory(route)(get) })),
     publicRoutes: PUBLIC_ROUTES.map((route) => ({ route, handler: docsHandler })),
-    authorizer: createAuthorizerHandler(get),
+    authorizer: createAuthorizerHandler(() => authorizerRuntime),
     authCacheTtlSeconds: options.authCacheTtlSeconds,
     throttle: options.throttle ?? THROTTLE,
     logger: runtime.logger,

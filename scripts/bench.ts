@@ -5,7 +5,7 @@
  * loop issuing the same DynamoDB call, and each function bundle's module load against a bundle
  * of the AWS SDK clients it uses. Prints figures; asserts nothing.
  *
- * `npm run bench [-- --requests N]` (N requests per measurement, default 3000)
+ * `npm run bench [-- --requests N] [--only calls|load|modules]` (N requests per throughput run, default 3000)
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { leadItem } from '../lambdas/leads/lead.item';
-import { AUTHORIZER_ENTRY, ROUTES } from '../lambdas/routes';
+import { AUTHORIZER_ENTRY, PUBLIC_ROUTES, ROUTES } from '../lambdas/routes';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';
 import { newId } from '../lambdas/shared/ids';
 import { startDynamoLocal } from '../local/dynamodb-local';
@@ -26,14 +26,16 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROOT = join(__dirname, '..');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { requests: { type: 'string', default: '3000' } } });
+  const { values } = parseArgs({ options: { requests: { type: 'string', default: '3000' }, only: { type: 'string' } } });
   const requests = Number(values.requests);
+  const part = (name: 'calls' | 'load' | 'modules') => values.only === undefined || values.only === name;
+  if (part('modules')) moduleLoad();
+  if (!part('calls') && !part('load')) return;
   const dynamo = await startDynamoLocal({ port: await freePort() });
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   try {
-    await callsPerRequest(dynamo.endpoint);
-    await throughput(dynamo.endpoint, requests);
-    moduleLoad();
+    if (part('calls')) await callsPerRequest(dynamo.endpoint);
+    if (part('load')) await throughput(dynamo.endpoint, requests);
   } finally {
     await dynamo.stop();
   }
@@ -244,7 +246,7 @@ async function throughput(endpoint: string, requests: number): Promise<void> {
   };
 
   for (let index = 0; index < 300; index += 1) await Promise.all([product(index), rawLoop()]); // warm both paths
-  console.log(`\nIngest, ${requests} plain leads per run: (a) the local runtime over HTTPS, (b) a raw SDK loop making the same PutItem`);
+  console.log(`Ingest, ${requests} plain leads per run: (a) the local runtime over HTTPS, (b) a raw SDK loop making the same PutItem`);
   console.log('  concurrency  run          req/s    p50 ms   p95 ms   p99 ms   p99/p50  statuses');
   for (const concurrency of [16, 64]) {
     // Two rounds each, interleaved (a b a b), so that a busy moment on the machine weighs on both.
@@ -273,8 +275,13 @@ async function throughput(endpoint: string, requests: number): Promise<void> {
 function moduleLoad(): void {
   const directory = join(ROOT, '.local', 'bench-bundles');
   mkdirSync(directory, { recursive: true });
-  const entries = [...ROUTES.map((route) => ({ name: route.name, entry: route.entry })), { name: 'Authorizer', entry: AUTHORIZER_ENTRY }];
-  console.log('\nModule load of each function bundle (esbuild as the stack bundles it), median of 15 fresh processes');
+  const entries = [
+    ...ROUTES.map((route) => ({ name: route.name, entry: route.entry })),
+    { name: 'Authorizer', entry: AUTHORIZER_ENTRY },
+    // The docs function serves both public routes from one module.
+    { name: 'Docs', entry: PUBLIC_ROUTES[0].entry },
+  ];
+  console.log('Module load of each function bundle (esbuild as the stack bundles it), median of 15 fresh processes');
   console.log('  function     bundle ms   SDK clients only ms   ratio   SDK clients');
   for (const { name, entry } of entries) {
     const bundle = join(directory, `${name}.js`);
@@ -298,7 +305,9 @@ function moduleLoad(): void {
     const median = (samples: number[]) => [...samples].sort((x, y) => x - y)[Math.floor(samples.length / 2)];
     const own = median(ownSamples);
     const sdk = median(sdkSamples);
-    console.log(`  ${name.padEnd(12)} ${own.toFixed(1).padStart(9)}   ${sdk.toFixed(1).padStart(19)}   ${(own / sdk).toFixed(2).padStart(5)}   ${clients.join(', ')}`);
+    // A function that imports no SDK client (docs) has no baseline to compare with.
+    const ratio = clients.length > 0 ? (own / sdk).toFixed(2) : 'n/a';
+    console.log(`  ${name.padEnd(12)} ${own.toFixed(1).padStart(9)}   ${(clients.length > 0 ? sdk.toFixed(1) : '-').padStart(19)}   ${ratio.padStart(5)}   ${clients.join(', ') || 'none'}`);
   }
 }
 

@@ -1,15 +1,19 @@
 import { ValidationError } from '../shared/errors';
 import { jsonResponse } from '../shared/http';
 import { routeHandler, type ApiHandler } from '../shared/middleware';
-import { lambdaEntry, type Runtime } from '../shared/runtime';
+import { lambdaEntry, perRuntime, type Runtime } from '../shared/runtime';
 import { routeNamed } from '../routes';
 import { parseIngestBody } from './ingest.schema';
-import type { AcceptedLead } from './ingest.use-case';
+import { IngestUseCase, type AcceptedLead } from './ingest.use-case';
+
+const ingestUseCase = perRuntime(
+  (runtime) => new IngestUseCase({ store: runtime.store, clock: runtime.clock, capTimeZone: runtime.config.capTimeZone, pingSecret: runtime.pingSecret }),
+);
 
 /** POST /api/v1/ingest: validate the lead, store it, answer 201 with its id. */
 export function createIngestHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Ingest'), runtime, async (request) => {
-    const accepted = await runtime().ingest.execute({
+    const accepted = await ingestUseCase(runtime()).execute({
       caller: request.caller,
       body: parseIngestBody(request.body),
       idempotencyKey: idempotencyKey(request.headers['idempotency-key']),

@@ -1,14 +1,19 @@
 import { jsonResponse } from '../shared/http';
 import { routeHandler, type ApiHandler } from '../shared/middleware';
-import { lambdaEntry, type Runtime } from '../shared/runtime';
+import { lambdaEntry, perRuntime, type Runtime } from '../shared/runtime';
 import { routeNamed } from '../routes';
 import { parsePingBody } from './ping.schema';
-import type { PingAccepted } from './ping.use-case';
+import { PingUseCase, type PingAccepted } from './ping.use-case';
+
+const pingUseCase = perRuntime(
+  ({ store, clock, config, pingSecret }) =>
+    new PingUseCase({ store, clock, capTimeZone: config.capTimeZone, pingTtlSeconds: config.pingTtlSeconds, pingSecret }),
+);
 
 /** POST /api/v1/ping: would this lead be taken? 200 with a signed ping_id. */
 export function createPingHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Ping'), runtime, async (request) =>
-    jsonResponse(200, pingBody(await runtime().ping.execute({ caller: request.caller, body: parsePingBody(request.body) }))),
+    jsonResponse(200, pingBody(await pingUseCase(runtime()).execute({ caller: request.caller, body: parsePingBody(request.body) }))),
   );
 }
 

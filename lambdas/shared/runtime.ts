@@ -1,12 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CampaignRepository } from '../campaigns/campaign.repository';
-import { IngestUseCase } from '../ingest/ingest.use-case';
-import { KeyRepository } from '../keys/key.repository';
 import { LeadRepository } from '../leads/lead.repository';
-import { LookupUseCase } from '../lookup/lookup.use-case';
-import { PingUseCase } from '../ping/ping.use-case';
 import { DynamoSubmissionStore } from '../submissions/dynamo-submission-store';
-import { SupplierRepository } from '../suppliers/supplier.repository';
+import type { SubmissionStore } from '../submissions/submission-store';
 import type { RouteDefinition } from '../routes';
 import { loadConfig, type Config } from './config';
 import { createDocumentClient } from './dynamo-client';
@@ -14,41 +9,49 @@ import { createLogger, type Logger } from './logger';
 import type { ApiHandler } from './middleware';
 import { pingSecretSource } from './secret';
 
-/** Everything a function needs, wired once per container from the configuration. */
+/**
+ * What every route's function shares, wired once per container from the configuration. Each
+ * route builds its own use case from it (`perRuntime`), so a function's bundle holds its own
+ * route's rules only.
+ */
 export interface Runtime {
   readonly config: Config;
   readonly logger: Logger;
+  readonly clock: () => Date;
   readonly db: DynamoDBDocumentClient;
-  readonly keys: KeyRepository;
-  readonly campaigns: CampaignRepository;
-  readonly suppliers: SupplierRepository;
+  readonly store: SubmissionStore;
   readonly leads: LeadRepository;
-  readonly ingest: IngestUseCase;
-  readonly ping: PingUseCase;
-  readonly lookup: LookupUseCase;
+  readonly pingSecret: () => Promise<Buffer>;
 }
 
 export function createRuntime(config: Config, options: { logger?: Logger; clock?: () => Date } = {}): Runtime {
   const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   const clock = options.clock ?? (() => new Date());
-  const pingSecret = pingSecretSource({ secret: config.pingSecret, secretArn: config.pingSecretArn, region: config.region });
-  const leads = new LeadRepository(db, config.tableName);
-  const store = new DynamoSubmissionStore(db, config.tableName, {
-    configCacheTtlSeconds: config.configCacheTtlSeconds,
-    capTimeZone: config.capTimeZone,
-    clock,
-  });
   return {
     config,
     logger: options.logger ?? createLogger(config.logLevel),
+    clock,
     db,
-    keys: new KeyRepository(db, config.tableName),
-    campaigns: new CampaignRepository(db, config.tableName),
-    suppliers: new SupplierRepository(db, config.tableName),
-    leads,
-    ingest: new IngestUseCase({ store, clock, capTimeZone: config.capTimeZone, pingSecret }),
-    ping: new PingUseCase({ store, clock, capTimeZone: config.capTimeZone, pingTtlSeconds: config.pingTtlSeconds, pingSecret }),
-    lookup: new LookupUseCase({ leads, store }),
+    store: new DynamoSubmissionStore(db, config.tableName, {
+      configCacheTtlSeconds: config.configCacheTtlSeconds,
+      capTimeZone: config.capTimeZone,
+      clock,
+    }),
+    leads: new LeadRepository(db, config.tableName),
+    pingSecret: pingSecretSource({ secret: config.pingSecret, secretArn: config.pingSecretArn, region: config.region }),
+  };
+}
+
+/** Something built once per runtime (a route's use case), on first use. */
+export function perRuntime<T>(build: (runtime: Runtime) => T): (runtime: Runtime) => T {
+  const built = new WeakMap<Runtime, T>();
+  return (runtime) => {
+    let value = built.get(runtime);
+    if (value === undefined) {
+      value = build(runtime);
+      built.set(runtime, value);
+    }
+    return value;
   };
 }
 

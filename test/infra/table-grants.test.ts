@@ -1,3 +1,4 @@
+import { KeyRepository } from '../../lambdas/keys/key.repository';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { createAuthorizerHandler } from '../../lambdas/authorizer/authorizer.handler';
 import { createLogger } from '../../lambdas/shared/logger';
@@ -66,7 +67,7 @@ describe('table grants against the calls the code makes', () => {
     const pingPost = await attachedSupplier(world, { mode: 'ping_post' }, { leadCap: 5, pingCap: 5 });
     const leadCapOnly = await attachedSupplier(world, { mode: 'ping_post' }, { leadCap: 5 });
 
-    const authorizer = createAuthorizerHandler(() => ({ keys: world.runtime.keys, logger: createLogger('silent') }));
+    const authorizer = createAuthorizerHandler(() => ({ keys: new KeyRepository(world.runtime.db, world.runtime.config.tableName), logger: createLogger('silent') }));
     await as('Authorizer', () =>
       authorizer({ type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:1:a/prod/POST/x', headers: { 'x-api-key': plain.apiKey } } as unknown as APIGatewayRequestAuthorizerEvent),
     );

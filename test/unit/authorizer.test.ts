@@ -1,9 +1,8 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { createAuthorizerHandler, wildcardResource } from '../../lambdas/authorizer/authorizer.handler';
+import { createAuthorizerHandler, wildcardResource, type AuthorizerRuntime } from '../../lambdas/authorizer/authorizer.handler';
 import { generateApiKey } from '../../lambdas/keys/api-key';
 import type { KeyRecord } from '../../lambdas/keys/key.repository';
 import { createLogger } from '../../lambdas/shared/logger';
-import type { Runtime } from '../../lambdas/shared/runtime';
 
 describe('authorizer handler', () => {
   const key = generateApiKey();
@@ -19,10 +18,10 @@ describe('authorizer handler', () => {
 
   function handlerWith(get: (keyId: string) => Promise<KeyRecord | undefined>) {
     const reads: string[] = [];
-    const runtime = {
+    const runtime: AuthorizerRuntime = {
       keys: { get: (keyId: string) => (reads.push(keyId), get(keyId)) },
       logger: createLogger('silent'),
-    } as unknown as Runtime;
+    };
     return { handler: createAuthorizerHandler(() => runtime), reads };
   }
   const event = (headers: Record<string, string>): APIGatewayRequestAuthorizerEvent =>
