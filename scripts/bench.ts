@@ -7,9 +7,10 @@
  *
  * `npm run bench [-- --requests N] [--only calls|load|modules]` (N requests per throughput run, default 3000)
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,9 +19,12 @@ import { AUTHORIZER_ENTRY, PUBLIC_ROUTES, ROUTES } from '../lambdas/routes';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';
 import { newId } from '../lambdas/shared/ids';
 import { startDynamoLocal } from '../local/dynamodb-local';
-import { startE2e, type E2eHarness } from '../test/support/e2e-harness';
+import { adminService } from '../local/local-admin';
+import { startE2e } from '../test/support/e2e-harness';
 import { startFaultProxy, type WireCall } from '../test/support/fault-proxy';
 import { freePort } from '../test/support/free-port';
+import { httpsClient } from '../test/support/https-client';
+import { createTestTable } from '../test/support/test-table';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROOT = join(__dirname, '..');
@@ -203,10 +207,52 @@ function merge(runs: Run[]): Run {
   return summary(perSecond, runs.flatMap((run) => run.latencies), runs.map((run) => run.statuses).join(' '));
 }
 
+/**
+ * The product as `npm start` runs it, in its own process (as the product and its clients are
+ * apart in production), on the bench's DynamoDB Local and table.
+ */
+async function startRuntimeProcess(endpoint: string, tableName: string): Promise<{ url: string; ca: string; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lead-bench-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'local', 'main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LOCAL_DATA_DIR: dataDir,
+      DYNAMODB_PORT: new URL(endpoint).port,
+      LOCAL_TABLE_NAME: tableName,
+      PORT: String(port),
+      LOG_LEVEL: 'silent',
+      CONFIG_CACHE_TTL_SECONDS: '300',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ctrl-C stops it')) resolve();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`the runtime exited with ${code}:\n${output}`)));
+  });
+  return {
+    url: `https://localhost:${port}`,
+    ca: readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8'),
+    stop: async () => {
+      await new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGINT')));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 async function throughput(endpoint: string, requests: number): Promise<void> {
-  const harness: E2eHarness = await startE2e('bench-load', { env: { CONFIG_CACHE_TTL_SECONDS: '300' }, checkContract: false });
-  const { admin, client } = harness;
+  const table = await createTestTable('bench-load');
+  const admin = adminService(table.db, table.tableName);
+  // A campaign before the runtime starts, so that it seeds no demo.
   const campaign = await admin.createCampaign('Bench load');
+  const runtime = await startRuntimeProcess(endpoint, table.tableName);
+  const client = httpsClient(runtime.url, runtime.ca);
   const { supplier, key } = await admin.createSupplier('Bench load supplier');
   await admin.attach(supplier.supplierId, campaign.campaignId);
   // Spread over keys so the per-key limit (100/s) is not what is measured.
@@ -236,7 +282,7 @@ async function throughput(endpoint: string, requests: number): Promise<void> {
     };
     await raw.send(
       new PutCommand({
-        TableName: harness.table.tableName,
+        TableName: table.tableName,
         Item: { ...leadItem(lead), writeToken: randomUUID() },
         ConditionExpression: 'attribute_not_exists(PK)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -246,7 +292,7 @@ async function throughput(endpoint: string, requests: number): Promise<void> {
   };
 
   for (let index = 0; index < 300; index += 1) await Promise.all([product(index), rawLoop()]); // warm both paths
-  console.log(`Ingest, ${requests} plain leads per run: (a) the local runtime over HTTPS, (b) a raw SDK loop making the same PutItem`);
+  console.log(`Ingest, ${requests} plain leads per run: (a) the local runtime (npm start, its own process) over HTTPS, (b) a raw SDK loop making the same PutItem`);
   console.log('  concurrency  run          req/s    p50 ms   p95 ms   p99 ms   p99/p50  statuses');
   for (const concurrency of [16, 64]) {
     // Two rounds each, interleaved (a b a b), so that a busy moment on the machine weighs on both.
@@ -266,7 +312,9 @@ async function throughput(endpoint: string, requests: number): Promise<void> {
   }
   console.log('  (DynamoDB Local on this machine, sharing its 2 cores with the runtime and the client: compare the two runs, not with AWS.)');
   raw.destroy();
-  await harness.close();
+  client.close();
+  await runtime.stop();
+  await table.drop();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ function accessLog(route: RouteDefinition, observability: () => Observability): 
     const errorCode = request.error === undefined ? undefined : toAppError(request.error).code;
     const { logger, config } = observability();
     const latencyMs = Date.now() - (started.get(request.event) ?? Date.now());
-    logger.metric('request', {
+    const line = {
       route: route.name,
       status: response?.statusCode,
       errorCode,
@@ -71,8 +71,13 @@ function accessLog(route: RouteDefinition, observability: () => Observability): 
       supplierId: authorizer.supplierId,
       keyId: authorizer.keyId,
       requestId: request.event.requestContext?.requestId,
-      ...(config.metricsNamespace ? embeddedMetrics(config.metricsNamespace, route.name, errorCode ?? 'ok', latencyMs) : {}),
-    });
+    };
+    // With metrics (on AWS) the line is written at any level; without, it is an info line.
+    if (config.metricsNamespace) {
+      logger.metric('request', { ...line, ...embeddedMetrics(config.metricsNamespace, route.name, errorCode ?? 'ok', latencyMs) });
+    } else {
+      logger.info('request', line);
+    }
   };
   return {
     before: async (request) => {
