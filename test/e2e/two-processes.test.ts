@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdminService } from '../../lambdas/admin/admin.service';
 import { adminService } from '../../local/local-admin';
 import { freePort } from '../support/free-port';
 import { httpsClient } from '../support/https-client';
 import { createTestTable, type TestTable } from '../support/test-table';
+import { countLeads } from '../support/world';
 
 /**
  * Two runtime processes (`npm start` twice) on one DynamoDB Local and one table, as two Lambda
@@ -87,19 +87,12 @@ describe('two runtime processes on one table', () => {
         ingest(clients[index % 2], apiKey, { flo_campaign_id: campaignId, email: `two${index}@example.com`, phone: `+1 555 300 ${String(1000 + index)}` }),
       ),
     );
-    const { Items } = await table.db.send(
-      new ScanCommand({
-        TableName: table.tableName,
-        FilterExpression: '#type = :lead AND campaignId = :campaign',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':lead': 'lead', ':campaign': campaignId },
-      }),
-    );
+    const stored = await countLeads(table, campaignId);
 
     const statuses = answers.map((answer) => answer.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(9);
     expect(statuses.filter((status) => status === 429)).toHaveLength(51);
-    expect(Items).toHaveLength(9);
+    expect(stored).toBe(9);
     expect((await admin.caps(supplierId, campaignId)).lead?.used).toBe(9);
   });
 
