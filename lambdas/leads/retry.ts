@@ -1,14 +1,15 @@
 import { ServiceUnavailableError } from '../shared/errors';
 
-/** Returned by an attempt whose read went stale or that lost a race: read again and retry. */
+/** Returned by an attempt that lost a race (a cancelled transaction, a taken id): plan again. */
 export const RETRY = Symbol('retry');
 
 export const MAX_ATTEMPTS = 12;
 
 /**
- * Runs read-decide-commit attempts until one settles. Contended items (one supplier's cap
- * counter under a burst) make DynamoDB cancel transactions, so attempts back off with jitter;
- * when they run out the caller gets 503 with Retry-After and nothing was written.
+ * Runs plan-and-write attempts until one settles. Contended items (one supplier's cap counter
+ * under a burst) make DynamoDB cancel transactions, so attempts back off with jitter; when they
+ * run out the caller gets 503 with Retry-After, and nothing was written (each attempt was
+ * cancelled whole).
  */
 export async function untilSettled<T>(
   attempt: (index: number) => Promise<T | typeof RETRY>,

@@ -6,7 +6,7 @@ import { CapReachedError, ForbiddenError, NotFoundError, UnauthorizedError, Unpr
 import type { Attachment, CapWindow, CounterState, Supplier } from '../suppliers/supplier';
 import type { SubmissionConfig } from '../submissions/submission-store';
 
-/** The checks a lead and a ping share, on the context read in one BatchGetItem. */
+/** The checks a lead and a ping share, on the configuration the submission store serves. */
 export interface Access {
   readonly campaign: Campaign;
   readonly supplier: Supplier;
