@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port';
@@ -44,6 +44,14 @@ describe('npm start', () => {
     await exited;
   }
 
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** The lead ids of the events the runtime's stream reader appended so far. */
+  const eventLeadIds = (dir: string): Set<string> => {
+    const path = join(dir, 'events.jsonl');
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    return new Set(text.split('\n').filter(Boolean).map((line) => String(JSON.parse(JSON.parse(line).Detail).lead_id)));
+  };
+
   const curl = (command: string) =>
     new Promise<string>((resolve, reject) =>
       execFile('bash', ['-c', `${command} -s -w '\\n%{http_code}'`], { cwd: root }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
@@ -59,6 +67,8 @@ describe('npm start', () => {
     const second = start();
     const again = await second.ready;
     const replay = await curl(command!.trim().replace('--cacert .local', `--cacert ${dataDir}`));
+    const leadId = JSON.parse(created.split('\n')[0]).data.id;
+    for (let wait = 0; wait < 50 && !eventLeadIds(dataDir).has(leadId); wait += 1) await sleep(200);
     await stop(second.child);
 
     expect(output).toContain('ingest key    lsk_');
@@ -67,6 +77,14 @@ describe('npm start', () => {
     expect(JSON.parse(created.split('\n')[0]).data.status).toBe('ACCEPTED');
     expect(again).not.toContain('ingest key');
     expect(replay.split('\n').pop()).toBe('201');
+    // The stream reader runs in `npm start`: the lead has its event in events.jsonl.
+    expect(first.output()).toContain('Lead events (the PutEvents entries the stack would send): tail -f');
+    const events = readFileSync(join(dataDir, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect(events.filter((event) => JSON.parse(event.Detail).lead_id === leadId)).toContainEqual({
+      Source: 'lead-ingest',
+      DetailType: 'Lead Accepted',
+      Detail: expect.stringContaining('"fields":{'),
+    });
   });
 
   it('restarts a DynamoDB Local that dies, answers 503 with Retry-After meanwhile, and every 201 before, during and after is readable', async () => {
@@ -115,6 +133,9 @@ describe('npm start', () => {
       for (const answer of refused) expect(answer).toEqual({ status: 503, error: 'service_unavailable', retryAfter: expect.stringMatching(/^\d+$/) });
       expect(created.length).toBeGreaterThanOrEqual(10);
       expect(found.map((answer) => [answer.status, answer.body.data?.id])).toEqual(created.map((id) => [200, id]));
+      // The stream reader outlives DynamoDB Local's restart: every 201 gets its event.
+      for (let wait = 0; wait < 100 && created.some((id) => !eventLeadIds(ownDir).has(id)); wait += 1) await sleep(200);
+      expect(created.filter((id) => !eventLeadIds(ownDir).has(id))).toEqual([]);
     } finally {
       await stop(running.child);
       rmSync(ownDir, { recursive: true, force: true });
