@@ -5,6 +5,8 @@ import { createLogger } from '../../lambdas/shared/logger';
 import { OPERATOR_TABLE_ACTIONS } from '../../lib/constructs/operator-policy';
 import { TABLE_GRANTS, type IndexName, type TableAction } from '../../lib/table-actions';
 import { createDocumentClient } from '../../lambdas/shared/dynamo-client';
+import { LeadErasureRepository } from '../../lambdas/leads/lead-erasure.repository';
+import { LeadExportRepository } from '../../lambdas/leads/lead-export.repository';
 import { adminService } from '../../local/local-admin';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTestTable, type TestTable } from '../support/test-table';
@@ -115,7 +117,7 @@ describe('table grants against the calls the code makes', () => {
   });
 
   describe('the leadctl operator policy', () => {
-    it('allows every table action the admin commands call, and Query on the admin index only', async () => {
+    it('allows every table action the admin and leads commands call, and Query on the indexes they read only', async () => {
       const db = createDocumentClient({ region: 'us-east-1', endpoint: table.endpoint });
       record(db);
       try {
@@ -138,6 +140,23 @@ describe('table grants against the calls the code makes', () => {
           await admin.listKeys(supplier.supplierId);
           await admin.detach(supplier.supplierId, campaign.campaignId);
           await admin.deleteSupplier(supplier.supplierId);
+
+          // leads export, events replay (the export index) and leads erase (a contact index, then deletes).
+          current = undefined;
+          const person = await attachedSupplier(world, { dedupeDays: 30 });
+          const body = leadBody(person.campaignId);
+          const stored = await call(world.ingest, apiEvent({ supplierId: person.supplierId, body, headers: { 'Idempotency-Key': 'erase-me' } }));
+          current = 'Operator';
+          const range = { campaignId: person.campaignId, since: new Date(Date.now() - 60_000), until: new Date(Date.now() + 60_000), includeTest: true };
+          const exported: string[] = [];
+          for await (const lead of new LeadExportRepository(db, table.tableName).leads(range)) exported.push(lead.leadId);
+          const erased = await new LeadErasureRepository(db, table.tableName).erase({
+            contact: { field: 'email', value: String(body.email) },
+            campaignIds: [person.campaignId],
+            supplierIds: [person.supplierId],
+          });
+          expect(exported).toEqual([stored.body.data.id]);
+          expect(erased).toMatchObject({ leads: [{ leadId: stored.body.data.id }], dedupeEntries: 2, idempotencyRecords: 1 });
         });
       } finally {
         db.destroy();
@@ -147,7 +166,8 @@ describe('table grants against the calls the code makes', () => {
       const calls = [...(used.Operator ?? [])].map((action) => `dynamodb:${action}`);
       expect(calls.length).toBeGreaterThan(3);
       for (const call of calls) expect(allowed).toContain(call);
-      expect([...(queried.Operator ?? [])]).toEqual(['GSI1']);
+      expect([...(queried.Operator ?? [])].sort()).toEqual(['GSI1', 'GSI3', 'GSI4']);
+      expect(calls).toContain('dynamodb:DeleteItem');
     });
   });
 });
