@@ -40,8 +40,8 @@ export interface AdminTarget {
 export interface LeadTools {
   readonly exports: LeadExportRepository;
   readonly erasure: LeadErasureRepository;
-  /** Replayed events: PutEvents on the stack's bus, or appended to the local `events.jsonl`. */
-  readonly events: { readonly put: PutEntries; readonly destination: string };
+  /** Where replayed events go: PutEvents on the stack's bus, or appended to the local `events.jsonl`. */
+  events(): { readonly put: PutEntries; readonly destination: string };
 }
 
 /** The stack outputs leadctl needs (see lib/lead-ingest-stack.ts). */
@@ -112,13 +112,13 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
     leads: () => ({
       exports: new LeadExportRepository(db, local.tableName),
       erasure: new LeadErasureRepository(db, local.tableName),
-      events: {
+      events: () => ({
         put: async (entries) => {
           appendEvents(local.dataDir, entries);
           return entries.map(() => ({ failed: false }));
         },
         destination: join(local.dataDir, EVENTS_FILE),
-      },
+      }),
     }),
     close,
   };
@@ -150,15 +150,11 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
     leads: () => ({
       exports: new LeadExportRepository(db, outputs.tableName),
       erasure: new LeadErasureRepository(db, outputs.tableName),
-      events: {
-        put: async (entries) => {
-          if (!outputs.eventBusName) {
-            throw new TargetError(`Stack ${stackName} has no ${STACK_OUTPUTS.eventBusName} output; deploy this version of the stack first.`);
-          }
-          eventBridge ??= clients.eventBridge ? clients.eventBridge(outputs.region) : new EventBridgeClient({ region: outputs.region });
-          return eventBusPut(eventBridge, outputs.eventBusName)(entries);
-        },
-        destination: `event bus ${outputs.eventBusName ?? '(none)'}`,
+      events: () => {
+        const busName = outputs.eventBusName;
+        if (!busName) throw new TargetError(`Stack ${stackName} has no ${STACK_OUTPUTS.eventBusName} output; deploy this version of the stack first.`);
+        eventBridge ??= clients.eventBridge ? clients.eventBridge(outputs.region) : new EventBridgeClient({ region: outputs.region });
+        return { put: eventBusPut(eventBridge, busName), destination: `event bus ${busName}` };
       },
     }),
     close: async () => {

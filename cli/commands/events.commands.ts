@@ -17,7 +17,9 @@ const replay: Command = {
   },
   async run({ options }, context) {
     const range = await campaignRange(options, context, true);
-    const { exports, events } = await context.leads();
+    const tools = await context.leads();
+    const { exports } = tools;
+    const events = tools.events();
     let published = 0;
     let failed: string[] = [];
     let batch: { entry: NonNullable<ReturnType<typeof leadEventEntry>>; leadId: string }[] = [];
