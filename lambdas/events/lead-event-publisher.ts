@@ -1,4 +1,4 @@
-import { streamRecordEntry, type LeadEventEntry, type StreamRecordLike } from './lead-event';
+import { entryBytes, MAX_ENTRY_BYTES, streamRecordEntry, type LeadEventEntry, type StreamRecordLike } from './lead-event';
 
 /**
  * Sends entries in one PutEvents call and says, per entry in order, whether it was accepted.
@@ -8,7 +8,7 @@ export type PutEntries = (entries: readonly LeadEventEntry[]) => Promise<readonl
 
 /** PutEvents takes at most 10 entries and 256 KB per call. */
 export const MAX_ENTRIES_PER_CALL = 10;
-export const MAX_BYTES_PER_CALL = 256 * 1024;
+export const MAX_BYTES_PER_CALL = MAX_ENTRY_BYTES;
 
 export interface PublishOptions {
   /** Attempts per entry before its record is reported failed. @default 3 */
@@ -78,7 +78,7 @@ export function chunks<T extends { readonly entry: LeadEventEntry }>(items: read
   let current: T[] = [];
   let bytes = 0;
   for (const item of items) {
-    const size = entrySize(item.entry);
+    const size = entryBytes(item.entry);
     if (current.length > 0 && (current.length === MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL)) {
       calls.push(current);
       current = [];
@@ -89,11 +89,6 @@ export function chunks<T extends { readonly entry: LeadEventEntry }>(items: read
   }
   if (current.length > 0) calls.push(current);
   return calls;
-}
-
-/** An entry's size as EventBridge counts it: Source, DetailType and Detail in UTF-8 (no Time or Resources sent). */
-export function entrySize(entry: LeadEventEntry): number {
-  return Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
 }
 
 function sortedLike<T>(order: readonly T[], subset: readonly T[]): T[] {

@@ -6,6 +6,8 @@
  */
 export const LEAD_EVENT_SOURCE = 'lead-ingest';
 export const LEAD_ACCEPTED = 'Lead Accepted';
+/** PutEvents refuses an entry (Source, DetailType and Detail in UTF-8) over 256 KB. */
+export const MAX_ENTRY_BYTES = 256 * 1024;
 
 /** An entry as PutEvents takes it, without the bus (which the sender adds). */
 export interface LeadEventEntry {
@@ -23,6 +25,12 @@ export interface LeadAcceptedDetail {
   readonly created_at: string;
   readonly is_test: boolean;
   readonly fields: Readonly<Record<string, unknown>>;
+  /**
+   * Present (true) when the fields would make the event larger than PutEvents takes (a body
+   * of escaped control characters can grow six-fold in JSON): `fields` is then empty and a
+   * consumer reads the lead with `leadctl leads export` or a lookup.
+   */
+  readonly fields_omitted?: true;
 }
 
 /** The event of a stored lead item (plain JavaScript values); undefined for any other item. */
@@ -37,7 +45,16 @@ export function leadEventEntry(item: Readonly<Record<string, unknown>>): LeadEve
     is_test: item.isTest === true,
     fields: isRecord(item.fields) ? item.fields : {},
   };
-  return { Source: LEAD_EVENT_SOURCE, DetailType: LEAD_ACCEPTED, Detail: JSON.stringify(detail) };
+  const entry = { Source: LEAD_EVENT_SOURCE, DetailType: LEAD_ACCEPTED, Detail: JSON.stringify(detail) } as const;
+  if (entryBytes(entry) <= MAX_ENTRY_BYTES) return entry;
+  // Every stored lead has its event, even one PutEvents could never take whole.
+  const slim: LeadAcceptedDetail = { ...detail, fields: {}, fields_omitted: true };
+  return { ...entry, Detail: JSON.stringify(slim) };
+}
+
+/** An entry's size as EventBridge counts it: Source, DetailType and Detail in UTF-8 (no Time or Resources sent). */
+export function entryBytes(entry: Pick<LeadEventEntry, 'Source' | 'DetailType' | 'Detail'>): number {
+  return Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
 }
 
 /**
