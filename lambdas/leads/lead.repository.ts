@@ -16,7 +16,8 @@ export class LeadRepository {
   async get(leadId: string): Promise<Lead | undefined> {
     // Consistent, so a lookup right after a 201 finds the lead.
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: itemKeys.lead(leadId), ConsistentRead: true }));
-    return Item ? toLead(Item) : undefined;
+    const lead = Item ? toLead(Item) : undefined;
+    return lead && retained(lead) ? lead : undefined;
   }
 
   /** A supplier's own leads in a campaign with this normalised phone or email, newest first. */
@@ -40,6 +41,14 @@ export class LeadRepository {
         Limit: limit,
       }),
     );
-    return (Items ?? []).map(toLead);
+    return (Items ?? []).map(toLead).filter(retained);
   }
+}
+
+/**
+ * False for a lead past its campaign's retention: TTL deletes it some time later (typically
+ * within days), and until then it must read as gone.
+ */
+function retained(lead: Lead): boolean {
+  return lead.expiresAt === undefined || lead.expiresAt > Date.now() / 1000;
 }

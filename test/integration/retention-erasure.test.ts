@@ -80,7 +80,7 @@ describe('retention and erasure on DynamoDB Local', () => {
       expect(other?.expiresAt).toBeUndefined();
     });
 
-    it('treats a lead past its retention as gone before the TTL deletes it: not exported, no longer a duplicate', async () => {
+    it('treats a lead past its retention as gone before the TTL deletes it: not looked up, not exported, no longer a duplicate', async () => {
       const campaign = await world.admin.createCampaign('Short', { dedupeDays: 30, retentionDays: 2 });
       const supplierId = await supplierIn(campaign.campaignId);
       const body = leadBody(campaign.campaignId);
@@ -92,7 +92,12 @@ describe('retention and erasure on DynamoDB Local', () => {
 
       const exported = await leadctl('leads', 'export', '--campaign', campaign.campaignId, '--since', new Date(Date.now() - 10 * DAY).toISOString());
 
+      const lookupOld = await call(world.lookup, apiEvent({ supplierId, method: 'GET', query: { id: String(old.body.data.id) } }));
+      const byEmail = await call(world.lookup, apiEvent({ supplierId, method: 'GET', query: { flo_campaign_id: campaign.campaignId, email: String(body.email) } }));
+
       expect([old.status, duplicateAfterRetention.status]).toEqual([201, 201]);
+      expect(lookupOld.status).toBe(404);
+      expect(byEmail.body.data.map((lead: { id: string }) => lead.id)).toEqual([duplicateAfterRetention.body.data.id]);
       expect(exported.status).toBe(0);
       const ids = exported.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line).lead_id);
       expect(ids).toEqual([duplicateAfterRetention.body.data.id]);
