@@ -6,6 +6,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { entryPath } from '../../lambdas/routes';
 import { acknowledge } from '../nag-acknowledgments';
 import { ApiFunction } from './api-function';
 
@@ -54,7 +55,7 @@ export class LeadEvents extends Construct {
     this.bus = new EventBus(this, 'Bus', { description: 'Lead Accepted events (source lead-ingest), one per stored lead, at least once.' });
 
     this.publisher = new ApiFunction(this, 'Publisher', {
-      entry: `${__dirname}/../../lambdas/events/lead-events.handler.ts`,
+      entry: entryPath('events/lead-events.handler.ts'),
       description: 'Table stream -> Lead Accepted events on the lead bus',
       logLevel: props.logLevel,
       environment: { EVENT_BUS_NAME: this.bus.eventBusName },
