@@ -9,6 +9,7 @@ import { ApiGatewayUsagePlan, type ApiGatewaySender } from '../lambdas/admin/api
 import { localUsagePlan } from '../lambdas/admin/usage-plan.gateway';
 import { eventBusPut } from '../lambdas/events/event-bus';
 import type { PutEntries } from '../lambdas/events/lead-event-publisher';
+import { LeadBackfillRepository } from '../lambdas/leads/lead-backfill.repository';
 import { LeadErasureRepository } from '../lambdas/leads/lead-erasure.repository';
 import { LeadExportRepository } from '../lambdas/leads/lead-export.repository';
 import { isTimeZone } from '../lambdas/shared/config';
@@ -40,6 +41,7 @@ export interface AdminTarget {
 export interface LeadTools {
   readonly exports: LeadExportRepository;
   readonly erasure: LeadErasureRepository;
+  readonly backfill: LeadBackfillRepository;
   /** Where replayed events go: PutEvents on the stack's bus, or appended to the local `events.jsonl`. */
   events(): { readonly put: PutEntries; readonly destination: string };
 }
@@ -112,6 +114,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
     leads: () => ({
       exports: new LeadExportRepository(db, local.tableName),
       erasure: new LeadErasureRepository(db, local.tableName),
+      backfill: new LeadBackfillRepository(db, local.tableName),
       events: () => ({
         put: async (entries) => {
           appendEvents(local.dataDir, entries);
@@ -150,6 +153,7 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
     leads: () => ({
       exports: new LeadExportRepository(db, outputs.tableName),
       erasure: new LeadErasureRepository(db, outputs.tableName),
+      backfill: new LeadBackfillRepository(db, outputs.tableName),
       events: () => {
         const busName = outputs.eventBusName;
         if (!busName) throw new TargetError(`Stack ${stackName} has no ${STACK_OUTPUTS.eventBusName} output; deploy this version of the stack first.`);

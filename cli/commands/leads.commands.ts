@@ -111,9 +111,21 @@ const erase: Command = {
   },
 };
 
+const backfillExport: Command = {
+  name: 'backfill-export',
+  summary: 'Adds the export index keys to leads stored before the index existed (one Scan of the table; safe to run again).',
+  args: [],
+  options: {},
+  async run(_input, context) {
+    const { backfill } = await context.leads();
+    const result = await backfill.backfillExportKeys();
+    return { json: result, text: `Scanned ${result.scanned} items; ${result.updated} leads got their export index keys.` };
+  },
+};
+
 /** `leadctl leads ...` */
 export const leadsCommands: CommandGroup = {
   name: 'leads',
   summary: "Export a campaign's leads; erase a person's leads (privacy requests).",
-  commands: [exportLeads, erase],
+  commands: [exportLeads, erase, backfillExport],
 };

@@ -52,6 +52,9 @@ export class OperatorPolicy extends Construct {
           resources: [props.table.tableArn, ...['GSI1', 'GSI2', 'GSI3', 'GSI4'].map((index) => `${props.table.tableArn}/index/${index}`)],
         }),
         new PolicyStatement({ sid: 'ReplayLeadEvents', actions: ['events:PutEvents'], resources: [props.eventBus.eventBusArn] }),
+        // leads backfill-export: a one-off pass over the table (not its indexes) for leads stored
+        // before the export index existed; no other command scans.
+        new PolicyStatement({ sid: 'BackfillExportIndex', actions: ['dynamodb:Scan'], resources: [props.table.tableArn] }),
         new PolicyStatement({
           sid: 'ApiKeys',
           // POST /apikeys creates a key, GET lists them (quota count, sync), DELETE /apikeys/{id}

@@ -197,3 +197,49 @@ describe('leadctl leads export and events replay (local, a few thousand leads)',
     });
   });
 });
+
+describe('leadctl leads backfill-export', () => {
+  let table: TestTable;
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    table = await createTestTable('leads-backfill');
+    dataDir = mkdtempSync(join(tmpdir(), 'leads-backfill-'));
+    env = { DYNAMODB_PORT: new URL(table.endpoint).port, LOCAL_TABLE_NAME: table.tableName, LOCAL_DATA_DIR: dataDir };
+  });
+  afterAll(async () => {
+    await table.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('gives leads stored before the export index its keys, so the export finds them, and does nothing the second time', async () => {
+    const campaignId = (await adminService(table.db, table.tableName).createCampaign('Old leads')).campaignId;
+    const old: Lead[] = Array.from({ length: 30 }, (_, n) => ({
+      leadId: `lead_old${String(n).padStart(3, '0')}`,
+      supplierId: 'sup_a',
+      campaignId,
+      status: 'ACCEPTED',
+      isTest: false,
+      createdAt: new Date(Date.parse('2026-10-01T12:00:00Z') + n * 3_600_000).toISOString(),
+      fields: { n },
+    }));
+    for (const lead of old) {
+      // As an older version stored them: without the export index keys.
+      const { GSI4PK, GSI4SK, ...item } = leadItem(lead);
+      expect([GSI4PK, GSI4SK].every(Boolean)).toBe(true);
+      await table.db.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: [{ PutRequest: { Item: item } }] } }));
+    }
+    const exportAll = () => leadctl(['leads', 'export', '--campaign', campaignId, '--since', '2026-09-01'], env);
+
+    const before = await exportAll();
+    const backfilled = await leadctl(['leads', 'backfill-export', '--json'], env);
+    const after = await exportAll();
+    const again = await leadctl(['leads', 'backfill-export', '--json'], env);
+
+    expect(before.stdout).toBe('');
+    expect(JSON.parse(backfilled.stdout)).toMatchObject({ updated: 30 });
+    expect(after.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line).lead_id)).toEqual(old.map((lead) => lead.leadId));
+    expect(JSON.parse(again.stdout)).toMatchObject({ updated: 0 });
+  });
+});

@@ -97,5 +97,8 @@ describe('lead events on the stack', () => {
     expect(replay).toEqual([expect.objectContaining({ Sid: 'ReplayLeadEvents', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId, 'Arn'] } })]);
     const table = operatorStatements.find((statement) => statement.Sid === 'AdminTable');
     expect(JSON.stringify(table?.Resource)).toContain('/index/GSI4');
+    // The export backfill's Scan: on the table alone, in a statement of its own.
+    const scans = operatorStatements.filter((statement) => actionsOf(statement).includes('dynamodb:Scan'));
+    expect(scans).toEqual([expect.objectContaining({ Sid: 'BackfillExportIndex', Action: 'dynamodb:Scan', Resource: { 'Fn::GetAtt': [id(stack.table.table), 'Arn'] } })]);
   });
 });
