@@ -117,7 +117,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
       backfill: new LeadBackfillRepository(db, local.tableName),
       events: () => ({
         put: async (entries) => {
-          appendEvents(local.dataDir, entries);
+          await appendEvents(local.dataDir, entries);
           return entries.map(() => ({ failed: false }));
         },
         destination: join(local.dataDir, EVENTS_FILE),

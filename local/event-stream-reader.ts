@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DescribeStreamCommand,
@@ -115,16 +116,16 @@ export class EventStreamReader {
     while (iterator) {
       const { Records = [], NextShardIterator } = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
       if (Records.length > 0) {
-        appended += this.append(Records);
+        appended += await this.append(Records);
         this.options.beforeCheckpoint?.();
         const last = Records[Records.length - 1].dynamodb?.SequenceNumber;
         checkpoint = { ...checkpoint, shards: { ...checkpoint.shards, [shardId]: { after: last } } };
-        this.saveCheckpoint(checkpoint);
+        await this.saveCheckpoint(checkpoint);
       }
       if (!NextShardIterator) {
         // A closed shard read to its end.
         checkpoint = { ...checkpoint, shards: { ...checkpoint.shards, [shardId]: { ...checkpoint.shards[shardId], done: true } } };
-        this.saveCheckpoint(checkpoint);
+        await this.saveCheckpoint(checkpoint);
         break;
       }
       // An open shard is caught up when a read returns nothing.
@@ -152,12 +153,12 @@ export class EventStreamReader {
   }
 
   /** Appends the batch's events and syncs the file before the checkpoint may move. */
-  private append(records: readonly _Record[]): number {
+  private async append(records: readonly _Record[]): Promise<number> {
     const entries = records.flatMap((record) => {
       const entry = streamRecordEntry(record);
       return entry ? [entry] : [];
     });
-    appendEvents(this.options.dataDir, entries);
+    await appendEvents(this.options.dataDir, entries);
     return entries.length;
   }
 
@@ -182,17 +183,21 @@ export class EventStreamReader {
     return JSON.parse(readFileSync(this.checkpointPath, 'utf8')) as Checkpoint;
   }
 
-  /** Written whole to a temporary file and renamed over the old one: never half a checkpoint. */
-  private saveCheckpoint(checkpoint: Checkpoint): void {
+  /**
+   * Written whole to a temporary file and renamed over the old one: never half a checkpoint.
+   * Asynchronous, like the append: a sync to disk can take milliseconds, and the reader runs
+   * in the same process as the API, whose requests must not wait for it.
+   */
+  private async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
     const temporary = `${this.checkpointPath}.tmp`;
-    const fd = openSync(temporary, 'w', 0o600);
+    const file = await open(temporary, 'w', 0o600);
     try {
-      writeSync(fd, JSON.stringify(checkpoint));
-      fsyncSync(fd);
+      await file.writeFile(JSON.stringify(checkpoint));
+      await file.sync();
     } finally {
-      closeSync(fd);
+      await file.close();
     }
-    renameSync(temporary, this.checkpointPath);
+    await rename(temporary, this.checkpointPath);
   }
 }
 
@@ -201,13 +206,13 @@ export class EventStreamReader {
  * before it returns. Lead events hold personal data: the file is the owner's alone, like the
  * rest of the data directory.
  */
-export function appendEvents(dataDir: string, entries: readonly LeadEventEntry[]): void {
+export async function appendEvents(dataDir: string, entries: readonly LeadEventEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const fd = openSync(join(dataDir, EVENTS_FILE), 'a', 0o600);
+  const file = await open(join(dataDir, EVENTS_FILE), 'a', 0o600);
   try {
-    writeSync(fd, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
-    fsyncSync(fd);
+    await file.writeFile(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    await file.sync();
   } finally {
-    closeSync(fd);
+    await file.close();
   }
 }
