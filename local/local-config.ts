@@ -20,6 +20,8 @@ const LocalSchema = z.object({
   CAP_TIME_ZONE: z._default(z.string().check(z.refine(isTimeZone, { error: 'must be an IANA time zone' })), 'UTC'),
   PING_TTL_SECONDS: envSetting(SETTINGS.pingTtlSeconds),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  /** `off` runs no stream reader: no events.jsonl (on AWS the events come from their own function). */
+  LOCAL_EVENTS: z._default(z.enum(['on', 'off']), 'on'),
 });
 
 export interface LocalConfig {
@@ -34,6 +36,7 @@ export interface LocalConfig {
   readonly capTimeZone: string;
   readonly pingTtlSeconds: number;
   readonly logLevel: z.infer<typeof LocalSchema>['LOG_LEVEL'];
+  readonly events: boolean;
 }
 
 export function loadLocalConfig(env: Record<string, string | undefined> = process.env): LocalConfig {
@@ -54,6 +57,7 @@ export function loadLocalConfig(env: Record<string, string | undefined> = proces
     capTimeZone: value.CAP_TIME_ZONE,
     pingTtlSeconds: value.PING_TTL_SECONDS,
     logLevel: value.LOG_LEVEL,
+    events: value.LOCAL_EVENTS === 'on',
   };
 }
 

@@ -99,21 +99,23 @@ async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: s
   }
   db.destroy();
 
-  const events = new EventStreamReader({ endpoint: dynamo.endpoint, tableName: local.tableName, dataDir: local.dataDir, report: (line) => process.stderr.write(`${line}\n`) });
-  events.start();
+  const events = local.events
+    ? new EventStreamReader({ endpoint: dynamo.endpoint, tableName: local.tableName, dataDir: local.dataDir, report: (line) => process.stderr.write(`${line}\n`) })
+    : undefined;
+  events?.start();
 
   print();
   print(`Lead ingest API on ${app.url} (HTTPS only, TLS 1.2+; ${THROTTLE.rateLimit} req/s, burst ${THROTTLE.burstLimit} per key; ` +
     `key decisions cached ${local.authCacheTtlSeconds} s). Ctrl-C stops it.`);
   print(`Supplier docs: ${app.url}/docs (OpenAPI document: ${app.url}/api/v1/openapi.json)`);
-  print(`Lead events (the PutEvents entries the stack would send): tail -f ${relativePath(join(local.dataDir, EVENTS_FILE))}`);
+  if (events) print(`Lead events (the PutEvents entries the stack would send): tail -f ${relativePath(join(local.dataDir, EVENTS_FILE))}`);
   print('Manage campaigns, suppliers and keys with: npx leadctl --help');
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await events.stop();
+    await events?.stop();
     await app.close();
     await dynamo.stop();
     process.exit(0);

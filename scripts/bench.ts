@@ -224,6 +224,8 @@ async function startRuntimeProcess(endpoint: string, tableName: string): Promise
       PORT: String(port),
       LOG_LEVEL: 'silent',
       CONFIG_CACHE_TTL_SECONDS: '300',
+      // On AWS lead events come from their own function, not the ingest path's.
+      LOCAL_EVENTS: 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
