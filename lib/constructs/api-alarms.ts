@@ -1,19 +1,12 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import {
-  Alarm,
-  ComparisonOperator,
-  MathExpression,
-  Metric,
-  TreatMissingData,
-  type IAlarmAction,
-  type IMetric,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, MathExpression, Metric, type AlarmProps, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { KEY_CHECKS_METRIC } from '../../lambdas/authorizer/key-check-metrics';
+import { atLeast, operationsAlarm } from './operations-alarm';
 
 /**
  * The thresholds, in one place so the README's operations table can be checked against them.
@@ -90,12 +83,6 @@ export class ApiAlarms extends Construct {
     const period = props.period ?? Duration.minutes(5);
     const T = ALARM_THRESHOLDS;
     const sum = { period, statistic: 'Sum' } as const;
-    const atLeast = (threshold: number, evaluationPeriods = 1) => ({
-      threshold,
-      evaluationPeriods,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
     const requests = props.api.metricCount(sum);
 
     this.add('Api5xx', 'The supplier API answered 5XX (function failure, timeout, Lambda throttling or an unavailable dependency).', {
@@ -173,18 +160,10 @@ export class ApiAlarms extends Construct {
     }, props.action);
   }
 
-  private add(id: string, description: string, props: ConstructorParameters<typeof Alarm>[2], action: IAlarmAction): void {
-    // Named `<stack>-<id>`, the names the README's operations table uses, so a notification
-    // says which alarm it is without a lookup.
-    const alarm = new Alarm(this, id, {
-      ...props,
-      alarmName: `${Stack.of(this).stackName}-${id}`,
-      alarmDescription: `${description} See the README, section Operations.`,
-    });
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
-    this.alarms.push(alarm);
+  private add(id: string, description: string, props: AlarmProps, action: IAlarmAction): void {
+    this.alarms.push(operationsAlarm(this, id, description, props, action));
   }
+
 }
 
 /** `part` as a percentage of `whole`, 0 while `whole` is below the volume a rate needs. */

@@ -1,5 +1,5 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, type AlarmProps, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { entryPath } from '../../lambdas/routes';
 import { acknowledge } from '../nag-acknowledgments';
+import { atLeast, operationsAlarm } from './operations-alarm';
 import { ApiFunction } from './api-function';
 
 /** The event source's settings, in one place so the README and the tests can name them. */
@@ -104,12 +105,6 @@ export class LeadEvents extends Construct {
       'AWSLambdaBasicExecutionRole grants only CreateLogGroup, CreateLogStream and PutLogEvents, for the function\'s own log group.',
     );
 
-    const atLeast = (threshold: number) => ({
-      threshold,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
     this.alarm('LeadEventsFailed', 'Lead events could not be published after every retry: batch pointers are in the dead-letter queue; run leadctl events replay for the period.', {
       metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       ...atLeast(1),
@@ -120,14 +115,8 @@ export class LeadEvents extends Construct {
     }, props.alarmAction);
   }
 
-  private alarm(id: string, description: string, props: ConstructorParameters<typeof Alarm>[2], action: IAlarmAction): void {
-    const alarm = new Alarm(this, id, {
-      ...props,
-      alarmName: `${Stack.of(this).stackName}-${id}`,
-      alarmDescription: `${description} See the README, section Operations.`,
-    });
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
-    this.alarms.push(alarm);
+  private alarm(id: string, description: string, props: AlarmProps, action: IAlarmAction): void {
+    this.alarms.push(operationsAlarm(this, id, description, props, action));
   }
+
 }
