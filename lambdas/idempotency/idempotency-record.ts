@@ -18,6 +18,10 @@ export function idempotencyItem(supplierId: string, keyHash: string, record: Ide
   return { ...itemKeys.idempotency(supplierId, keyHash), type: 'idempotency', ...record };
 }
 
+/**
+ * A stored record. Records written before results were stored as domain results held the HTTP
+ * body instead (`body`); such a record is still read, for its day, and its reader converts it.
+ */
 export function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
-  return { bodyHash: String(item.bodyHash), result: item.result, expiresAt: Number(item.expiresAt) };
+  return { bodyHash: String(item.bodyHash), result: 'result' in item ? item.result : item.body, expiresAt: Number(item.expiresAt) };
 }

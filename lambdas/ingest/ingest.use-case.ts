@@ -11,6 +11,7 @@ import { BadRequestError, ConflictError, ForbiddenError, UnprocessableError, Val
 import { newId } from '../shared/ids';
 import type { Caller } from '../shared/middleware';
 import type { SubmissionPlan, SubmissionStore } from '../submissions/submission-store';
+import { CAP_WINDOWS } from '../suppliers/supplier';
 import { leadFields, type IngestBody } from './ingest.schema';
 
 export interface IngestCommand {
@@ -195,7 +196,53 @@ function replay(record: IdempotencyRecord, bodyHash: string | undefined): Accept
   if (record.bodyHash !== bodyHash) {
     throw new UnprocessableError('idempotency_key_reused', 'This Idempotency-Key was used with another body.');
   }
-  return { ...(record.result as AcceptedLead), replayed: true };
+  return { ...acceptedLeadFrom(record.result), replayed: true };
+}
+
+/**
+ * The accepted lead an idempotency record holds: the domain result, or the 201 body
+ * (`{"data": {...}}`) that records written by an earlier version held.
+ */
+export function acceptedLeadFrom(stored: unknown): Omit<AcceptedLead, 'replayed'> {
+  const value = isRecord(stored) ? stored : {};
+  if (typeof value.leadId === 'string') {
+    return {
+      leadId: value.leadId,
+      status: 'ACCEPTED',
+      campaignId: String(value.campaignId),
+      supplierId: String(value.supplierId),
+      createdAt: String(value.createdAt),
+      isTest: value.isTest === true,
+      ...(isRecord(value.leadCap) ? { leadCap: headroomFrom(value.leadCap) } : {}),
+    };
+  }
+  const data = isRecord(value.data) ? value.data : {};
+  const caps = isRecord(data.caps) ? data.caps : {};
+  return {
+    leadId: String(data.id),
+    status: 'ACCEPTED',
+    campaignId: String(data.campaign_id),
+    supplierId: String(data.supplier_id),
+    createdAt: String(data.created_at),
+    isTest: data.is_test === true,
+    ...(isRecord(caps.lead) ? { leadCap: headroomFrom(caps.lead) } : {}),
+  };
+}
+
+function headroomFrom(value: Record<string, unknown>): Headroom {
+  const window = CAP_WINDOWS.find((candidate) => candidate === value.window) ?? 'day';
+  return {
+    limit: Number(value.limit),
+    used: Number(value.used),
+    remaining: Number(value.remaining),
+    window,
+    resets_at: typeof value.resets_at === 'string' ? value.resets_at : null,
+    exact: value.exact === true,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function dedupeEntries(campaign: Campaign, lead: Lead): DedupeEntry[] {

@@ -1,3 +1,4 @@
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { apiEvent, attachedSupplier, call, countLeads, createWorld, leadBody, type World } from '../support/world';
 
@@ -11,6 +12,18 @@ describe('idempotent retries and duplicates on DynamoDB Local', () => {
   });
   afterAll(() => table.drop());
   afterEach(() => world.setNow(undefined));
+
+  /** A supplier's idempotency records, by key. */
+  async function scanIdempotency(supplierId: string): Promise<Record<string, Record<string, unknown>>> {
+    const { Items = [] } = await table.db.send(
+      new ScanCommand({
+        TableName: table.tableName,
+        FilterExpression: 'begins_with(PK, :prefix)',
+        ExpressionAttributeValues: { ':prefix': `IDEMPOTENCY#${supplierId}#` },
+      }),
+    );
+    return Object.fromEntries(Items.map((item) => [String(item.PK), item]));
+  }
 
 
   describe('a retry with the same Idempotency-Key', () => {
@@ -27,6 +40,22 @@ describe('idempotent retries and duplicates on DynamoDB Local', () => {
       expect(retry.headers['idempotent-replayed']).toBe('true');
       expect(first.headers['idempotent-replayed']).toBeUndefined();
       expect(await countLeads(table, campaignId)).toBe(1);
+    });
+
+    it('replays a record written by the earlier version, which held the 201 body rather than the result', async () => {
+      const { campaignId, supplierId } = await attachedSupplier(world, {}, { leadCap: 5, capWindow: 'day' });
+      const body = leadBody(campaignId);
+      const headers = { 'Idempotency-Key': 'order-legacy' };
+      const first = await call(world.ingest, apiEvent({ supplierId, body, headers }));
+      // Rewrite the stored record in the earlier shape: { statusCode, body } instead of { result }.
+      const key = Object.entries(await scanIdempotency(supplierId))[0];
+      const { result, ...rest } = key[1];
+      await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...rest, statusCode: 201, body: first.body } }));
+      const retry = await call(world.ingest, apiEvent({ supplierId, body, headers }));
+
+      expect(result).toBeDefined();
+      expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([201, 'true']);
+      expect(retry.body).toEqual(first.body);
     });
 
     it('answers 422 idempotency_key_reused when the body differs', async () => {
