@@ -1,6 +1,5 @@
 import { KeyRepository } from '../lambdas/keys/key.repository';
 import { createAuthorizerHandler } from '../lambdas/authorizer/authorizer.handler';
-import { createDocsHandler } from '../lambdas/docs/docs.handler';
 import { PUBLIC_ROUTES, ROUTES, THROTTLE, entryPath, type RouteDefinition } from '../lambdas/routes';
 import type { Config } from '../lambdas/shared/config';
 import type { Logger } from '../lambdas/shared/logger';
@@ -14,7 +13,7 @@ import { LocalGateway } from './local-gateway';
  * file the stack bundles as the route's function) exports `createHandler`, which builds the
  * handler on a given runtime.
  */
-export function routeHandlerFactory(route: RouteDefinition): (runtime: () => Runtime) => ApiHandler {
+export function routeHandlerFactory(route: Pick<RouteDefinition, 'entry'>): (runtime: () => Runtime) => ApiHandler {
   const module: { createHandler?: unknown } = require(entryPath(route.entry));
   if (typeof module.createHandler !== 'function') throw new Error(`${route.entry} does not export createHandler`);
   return module.createHandler as (runtime: () => Runtime) => ApiHandler;
@@ -49,10 +48,9 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
   const runtime = createRuntime(options.config, { logger: options.logger, clock: options.clock });
   const get = () => runtime;
   const authorizerRuntime = { keys: new KeyRepository(runtime.db, options.config.tableName), logger: runtime.logger };
-  const docsHandler = createDocsHandler(runtime.logger);
   const gateway = new LocalGateway({
     routes: ROUTES.map((route) => ({ route, handler: routeHandlerFactory(route)(get) })),
-    publicRoutes: PUBLIC_ROUTES.map((route) => ({ route, handler: docsHandler })),
+    publicRoutes: PUBLIC_ROUTES.map((route) => ({ route, handler: routeHandlerFactory(route)(get) })),
     authorizer: createAuthorizerHandler(() => authorizerRuntime),
     authCacheTtlSeconds: options.authCacheTtlSeconds,
     throttle: options.throttle ?? THROTTLE,

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { UNAUTHORIZED, type AuthorizerHandler } from '../lambdas/authorizer/authorizer.handler';
 import { GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from '../lambdas/gateway-responses';
 import type { PublicRouteDefinition, RouteDefinition } from '../lambdas/routes';
@@ -36,10 +36,7 @@ export interface GatewayResponse {
 export interface LocalGatewayOptions {
   readonly routes: readonly { readonly route: RouteDefinition; readonly handler: ApiHandler }[];
   /** Routes without a key (the documentation), each throttled for all callers together. */
-  readonly publicRoutes?: readonly {
-    readonly route: PublicRouteDefinition;
-    readonly handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-  }[];
+  readonly publicRoutes?: readonly { readonly route: PublicRouteDefinition; readonly handler: ApiHandler }[];
   readonly authorizer: AuthorizerHandler;
   /** Seconds an authorizer decision is reused for the same key, as API Gateway caches it. */
   readonly authCacheTtlSeconds: number;
@@ -110,7 +107,7 @@ export class LocalGateway {
   /** Outside the authorizer and the usage plan: one bucket per route, shared by every caller (the stage's method throttle). */
   private async servePublic(
     route: PublicRouteDefinition,
-    handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>,
+    handler: ApiHandler,
     request: GatewayRequest,
     requestId: string,
   ): Promise<GatewayResponse> {
@@ -118,7 +115,7 @@ export class LocalGateway {
     const limit = bucket.take(route.name);
     if (!limit.allowed) return unread(answer({ ...GATEWAY_ANSWERS.throttled, retryAfter: limit.retryAfterSeconds }));
     // GET only: the body, if any, is never read.
-    const result = await handler(proxyEvent(request, new URL(request.url, 'https://localhost'), Buffer.alloc(0), route, requestId));
+    const result = await handler(proxyEvent(request, new URL(request.url, 'https://localhost'), Buffer.alloc(0), route, requestId), lambdaContext(route.name, requestId));
     return { statusCode: result.statusCode, headers: stringHeaders(result.headers), body: result.body };
   }
 

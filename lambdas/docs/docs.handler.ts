@@ -1,3 +1,4 @@
+import type { Runtime } from '../shared/runtime';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { PUBLIC_ROUTES } from '../routes';
@@ -74,5 +75,8 @@ export function serverUrl(event: APIGatewayProxyEvent): string | undefined {
 }
 
 const DocsConfigSchema = z.object({ LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info') });
+
+/** The factory the local runtime finds through the route table (it needs only the logger). */
+export const createHandler = (runtime: () => Pick<Runtime, 'logger'>) => createDocsHandler(runtime().logger);
 
 export const handler = createDocsHandler(createLogger(DocsConfigSchema.parse(process.env).LOG_LEVEL));

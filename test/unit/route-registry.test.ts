@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { AUTHORIZER_ENTRY, ROUTES, entryPath } from '../../lambdas/routes';
+import { AUTHORIZER_ENTRY, PUBLIC_ROUTES, ROUTES, entryPath } from '../../lambdas/routes';
 import { routeHandlerFactory } from '../../local/local-app';
 
 /**
@@ -17,10 +17,17 @@ describe('the route table as the one registry', () => {
     expect(routeHandlerFactory(route)).toBe(module.createHandler);
   });
 
-  it('names every route once, and the authorizer beside them', () => {
-    const keys = ROUTES.map((route) => `${route.method} /${route.path}`);
+  it.each(PUBLIC_ROUTES.map((route) => [route.name, route] as const))('%s (no key): its module exports the Lambda handler and the local factory', (_name, route) => {
+    const module = require(entryPath(route.entry));
 
-    expect(new Set(keys).size).toBe(ROUTES.length);
+    expect(typeof module.handler).toBe('function');
+    expect(routeHandlerFactory(route)).toBe(module.createHandler);
+  });
+
+  it('names every route once, and the authorizer beside them', () => {
+    const keys = [...ROUTES, ...PUBLIC_ROUTES].map((route) => `${route.method} /${route.path}`);
+
+    expect(new Set(keys).size).toBe(keys.length);
     expect(new Set(ROUTES.map((route) => route.name)).size).toBe(ROUTES.length);
     expect(typeof require(entryPath(AUTHORIZER_ENTRY)).handler).toBe('function');
   });
