@@ -1,8 +1,6 @@
-import { ApiCallPacer } from '../../lambdas/admin/api-call-pacer';
-import { runLeadctl } from '../../cli/leadctl.program';
 import { adminService } from '../../local/local-admin';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { FakeApiGateway, fakeAws, fakeCloudFormation } from './fake-api-gateway';
+import { FakeApiGateway, fakeAws, fakeCloudFormation, leadctlOnStack } from './fake-api-gateway';
 
 const STACK = 'LeadIngestApi';
 const API_URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/';
@@ -17,21 +15,8 @@ describe('leadctl campaign spec --stack', () => {
 
   afterAll(() => table.drop());
 
-  async function leadctl(outputs: Record<string, string>, ...args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    let now = 0;
-    const status = await runLeadctl(
-      [...args, '--stack', STACK],
-      {},
-      { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
-      {
-        clients: fakeAws(fakeCloudFormation(STACK, outputs), new FakeApiGateway(), table.endpoint),
-        pacer: new ApiCallPacer({ now: () => now, sleep: async (ms) => void (now += ms) }),
-      },
-    );
-    return { status, stdout, stderr };
-  }
+  const leadctl = (outputs: Record<string, string>, ...args: string[]) =>
+    leadctlOnStack(STACK, fakeAws(fakeCloudFormation(STACK, outputs), new FakeApiGateway(), table.endpoint), args);
 
   it("names the stack's ApiUrl as the endpoint, in the spec and in its requests", async () => {
     const campaign = await adminService(table.db, table.tableName).createCampaign('Deployed', { allowedStates: ['TX'] });

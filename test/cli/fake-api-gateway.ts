@@ -11,6 +11,8 @@ import {
 import { DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import type { ApiGatewaySender } from '../../lambdas/admin/api-gateway-usage-plan';
 import type { AwsClients, CloudFormationReader } from '../../cli/admin-target';
+import { runLeadctl } from '../../cli/leadctl.program';
+import { ApiCallPacer } from '../../lambdas/admin/api-call-pacer';
 import { createDocumentClient } from '../../lambdas/shared/dynamo-client';
 
 export interface FakeApiKey {
@@ -158,4 +160,23 @@ export function fakeAws(cloudFormation: CloudFormationReader & { destroy(): void
     apiGateway: () => apiGateway.client,
     dynamo: () => createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint }),
   };
+}
+
+/** A pacer on a virtual clock: it never waits for real. */
+export function virtualClockPacer(): ApiCallPacer {
+  let now = 0;
+  return new ApiCallPacer({ now: () => now, sleep: async (ms) => void (now += ms) });
+}
+
+/** `leadctl ... --stack STACK` run in this process on the given (fake) clients, its output captured. */
+export async function leadctlOnStack(stackName: string, clients: AwsClients, args: readonly string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const status = await runLeadctl(
+    [...args, '--stack', stackName],
+    {},
+    { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
+    { clients, pacer: virtualClockPacer() },
+  );
+  return { status, stdout, stderr };
 }

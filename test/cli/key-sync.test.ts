@@ -1,20 +1,16 @@
-import { ApiCallPacer } from '../../lambdas/admin/api-call-pacer';
 import { ApiGatewayUsagePlan, STACK_TAG } from '../../lambdas/admin/api-gateway-usage-plan';
 import { KeyRepository } from '../../lambdas/keys/key.repository';
 import { runLeadctl } from '../../cli/leadctl.program';
 import { adminService } from '../../local/local-admin';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { FakeApiGateway, accessDenied, fakeAws, fakeCloudFormation, throttled } from './fake-api-gateway';
+import { FakeApiGateway, accessDenied, fakeAws, fakeCloudFormation, leadctlOnStack, throttled, virtualClockPacer } from './fake-api-gateway';
 
 const STACK = 'LeadIngestApi';
 const OLD_PLAN = 'plan-old';
 const NEW_PLAN = 'plan-new';
 
 /** A pacer on a virtual clock, so the tests never wait for API Gateway's pacing. */
-function virtualPacer(): ApiCallPacer {
-  let now = 0;
-  return new ApiCallPacer({ now: () => now, sleep: async (ms) => void (now += ms) });
-}
+const virtualPacer = virtualClockPacer;
 
 interface Outcome {
   readonly status: number;
@@ -35,16 +31,8 @@ describe('leadctl key sync --stack', () => {
 
   /** leadctl against the fake stack: CloudFormation names the test table and `usagePlanId`. */
   async function leadctl(gateway: FakeApiGateway, usagePlanId: string, ...args: string[]): Promise<Outcome> {
-    let stdout = '';
-    let stderr = '';
     const cloudFormation = fakeCloudFormation(STACK, { TableName: table.tableName, UsagePlanId: usagePlanId, CapTimeZone: 'UTC' });
-    const status = await runLeadctl(
-      [...args, '--stack', STACK],
-      {},
-      { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
-      { clients: fakeAws(cloudFormation, gateway, table.endpoint), pacer: virtualPacer() },
-    );
-    return { status, stdout, stderr };
+    return leadctlOnStack(STACK, fakeAws(cloudFormation, gateway, table.endpoint), args);
   }
 
   /** Suppliers and keys made as `leadctl --stack` makes them, on the stack's first usage plan. */

@@ -1,9 +1,7 @@
 import { PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
-import { ApiCallPacer } from '../../lambdas/admin/api-call-pacer';
-import { runLeadctl } from '../../cli/leadctl.program';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { createWorld, apiEvent, attachedSupplier, call, leadBody, type World } from '../support/world';
-import { FakeApiGateway, fakeAws, fakeCloudFormation } from './fake-api-gateway';
+import { FakeApiGateway, fakeAws, fakeCloudFormation, leadctlOnStack } from './fake-api-gateway';
 
 const STACK = 'LeadIngestApi';
 
@@ -33,21 +31,8 @@ describe('leadctl leads export and events replay --stack', () => {
   });
   afterAll(() => table.drop());
 
-  async function leadctl(outputs: Record<string, string>, eventBridge: FakeEventBridge, ...args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    let now = 0;
-    const status = await runLeadctl(
-      [...args, '--stack', STACK],
-      {},
-      { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
-      {
-        clients: { ...fakeAws(fakeCloudFormation(STACK, outputs), new FakeApiGateway(), table.endpoint), eventBridge: () => eventBridge.client },
-        pacer: new ApiCallPacer({ now: () => now, sleep: async (ms) => void (now += ms) }),
-      },
-    );
-    return { status, stdout, stderr };
-  }
+  const leadctl = (outputs: Record<string, string>, eventBridge: FakeEventBridge, ...args: string[]) =>
+    leadctlOnStack(STACK, { ...fakeAws(fakeCloudFormation(STACK, outputs), new FakeApiGateway(), table.endpoint), eventBridge: () => eventBridge.client }, args);
 
   it("exports from the stack's table and replays onto the bus its EventBusName output names", async () => {
     const { campaignId, supplierId } = await attachedSupplier(world);

@@ -1,17 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListStreamsCommand,
-  type _Record,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { publishStreamRecords, type PutEntries } from '../../lambdas/events/lead-event-publisher';
 import { EVENTS_FILE, EventStreamReader } from '../../local/event-stream-reader';
+import { streamRecords } from '../support/stream-records';
 import { startE2e, type E2eHarness } from '../support/e2e-harness';
 import { firstWriteAttempts, startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import type { HttpsAnswer } from '../support/https-client';
@@ -172,25 +166,3 @@ describe('lead events under faults', () => {
     expect(lost).toEqual([]);
   });
 });
-
-/** Every record of the table's stream, as DynamoDB Local returns them. */
-async function streamRecords(endpoint: string, tableName: string): Promise<_Record[]> {
-  const streams = new DynamoDBStreamsClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  try {
-    const { Streams = [] } = await streams.send(new ListStreamsCommand({ TableName: tableName }));
-    const streamArn = Streams[Streams.length - 1].StreamArn;
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    const records: _Record[] = [];
-    for (const shard of StreamDescription?.Shards ?? []) {
-      let { ShardIterator: iterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
-      while (iterator) {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-        records.push(...(page.Records ?? []));
-        iterator = page.Records?.length ? page.NextShardIterator : undefined;
-      }
-    }
-    return records;
-  } finally {
-    streams.destroy();
-  }
-}

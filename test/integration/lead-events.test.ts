@@ -1,18 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListStreamsCommand,
-  type _Record,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { publishStreamRecords, type PutEntries } from '../../lambdas/events/lead-event-publisher';
 import { LEAD_ACCEPTED, LEAD_EVENT_SOURCE, type LeadAcceptedDetail } from '../../lambdas/events/lead-event';
 import { EVENTS_FILE, EventStreamReader } from '../../local/event-stream-reader';
+import { streamRecords } from '../support/stream-records';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { apiEvent, attachedSupplier, call, createWorld, leadBody, type World } from '../support/world';
 
@@ -128,35 +122,11 @@ describe('lead events from the table stream (local reader, DynamoDB Local)', () 
   });
 
   describe('the publisher on real stream records', () => {
-    /** Every record of the table's stream so far, as DynamoDB Local returns them. */
-    async function streamRecords(): Promise<_Record[]> {
-      const streams = new DynamoDBStreamsClient({ region: 'us-east-1', endpoint: table.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-      try {
-        const { Streams = [] } = await streams.send(new ListStreamsCommand({ TableName: table.tableName }));
-        const streamArn = Streams[Streams.length - 1].StreamArn;
-        const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-        const records: _Record[] = [];
-        for (const shard of StreamDescription?.Shards ?? []) {
-          let { ShardIterator: iterator } = await streams.send(
-            new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
-          );
-          while (iterator) {
-            const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-            records.push(...(page.Records ?? []));
-            iterator = page.Records?.length ? page.NextShardIterator : undefined;
-          }
-        }
-        return records;
-      } finally {
-        streams.destroy();
-      }
-    }
-
     it('retries exactly the entries PutEvents refused, and reports the records still failing', async () => {
       const { campaignId, supplierId } = await attachedSupplier(world);
       const answers = await inWaves(Array.from({ length: 12 }, () => () => call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId) }))));
       const ours = new Set(answers.map((answer) => String(answer.body.data.id)));
-      const records = (await streamRecords()).filter((record) => ours.has(String(record.dynamodb?.NewImage?.leadId?.S)));
+      const records = (await streamRecords(table.endpoint, table.tableName)).filter((record) => ours.has(String(record.dynamodb?.NewImage?.leadId?.S)));
       expect(records.length).toBe(12);
       const idOf = (detail: string) => (JSON.parse(detail) as LeadAcceptedDetail).lead_id;
       const [flaky, broken] = [String(records[3].dynamodb?.NewImage?.leadId?.S), String(records[7].dynamodb?.NewImage?.leadId?.S)];
