@@ -1,6 +1,7 @@
-import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../shared/conditional-write';
 import { contactPartitions, itemKeys } from '../shared/item-keys';
+import { queryAll } from '../shared/query-all';
 import { dedupeKey } from './lead.item';
 
 /** Whom to erase: a normalised phone or a lowercased email, in the given campaigns and suppliers. */
@@ -75,22 +76,12 @@ export class LeadErasureRepository {
   private async find(contact: ErasureRequest['contact'], campaignId: string, supplierId: string): Promise<Record<string, unknown>[]> {
     const index = contact.field === 'phone' ? { name: 'GSI2', key: 'GSI2PK' } : { name: 'GSI3', key: 'GSI3PK' };
     const partition = contactPartitions[contact.field](campaignId, supplierId, contact.value);
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: `${index.key} = :pk`,
-          ExpressionAttributeValues: { ':pk': partition },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: `${index.key} = :pk`,
+      ExpressionAttributeValues: { ':pk': partition },
+    });
   }
 
   /** Deletes the item only while `path` names the lead; false when it is gone or another lead's. */

@@ -1,5 +1,6 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EXPORT_SHARDS, exportPartitions } from '../shared/item-keys';
+import { queryItems } from '../shared/query-all';
 
 /** A lead as the export index holds it: what an export line or a replayed event needs. */
 export interface ExportedLead {
@@ -59,21 +60,14 @@ export class LeadExportRepository {
       filters.push('isTest <> :test');
       values[':test'] = true;
     }
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'GSI4',
-          KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK BETWEEN :from AND :to',
-          FilterExpression: filters.join(' AND '),
-          ExpressionAttributeValues: values,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) yield toExportedLead(item);
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = queryItems(this.db, {
+      TableName: this.tableName,
+      IndexName: 'GSI4',
+      KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK BETWEEN :from AND :to',
+      FilterExpression: filters.join(' AND '),
+      ExpressionAttributeValues: values,
+    });
+    for await (const item of items) yield toExportedLead(item);
   }
 }
 
