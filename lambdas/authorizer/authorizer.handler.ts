@@ -1,5 +1,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { KeyRepository, type KeyReader } from '../keys/key.repository';
+import { builtAtInit } from '../shared/built-at-init';
 import { loadConfig } from '../shared/config';
 import { createDocumentClient } from '../shared/dynamo-client';
 import { createLogger, describeError, type Logger } from '../shared/logger';
@@ -76,21 +77,14 @@ function headerValue(headers: Record<string, string | undefined> | null, name: s
 
 /**
  * Built apart from the routes' runtime so that the function on every cache miss bundles only
- * the key lookup, not the lead rules. On Lambda it is built at init, so a missing setting
- * fails the start rather than a request (see `lambdaEntry`).
+ * the key lookup, not the lead rules; built at init on Lambda (see `builtAtInit`).
  */
 function fromEnvironment(): () => AuthorizerRuntime {
-  const build = (): AuthorizerRuntime => {
+  return builtAtInit(() => {
     const config = loadConfig();
     const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
     return { keys: new KeyRepository(db, config.tableName), logger: createLogger(config.logLevel), config };
-  };
-  if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
-    const runtime = build();
-    return () => runtime;
-  }
-  let runtime: AuthorizerRuntime | undefined;
-  return () => (runtime ??= build());
+  });
 }
 
 export const handler = createAuthorizerHandler(fromEnvironment());

@@ -3,6 +3,7 @@ import { LeadRepository } from '../leads/lead.repository';
 import { DynamoSubmissionStore } from '../submissions/dynamo-submission-store';
 import type { SubmissionStore } from '../submissions/submission-store';
 import type { RouteDefinition } from '../routes';
+import { builtAtInit } from './built-at-init';
 import { loadConfig, type Config } from './config';
 import { createDocumentClient } from './dynamo-client';
 import { createLogger, type Logger } from './logger';
@@ -55,20 +56,7 @@ export function perRuntime<T>(build: (runtime: Runtime) => T): (runtime: Runtime
   };
 }
 
-/**
- * A route's Lambda entry. On Lambda (where the runtime sets AWS_LAMBDA_FUNCTION_NAME) the
- * configuration is read and checked, and the runtime built, when the module loads, in the
- * function's init phase: a function missing a setting it needs fails to start, and Lambda
- * reports the init error, instead of answering 500 to the first request that needs it.
- * Imported elsewhere (the local runtime and the tests build their own runtime and use the
- * route's `createHandler`), it reads nothing until called.
- */
+/** A route's Lambda entry: its runtime built at init on Lambda (see `builtAtInit`). */
 export function lambdaEntry(route: RouteDefinition, factory: (runtime: () => Runtime) => ApiHandler): ApiHandler {
-  const build = () => createRuntime(loadConfig(process.env, { pingSecret: route.needsPingSecret }));
-  if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
-    const runtime = build();
-    return factory(() => runtime);
-  }
-  let runtime: Runtime | undefined;
-  return factory(() => (runtime ??= build()));
+  return factory(builtAtInit(() => createRuntime(loadConfig(process.env, { pingSecret: route.needsPingSecret }))));
 }
