@@ -4,7 +4,8 @@
  * could not be looked up: our problem, answered 503). Lambda's own `Errors` metric cannot tell
  * the last two apart, because API Gateway needs the function to fail to answer 401.
  */
-export type KeyCheckOutcome = 'allowed' | 'refused' | 'failed';
+export const KEY_CHECK_OUTCOMES = ['allowed', 'refused', 'failed'] as const;
+export type KeyCheckOutcome = (typeof KEY_CHECK_OUTCOMES)[number];
 
 /** Metric name of the key checks, with an `Outcome` dimension. */
 export const KEY_CHECKS_METRIC = 'KeyChecks';

@@ -5,6 +5,7 @@ import { lambdaEntry, perRuntime, type Runtime } from '../shared/runtime';
 import { routeNamed } from '../routes';
 import { parseIngestBody } from './ingest.schema';
 import { IngestUseCase, type AcceptedLead } from './ingest.use-case';
+import { leadAcceptedMetric } from './lead-metrics';
 
 const ingestUseCase = perRuntime(
   (runtime) => new IngestUseCase({ store: runtime.store, clock: runtime.clock, capTimeZone: runtime.config.capTimeZone, pingSecret: runtime.pingSecret }),
@@ -18,6 +19,11 @@ export function createIngestHandler(runtime: () => Runtime): ApiHandler {
       body: parseIngestBody(request.body),
       idempotencyKey: idempotencyKey(request.headers['idempotency-key']),
     });
+    // Real leads counted apart from test leads: the quiet alarm watches for real ones stopping.
+    const { logger, config } = runtime();
+    if (config.metricsNamespace && !accepted.replayed) {
+      logger.metric('lead accepted', leadAcceptedMetric(config.metricsNamespace, accepted.isTest ? 'test' : 'live'));
+    }
     return jsonResponse(201, { data: acceptedBody(accepted) }, {
       Location: `/api/v1/leads/lookup?id=${accepted.leadId}`,
       ...(accepted.replayed ? { 'Idempotent-Replayed': 'true' } : {}),
