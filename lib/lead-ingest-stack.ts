@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
@@ -14,6 +15,7 @@ import { ApiFunction } from './constructs/api-function';
 import { EdgeProtection } from './constructs/edge-protection';
 import { LeadEvents } from './constructs/lead-events';
 import { LeadTable } from './constructs/lead-table';
+import { allowAlarmsToPublish } from './constructs/operations-alarm';
 import { OperatorPolicy } from './constructs/operator-policy';
 import { SupplierApi } from './constructs/supplier-api';
 import { acknowledge, acknowledgeStackFindings } from './nag-acknowledgments';
@@ -143,6 +145,7 @@ export class LeadIngestStack extends Stack {
       indexNames: TABLE_SCHEMA.indexes.map((index) => index.name),
       metricsNamespace: this.metricsNamespace,
       action: new SnsAction(this.alarmTopic),
+      quietMinutes: settings.quietAlarmMinutes,
     });
 
     const dashboard = new ApiDashboard(this, 'Dashboard', {
@@ -153,7 +156,7 @@ export class LeadIngestStack extends Stack {
       routes: ROUTES.map((route) => route.name),
       gatewayThrottled: this.alarms.gatewayThrottledMetric,
       webAcl: this.edgeProtection && {
-        name: this.edgeProtection.webAclName,
+        metricName: this.edgeProtection.webAclMetricName,
         blockingRules: {
           'per-IP rate limit (429)': this.edgeProtection.blockingRuleMetrics.perIpRateLimit,
           'managed rules (403)': this.edgeProtection.blockingRuleMetrics.managedRules,
@@ -197,9 +200,17 @@ export class LeadIngestStack extends Stack {
     acknowledgeStackFindings({ pingSecret, functions: Object.values(functions), api: this.api });
   }
 
-  /** The stack's own alarm topic, TLS-only, with the optional e-mail subscription. */
+  /**
+   * The stack's own alarm topic, TLS-only, with the optional e-mail subscription. Unencrypted:
+   * CloudWatch cannot publish to a topic under the AWS-managed SNS key, and a customer managed
+   * key would need a key policy letting `cloudwatch.amazonaws.com` use it (kms:Decrypt,
+   * kms:GenerateDataKey*) besides the topic policy.
+   */
   private ownAlarmTopic(email: string | undefined): Topic {
     const topic = new Topic(this, 'AlarmTopic', { displayName: `${this.stackName} alarms`, enforceSSL: true });
+    // Every alarm of the stack, wherever it is made, may notify it (found when the template is
+    // written). A topic of the operator's own needs the same statement added by hand (README).
+    allowAlarmsToPublish(topic, () => this.node.findAll().filter((construct): construct is Alarm => construct instanceof Alarm));
     if (email) {
       const subscription = topic.addSubscription(new EmailSubscription(email));
       acknowledge(

@@ -60,6 +60,16 @@ export interface LeadIngestSettings {
    */
   readonly alarmTopicArn?: string;
   /**
+   * Minutes without a single real (non-test) lead stored after which the `NoLiveLeads` alarm
+   * fires: a supplier integration that broke silently sends nothing, so nothing else alarms.
+   * A multiple of 5 up to 1440 (one day), or of 60 up to 10080 (seven days): CloudWatch limits
+   * an alarm's periods × evaluation periods to one day under hourly periods, seven days above.
+   * Size it above the quietest stretch of a normal day (nights, weekends). 0 or false: off.
+   * Context key `quietAlarmMinutes`.
+   * @default - no such alarm
+   */
+  readonly quietAlarmMinutes?: number;
+  /**
    * Whether the stack sets the account's API Gateway CloudWatch role (needed once per account
    * and region before any stage can write access logs). Turn off where the account already has
    * one managed elsewhere. Context key `apiGatewayLogRole`.
@@ -157,6 +167,7 @@ export function resolveSettings(
     logLevel: logLevel as LogLevel,
     customDomain: props.customDomain ?? customDomainFromContext(context),
     alarmTopicArn: optionalString(props.alarmTopicArn ?? context('alarmTopicArn')),
+    quietAlarmMinutes: quietMinutes(props.quietAlarmMinutes ?? context('quietAlarmMinutes')),
     apiGatewayLogRole: booleanValue('apiGatewayLogRole', props.apiGatewayLogRole ?? context('apiGatewayLogRole') ?? DEFAULTS.apiGatewayLogRole),
     alarmEmail: emailAddress(props.alarmEmail ?? context('alarmEmail')),
     waf: booleanValue('waf', props.waf ?? context('waf') ?? DEFAULTS.waf),
@@ -196,6 +207,20 @@ function reservations(value: unknown, functionNames: readonly string[]): Record<
     result[name] = integerIn(`reservedConcurrency.${name}`, count, 1, 10_000);
   }
   return result;
+}
+
+/** Longest quiet window on 5-minute periods (one day), and on hourly periods (seven days). */
+export const QUIET_ALARM_LIMITS = { fiveMinuteMax: 1440, hourlyMax: 10080 } as const;
+
+function quietMinutes(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '' || value === false || value === 'false' || value === 0 || value === '0') return undefined;
+  const minutes = integerIn('quietAlarmMinutes', value, 5, QUIET_ALARM_LIMITS.hourlyMax);
+  if (minutes <= QUIET_ALARM_LIMITS.fiveMinuteMax ? minutes % 5 !== 0 : minutes % 60 !== 0) {
+    throw new Error(
+      `quietAlarmMinutes must be a multiple of 5 up to ${QUIET_ALARM_LIMITS.fiveMinuteMax}, or of 60 up to ${QUIET_ALARM_LIMITS.hourlyMax}, got '${String(value)}'`,
+    );
+  }
+  return minutes;
 }
 
 function emailAddress(value: unknown): string | undefined {

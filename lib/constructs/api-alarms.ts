@@ -1,12 +1,36 @@
 import { Duration } from 'aws-cdk-lib';
-import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, MathExpression, Metric, type AlarmProps, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { ResponseType, type RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, type AlarmProps, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { KEY_CHECKS_METRIC } from '../../lambdas/authorizer/key-check-metrics';
+import { KEY_CHECKS_METRIC, type KeyCheckOutcome } from '../../lambdas/authorizer/key-check-metrics';
+import { LEADS_ACCEPTED_METRIC, LEAD_LANE_DIMENSION, type LeadLane } from '../../lambdas/ingest/lead-metrics';
+import { QUIET_ALARM_LIMITS } from '../stack-settings';
 import { atLeast, operationsAlarm } from './operations-alarm';
+import type { ACCESS_LOG_FIELDS } from './supplier-api';
+
+/** Metrics the alarms count from the API's access log (metric filters), in the stack's namespace. */
+export const ACCESS_LOG_METRICS = {
+  /** API Gateway's own 429s: usage plan or stage throttle. */
+  gatewayThrottled: 'GatewayThrottled',
+  /** 503s API Gateway answered because the authorizer crashed, timed out, failed at init or failed a lookup. */
+  authorizerFailureAnswers: 'AuthorizerFailureAnswers',
+} as const;
+
+/** The access log field holding API Gateway's response type (`$context.error.responseType`). */
+const ERROR_TYPE_FIELD: keyof typeof ACCESS_LOG_FIELDS = 'errorType';
+
+/**
+ * The gateway response types of an authorizer that failed, as opposed to one that refused a key
+ * (UNAUTHORIZED). Both are answered 503 by overridden gateway responses, which API Gateway counts
+ * as 4XXError: the 5XX alarms never see them.
+ */
+export const AUTHORIZER_FAILURE_RESPONSE_TYPES: readonly string[] = [
+  ResponseType.AUTHORIZER_FAILURE.responseType,
+  ResponseType.AUTHORIZER_CONFIGURATION_ERROR.responseType,
+];
 
 /**
  * The thresholds, in one place so the README's operations table can be checked against them.
@@ -26,6 +50,8 @@ export const ALARM_THRESHOLDS = {
   latencyPeriods: 3,
   /** Key lookups that failed (DynamoDB unreachable): suppliers got 503 on valid keys. */
   authorizerFailures: 3,
+  /** Requests answered 503 because the authorizer failed (crash, timeout, init failure, throttling, failed lookup). */
+  authorizerUnavailable: 3,
   /** Unhandled errors of a route function. */
   functionErrors: 1,
   /** Lambda throttled invocations of one function. */
@@ -64,6 +90,12 @@ export interface ApiAlarmsProps {
   readonly metricsNamespace: string;
   /** Where every alarm and its return to OK are sent. */
   readonly action: IAlarmAction;
+  /**
+   * Minutes without a real (non-test) lead stored before `NoLiveLeads` fires; see
+   * `quietAlarmMinutes` in lib/stack-settings.ts for the values CloudWatch allows.
+   * @default - no such alarm
+   */
+  readonly quietMinutes?: number;
   /** @default Duration.minutes(5) */
   readonly period?: Duration;
 }
@@ -95,15 +127,12 @@ export class ApiAlarms extends Construct {
       ...atLeast(T.api5xxRatePercent),
     }, props.action);
 
-    const throttledFilter = new MetricFilter(this, 'GatewayThrottledFilter', {
-      logGroup: props.accessLogGroup,
-      // The access log's `errorType` is API Gateway's response type; THROTTLED is the usage
-      // plan's or the stage's limit. A cap's 429 comes from a function and is not counted here.
-      filterPattern: FilterPattern.any(FilterPattern.stringValue('$.errorType', '=', 'THROTTLED'), FilterPattern.stringValue('$.errorType', '=', 'QUOTA_EXCEEDED')),
-      metricNamespace: props.metricsNamespace,
-      metricName: 'GatewayThrottled',
-      metricValue: '1',
-    });
+    // The access log's `errorType` is API Gateway's response type; THROTTLED is the usage
+    // plan's or the stage's limit. A cap's 429 comes from a function and is not counted here.
+    const throttledFilter = this.countResponseTypes('GatewayThrottledFilter', props, ACCESS_LOG_METRICS.gatewayThrottled, [
+      ResponseType.THROTTLED.responseType,
+      ResponseType.QUOTA_EXCEEDED.responseType,
+    ]);
     this.gatewayThrottledMetric = throttledFilter.metric(sum);
     this.add('Api429Rate', `More than ${T.api429RatePercent}% of requests were throttled by the usage plan or the stage limit.`, {
       metric: percentOf(this.gatewayThrottledMetric, requests, period, 'Throttled %'),
@@ -116,9 +145,42 @@ export class ApiAlarms extends Construct {
     }, props.action);
 
     this.add('AuthorizerFailures', 'The authorizer could not look keys up (DynamoDB unavailable or denied); valid keys got 503.', {
-      metric: new Metric({ namespace: props.metricsNamespace, metricName: KEY_CHECKS_METRIC, dimensionsMap: { Outcome: 'failed' }, ...sum }),
+      metric: new Metric({ namespace: props.metricsNamespace, metricName: KEY_CHECKS_METRIC, dimensionsMap: { Outcome: 'failed' satisfies KeyCheckOutcome }, ...sum }),
       ...atLeast(T.authorizerFailures),
     }, props.action);
+
+    // What KeyChecks cannot see: an authorizer that crashed, timed out, failed at init or was
+    // throttled writes no KeyChecks line. Its Lambda `Errors` would count every refused key too
+    // (a 401 needs the function to fail), so the answers are counted from the access log instead.
+    const authorizerFailureFilter = this.countResponseTypes(
+      'AuthorizerFailureAnswersFilter',
+      props,
+      ACCESS_LOG_METRICS.authorizerFailureAnswers,
+      AUTHORIZER_FAILURE_RESPONSE_TYPES,
+    );
+    this.add('AuthorizerUnavailable', 'Requests were answered 503 because the authorizer failed (crash, timeout, init failure, throttling or a failed key lookup); refused keys do not count.', {
+      metric: authorizerFailureFilter.metric(sum),
+      ...atLeast(T.authorizerUnavailable),
+    }, props.action);
+
+    if (props.quietMinutes !== undefined) {
+      // Silence sends no data points, so missing data is a breach. CloudWatch allows periods ×
+      // evaluation periods of one day under hourly periods and seven days above.
+      const quietPeriod = props.quietMinutes <= QUIET_ALARM_LIMITS.fiveMinuteMax ? Duration.minutes(5) : Duration.hours(1);
+      this.add('NoLiveLeads', `No real (non-test) lead was stored for ${props.quietMinutes} minutes: a supplier integration may have broken.`, {
+        metric: new Metric({
+          namespace: props.metricsNamespace,
+          metricName: LEADS_ACCEPTED_METRIC,
+          dimensionsMap: { [LEAD_LANE_DIMENSION]: 'live' satisfies LeadLane },
+          period: quietPeriod,
+          statistic: 'Sum',
+        }),
+        threshold: 1,
+        evaluationPeriods: props.quietMinutes / quietPeriod.toMinutes(),
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      }, props.action);
+    }
 
     for (const [name, fn] of Object.entries(props.routeFunctions)) {
       this.add(`${name}Errors`, `The ${name} function failed with an unhandled error.`, {
@@ -162,6 +224,17 @@ export class ApiAlarms extends Construct {
 
   private add(id: string, description: string, props: AlarmProps, action: IAlarmAction): void {
     this.alarms.push(operationsAlarm(this, id, description, props, action));
+  }
+
+  /** A metric filter counting the access log lines whose response type is one of `types`. */
+  private countResponseTypes(id: string, props: ApiAlarmsProps, metricName: string, types: readonly string[]): MetricFilter {
+    return new MetricFilter(this, id, {
+      logGroup: props.accessLogGroup,
+      filterPattern: FilterPattern.any(...types.map((type) => FilterPattern.stringValue(`$.${ERROR_TYPE_FIELD}`, '=', type))),
+      metricNamespace: props.metricsNamespace,
+      metricName,
+      metricValue: '1',
+    });
   }
 
 }

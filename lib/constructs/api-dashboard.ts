@@ -4,7 +4,8 @@ import { Dashboard, GraphWidget, MathExpression, Metric, TextWidget, type IMetri
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { KEY_CHECKS_METRIC } from '../../lambdas/authorizer/key-check-metrics';
+import { KEY_CHECKS_METRIC, KEY_CHECK_OUTCOMES } from '../../lambdas/authorizer/key-check-metrics';
+import { LEADS_ACCEPTED_METRIC, LEAD_LANES, LEAD_LANE_DIMENSION } from '../../lambdas/ingest/lead-metrics';
 
 export interface ApiDashboardProps {
   readonly api: RestApi;
@@ -17,11 +18,11 @@ export interface ApiDashboardProps {
   /** API Gateway's own 429s (usage plan and stage throttle). */
   readonly gatewayThrottled: Metric;
   /**
-   * The web ACL in front of the stage, when there is one: its name and its blocking rules'
-   * metric names by label.
+   * The web ACL in front of the stage, when there is one: its metric name (WAF's `WebACL`
+   * dimension, which is not the ACL's name) and its blocking rules' metric names by label.
    * @default - no WAF widget
    */
-  readonly webAcl?: { readonly name: string; readonly blockingRules: Readonly<Record<string, string>> };
+  readonly webAcl?: { readonly metricName: string; readonly blockingRules: Readonly<Record<string, string>> };
   /** @default Duration.minutes(1) */
   readonly period?: Duration;
 }
@@ -88,7 +89,7 @@ export class ApiDashboard extends Construct {
         // burst of bad keys does not look like an outage.
         title: 'Authorizer: key checks (cache misses) by outcome, p99 ms',
         width: 12,
-        left: (['allowed', 'refused', 'failed'] as const).map(
+        left: KEY_CHECK_OUTCOMES.map(
           (outcome) =>
             new Metric({
               namespace: props.metricsNamespace,
@@ -114,22 +115,41 @@ export class ApiDashboard extends Construct {
         ],
       }),
     );
-    if (props.webAcl) {
+    const leadsByLane = new GraphWidget({
+      // Leads newly stored (a retry answered from the first attempt is not counted again).
+      title: 'Leads stored: live and test',
+      width: props.webAcl ? 12 : 24,
+      left: LEAD_LANES.map(
+        (lane) =>
+          new Metric({
+            namespace: props.metricsNamespace,
+            metricName: LEADS_ACCEPTED_METRIC,
+            dimensionsMap: { [LEAD_LANE_DIMENSION]: lane },
+            statistic: 'Sum',
+            period,
+            label: `${lane} leads`,
+          }),
+      ),
+    });
+    if (!props.webAcl) {
+      this.dashboard.addWidgets(leadsByLane);
+    } else {
       const webAcl = props.webAcl;
       const blocked = (rule: string, label: string) =>
         new Metric({
           namespace: 'AWS/WAFV2',
           metricName: 'BlockedRequests',
-          dimensionsMap: { WebACL: webAcl.name, Region: Stack.of(this).region, Rule: rule },
+          dimensionsMap: { WebACL: webAcl.metricName, Region: Stack.of(this).region, Rule: rule },
           statistic: 'Sum',
           period,
           label,
         });
       this.dashboard.addWidgets(
+        leadsByLane,
         new GraphWidget({
           // Blocked requests never reach API Gateway, so its graphs above do not show them.
           title: 'WAF: blocked requests by rule',
-          width: 24,
+          width: 12,
           left: Object.entries(webAcl.blockingRules).map(([label, rule]) => blocked(rule, label)),
         }),
       );

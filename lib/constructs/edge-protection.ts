@@ -74,8 +74,13 @@ const BODY_KEYS = { blocked: 'request_blocked', rateLimited: 'ip_rate_limited' }
  */
 export class EdgeProtection extends Construct {
   readonly webAcl: CfnWebACL;
-  /** The web ACL's name: the `WebACL` dimension of its CloudWatch metrics. */
+  /** The web ACL's name (in the console and the API). */
   readonly webAclName: string;
+  /**
+   * The web ACL's metric name (its visibility config): what WAF publishes as the `WebACL`
+   * dimension of its CloudWatch metrics, not its name.
+   */
+  readonly webAclMetricName: string;
   /** CloudWatch metric names (the `Rule` dimension) of the rules that block, by what they stop. */
   readonly blockingRuleMetrics: Readonly<Record<'perIpRateLimit' | 'managedRules', string>>;
   readonly association: CfnWebACLAssociation;
@@ -87,6 +92,7 @@ export class EdgeProtection extends Construct {
     const metricPrefix = stack.stackName;
     // Named after the stack, so the dashboard can address its metrics; unique per stack and region.
     this.webAclName = `${stack.stackName}-suppliers`;
+    this.webAclMetricName = `${metricPrefix}-WebAcl`;
     this.blockingRuleMetrics = { perIpRateLimit: `${metricPrefix}-RateLimitPerIp`, managedRules: `${metricPrefix}-BlockManagedRuleMatches` };
     const visibility = (metric: string): CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
@@ -130,7 +136,7 @@ export class EdgeProtection extends Construct {
       description: 'Supplier API: per-IP rate limit and AWS managed rules, answering in the API error envelope',
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility('WebAcl'),
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: this.webAclMetricName, sampledRequestsEnabled: false },
       customResponseBodies: {
         [BODY_KEYS.blocked]: { contentType: 'APPLICATION_JSON', content: gatewayAnswerBody(EDGE_ANSWERS.requestBlocked) },
         [BODY_KEYS.rateLimited]: { contentType: 'APPLICATION_JSON', content: gatewayAnswerBody(EDGE_ANSWERS.ipRateLimited) },

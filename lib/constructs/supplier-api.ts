@@ -193,7 +193,9 @@ export class SupplierApi extends Construct {
         // string, and lookups carry phone numbers and e-mail addresses there. The functions
         // keep their own tracing, which records no request data.
         tracingEnabled: false,
-        metricsEnabled: true,
+        // No detailed (per-method) metrics: nothing reads them, and they cost per metric. The
+        // API-wide metrics the alarms and the dashboard use are published without them.
+        metricsEnabled: false,
         throttlingRateLimit: props.stageThrottle?.rateLimit ?? 1000,
         throttlingBurstLimit: props.stageThrottle?.burstLimit ?? 2000,
         // No execution logging: at INFO it records the method request headers, x-api-key included.

@@ -204,12 +204,12 @@ describe('LeadIngestStack', () => {
     });
 
     describe('the stage', () => {
-      it('is prod, with metrics, and a default method throttle for all clients together', () => {
+      it('is prod, without detailed (per-method) metrics, and a default method throttle for all clients together', () => {
         template.hasResourceProperties('AWS::ApiGateway::Stage', {
           StageName: 'prod',
           // Beside it, the public documentation routes' own throttle (test/infra/docs-routes.test.ts).
           MethodSettings: Match.arrayWith([
-            Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', MetricsEnabled: true, ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 }),
+            Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', MetricsEnabled: false, ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 }),
           ]),
         });
       });
@@ -631,8 +631,9 @@ describe('LeadIngestStack', () => {
       it('send every alarm and its return to OK to the stack\'s own topic', () => {
         const topic = { Ref: onlyLogicalId(template, 'AWS::SNS::Topic') };
         const all = Object.values(alarms());
-        // ... + the table and its four indexes + the lead events' two (dead letters, lag).
-        expect(all.length).toBe(5 + 4 + 5 + 1 + 4 + 2 + 2);
+        // ... + the table and its four indexes + the lead events' two (dead letters, lag)
+        // + the authorizer failure answers (test/infra/alarms.test.ts).
+        expect(all.length).toBe(5 + 4 + 5 + 1 + 4 + 2 + 2 + 1);
         for (const properties of all) {
           expect(properties.AlarmActions).toEqual([topic]);
           expect(properties.OKActions).toEqual([topic]);
