@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ResponseType } from 'aws-cdk-lib/aws-apigateway';
 import { KEY_CHECKS_METRIC } from '../../lambdas/authorizer/key-check-metrics';
 import { LEADS_ACCEPTED_METRIC, LEAD_LANE_DIMENSION } from '../../lambdas/ingest/lead-metrics';
@@ -206,5 +208,23 @@ describe('every alarm\'s evaluation range', () => {
         expect(period * alarm.EvaluationPeriods).toBeLessThanOrEqual(period < 3600 ? 86_400 : 604_800);
       }
     }
+  });
+});
+
+describe('the README\'s Operations table', () => {
+  it('names every alarm of the stack, the quiet alarm included', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const operations = readme.slice(readme.indexOf('## Operations'), readme.indexOf('\n## ', readme.indexOf('## Operations') + 1));
+    const rows = operations.split('\n').filter((line) => line.startsWith('| `'));
+    const names = ofType(synthStack({ quietAlarmMinutes: '60' }).template.toJSON().Resources as Resources, 'AWS::CloudWatch::Alarm').map(
+      ([, alarm]) => String(alarm.Properties!.AlarmName).replace(/^LeadIngestApi-/, ''),
+    );
+    expect(names).toEqual(expect.arrayContaining(['AuthorizerUnavailable', 'NoLiveLeads']));
+    // Rows may group alarms: `<Function>Throttles` and `GSI1Throttles` ... `GSI4Throttles`.
+    const listed = (name: string) =>
+      rows.some((row) => row.split('|')[1].includes(`\`${name}\``)) ||
+      (/Throttles$/.test(name) && rows.some((row) => row.includes('`<Function>Throttles`')) && !/^GSI/.test(name)) ||
+      (/^GSI\dThrottles$/.test(name) && rows.some((row) => row.includes('`GSI1Throttles` ... `GSI4Throttles`')));
+    expect(names.filter((name) => !listed(name))).toEqual([]);
   });
 });
