@@ -79,7 +79,11 @@ export interface ApiAlarmsProps {
   readonly api: RestApi;
   /** The API's access log group; a metric filter on it counts the 429s API Gateway answers itself. */
   readonly accessLogGroup: ILogGroup;
-  /** The authorizer function, watched for throttles; its failures come from its `KeyChecks` metric. */
+  /**
+   * The authorizer function, watched for throttles. Its failures come from its `KeyChecks`
+   * metric (failed lookups) and from the access log (every 503 it caused), never from its
+   * Lambda `Errors`, which count refused keys too.
+   */
   readonly authorizer: IFunction;
   /** Route functions keyed by a PascalCase name used in alarm ids (e.g. `Ingest`). */
   readonly routeFunctions: Readonly<Record<string, IFunction>>;
@@ -167,6 +171,10 @@ export class ApiAlarms extends Construct {
       // Silence sends no data points, so missing data is a breach. CloudWatch allows periods ×
       // evaluation periods of one day under hourly periods and seven days above.
       const quietPeriod = props.quietMinutes <= QUIET_ALARM_LIMITS.fiveMinuteMax ? Duration.minutes(5) : Duration.hours(1);
+      const quietPeriods = props.quietMinutes / quietPeriod.toMinutes();
+      if (!Number.isInteger(quietPeriods) || props.quietMinutes > QUIET_ALARM_LIMITS.hourlyMax) {
+        throw new Error(`quietMinutes must be a multiple of 5 up to ${QUIET_ALARM_LIMITS.fiveMinuteMax}, or of 60 up to ${QUIET_ALARM_LIMITS.hourlyMax}, got ${props.quietMinutes}`);
+      }
       this.add('NoLiveLeads', `No real (non-test) lead was stored for ${props.quietMinutes} minutes: a supplier integration may have broken.`, {
         metric: new Metric({
           namespace: props.metricsNamespace,
@@ -176,7 +184,7 @@ export class ApiAlarms extends Construct {
           statistic: 'Sum',
         }),
         threshold: 1,
-        evaluationPeriods: props.quietMinutes / quietPeriod.toMinutes(),
+        evaluationPeriods: quietPeriods,
         comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
         treatMissingData: TreatMissingData.BREACHING,
       }, props.action);
