@@ -7,7 +7,7 @@ import { parseIngestBody } from './ingest.schema';
 import { IngestUseCase, type AcceptedLead } from './ingest.use-case';
 
 const ingestUseCase = perRuntime(
-  (runtime) => new IngestUseCase({ store: runtime.store, clock: runtime.clock, capTimeZone: runtime.config.capTimeZone, pingSecret: runtime.pingSecret }),
+  (runtime) => new IngestUseCase({ store: runtime.store, clock: runtime.clock, capTimeZone: runtime.config.capTimeZone, pingKeys: runtime.pingKeys }),
 );
 
 /** POST /api/v1/ingest: validate the lead, store it, answer 201 with its id. */
