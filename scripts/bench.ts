@@ -337,7 +337,7 @@ function moduleLoad(): void {
   console.log(`loaded with NODE_OPTIONS=${FUNCTION_NODE_OPTIONS} as on Lambda; median of 15 fresh processes each, against a bundle of`);
   console.log('the SDK clients alone that the function uses (built the same way), and against the same bundle with the SDK left');
   console.log("external and loaded from node_modules, as the runtime's own SDK would be");
-  console.log('  function     bundle KB   map KB   load ms   SDK clients only KB   load ms   ratio   SDK external ms   SDK clients');
+  console.log('  function     bundle KB   map KB   load ms   SDK clients only KB   load ms   ratio   SDK external KB   load ms   SDK clients');
   for (const { name, entry } of entries) {
     const bundle = join(directory, `${name}.js`);
     const clients = sdkClientsOf(buildSync(join(ROOT, 'lambdas', entry), bundle));
@@ -372,7 +372,7 @@ function moduleLoad(): void {
     // A function that uses no SDK client (docs) has no baseline to compare with.
     const sdk = clients.length > 0 ? median(sdkSamples) : undefined;
     console.log(
-      `  ${name.padEnd(12)} ${kb(bundle).padStart(9)}   ${kb(`${bundle}.map`).padStart(6)}   ${own.toFixed(1).padStart(7)}   ${(sdk === undefined ? '-' : kb(baseline)).padStart(19)}   ${(sdk === undefined ? '-' : sdk.toFixed(1)).padStart(7)}   ${(sdk === undefined ? 'n/a' : (own / sdk).toFixed(2)).padStart(5)}   ${median(externalSamples).toFixed(1).padStart(15)}   ${clients.join(', ') || 'none'}`,
+      `  ${name.padEnd(12)} ${kb(bundle).padStart(9)}   ${kb(`${bundle}.map`).padStart(6)}   ${own.toFixed(1).padStart(7)}   ${(sdk === undefined ? '-' : kb(baseline)).padStart(19)}   ${(sdk === undefined ? '-' : sdk.toFixed(1)).padStart(7)}   ${(sdk === undefined ? 'n/a' : (own / sdk).toFixed(2)).padStart(5)}   ${kb(external).padStart(15)}   ${median(externalSamples).toFixed(1).padStart(7)}   ${clients.join(', ') || 'none'}`,
     );
   }
 }
