@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AdminService } from '../lambdas/admin/admin.service';
 import type { ApiCallPacer } from '../lambdas/admin/api-call-pacer';
 import { ApiGatewayUsagePlan, type ApiGatewaySender } from '../lambdas/admin/api-gateway-usage-plan';
+import type { PingSecretVersions } from '../lambdas/admin/ping-secret-rotation';
+import { secretsManagerVersions, type SecretsManagerSender } from '../lambdas/admin/secrets-manager-versions';
 import { localUsagePlan } from '../lambdas/admin/usage-plan.gateway';
 import { eventBusPut } from '../lambdas/events/event-bus';
 import type { PutEntries } from '../lambdas/events/lead-event-publisher';
@@ -13,6 +16,7 @@ import { LeadBackfillRepository } from '../lambdas/leads/lead-backfill.repositor
 import { LeadErasureRepository } from '../lambdas/leads/lead-erasure.repository';
 import { LeadExportRepository } from '../lambdas/leads/lead-export.repository';
 import { isTimeZone } from '../lambdas/shared/config';
+import { SETTINGS } from '../lambdas/shared/settings';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';
 import { isDynamoUp, startDynamoLocal, type RunningDynamo } from '../local/dynamodb-local';
 import { adminService, localDocumentClient } from '../local/local-admin';
@@ -34,7 +38,17 @@ export interface AdminTarget {
   apiUrl(): string;
   /** Reads and erasures of stored leads, and where replayed lead events go. */
   leads(): LeadTools;
+  /** The ping-token key's secret on a deployed stack (`ping-secret rotate`). */
+  pingSecret(): PingSecretTarget;
   close(): Promise<void>;
+}
+
+/** What `ping-secret rotate` works with on a stack. */
+export interface PingSecretTarget {
+  readonly secretArn: string;
+  readonly versions: PingSecretVersions;
+  /** The stack's `PingTtlSeconds`; the longest a stack may set when it publishes none. */
+  readonly pingTtlSeconds: number;
 }
 
 /** What the `leads` and `events` commands work with on a target. */
@@ -47,7 +61,15 @@ export interface LeadTools {
 }
 
 /** The stack outputs leadctl needs (see lib/lead-ingest-stack.ts). */
-const STACK_OUTPUTS = { tableName: 'TableName', usagePlanId: 'UsagePlanId', capTimeZone: 'CapTimeZone', apiUrl: 'ApiUrl', eventBusName: 'EventBusName' } as const;
+const STACK_OUTPUTS = {
+  tableName: 'TableName',
+  usagePlanId: 'UsagePlanId',
+  capTimeZone: 'CapTimeZone',
+  apiUrl: 'ApiUrl',
+  eventBusName: 'EventBusName',
+  pingSecretArn: 'PingSecretArn',
+  pingTtlSeconds: 'PingTtlSeconds',
+} as const;
 
 /** The AWS clients a stack target uses; tests hand in fakes. */
 export interface AwsClients {
@@ -56,6 +78,8 @@ export interface AwsClients {
   dynamo(region: string): DynamoDBDocumentClient;
   /** @default the SDK's EventBridge client */
   eventBridge?(region: string): Pick<EventBridgeClient, 'send'> & { destroy(): void };
+  /** @default the SDK's Secrets Manager client */
+  secretsManager?(region: string): SecretsManagerSender & { destroy(): void };
 }
 
 /** The SDK's clients, with the caller's credentials. */
@@ -64,6 +88,7 @@ export const SDK_CLIENTS: AwsClients = {
   apiGateway: (region) => new APIGatewayClient({ region }),
   dynamo: (region) => createDocumentClient({ region }),
   eventBridge: (region) => new EventBridgeClient({ region }),
+  secretsManager: (region) => new SecretsManagerClient({ region }),
 };
 
 /** How a stack target reaches AWS. */
@@ -111,6 +136,9 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
   return {
     admin: (capTimeZone) => adminService(db, local.tableName, { capTimeZone: capTimeZone ?? local.capTimeZone, usagePlan: localUsagePlan }),
     apiUrl: () => `https://${local.host}${local.port === 443 ? '' : `:${local.port}`}`,
+    pingSecret: () => {
+      throw new TargetError(`The local runtime's ping-token key is the file ${join(local.dataDir, 'ping-secret')}; ping-secret commands work on a deployed stack (--stack).`);
+    },
     leads: () => ({
       exports: new LeadExportRepository(db, local.tableName),
       erasure: new LeadErasureRepository(db, local.tableName),
@@ -144,6 +172,7 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
   const apiGateway = clients.apiGateway(outputs.region);
   const usagePlan = new ApiGatewayUsagePlan(apiGateway, { stackName, usagePlanId: outputs.usagePlanId, pacer: access.pacer });
   let eventBridge: (Pick<EventBridgeClient, 'send'> & { destroy(): void }) | undefined;
+  let secretsManager: (SecretsManagerSender & { destroy(): void }) | undefined;
   return {
     admin: (capTimeZone) => adminService(db, outputs.tableName, { capTimeZone: capTimeZone ?? outputs.capTimeZone ?? 'UTC', usagePlan }),
     apiUrl: () => {
@@ -161,10 +190,17 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
         return { put: eventBusPut(eventBridge, busName), destination: `event bus ${busName}` };
       },
     }),
+    pingSecret: () => {
+      const secretArn = outputs.pingSecretArn;
+      if (!secretArn) throw new TargetError(`Stack ${stackName} has no ${STACK_OUTPUTS.pingSecretArn} output; deploy this version of the stack first.`);
+      secretsManager ??= clients.secretsManager ? clients.secretsManager(outputs.region) : new SecretsManagerClient({ region: outputs.region });
+      return { secretArn, versions: secretsManagerVersions(secretsManager, secretArn), pingTtlSeconds: outputs.pingTtlSeconds ?? SETTINGS.pingTtlSeconds.max };
+    },
     close: async () => {
       db.destroy();
       apiGateway.destroy();
       eventBridge?.destroy();
+      secretsManager?.destroy();
     },
   };
 }
@@ -180,6 +216,10 @@ export interface StackOutputs {
   readonly apiUrl?: string;
   /** The lead events' bus (`EventBusName`), on stacks deployed with lead events. */
   readonly eventBusName?: string;
+  /** The ping-token key's secret (`PingSecretArn`). */
+  readonly pingSecretArn?: string;
+  /** How long a ping id lives on the stack (`PingTtlSeconds`). */
+  readonly pingTtlSeconds?: number;
 }
 
 /** The parts of the CloudFormation client used here, so a test can hand in a fake. */
@@ -210,6 +250,8 @@ export async function readStackOutputs(cloudFormation: CloudFormationReader, sta
   const capTimeZone = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.capTimeZone)?.OutputValue;
   const apiUrl = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.apiUrl)?.OutputValue;
   const eventBusName = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.eventBusName)?.OutputValue;
+  const pingSecretArn = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.pingSecretArn)?.OutputValue;
+  const pingTtlSeconds = Number(stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.pingTtlSeconds)?.OutputValue);
   return {
     region,
     tableName: output(STACK_OUTPUTS.tableName),
@@ -217,6 +259,8 @@ export async function readStackOutputs(cloudFormation: CloudFormationReader, sta
     ...(capTimeZone && isTimeZone(capTimeZone) ? { capTimeZone } : {}),
     ...(apiUrl ? { apiUrl } : {}),
     ...(eventBusName ? { eventBusName } : {}),
+    ...(pingSecretArn ? { pingSecretArn } : {}),
+    ...(Number.isInteger(pingTtlSeconds) && pingTtlSeconds > 0 ? { pingTtlSeconds } : {}),
   };
 }
 

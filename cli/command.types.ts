@@ -1,5 +1,5 @@
 import type { AdminService } from '../lambdas/admin/admin.service';
-import type { LeadTools } from './admin-target';
+import type { LeadTools, PingSecretTarget } from './admin-target';
 
 /** A flag as declared once: parsing, the required check and the help text all read it. */
 export interface OptionSpec {
@@ -33,6 +33,10 @@ export interface CommandContext {
   apiUrl(): Promise<string>;
   /** Stored leads on the chosen target: export, erasure, replayed events. */
   leads(): Promise<LeadTools>;
+  /** The ping-token key's secret on the chosen stack. */
+  pingSecret(): Promise<PingSecretTarget>;
+  /** The stack the command works on; undefined for the local runtime. */
+  readonly stackName?: string;
   /** Writes to stdout as the command goes (an export streams rather than building its output whole). */
   stdout(text: string): void;
 }

@@ -8,10 +8,11 @@ import { campaignCommands } from './commands/campaign.commands';
 import { eventsCommands } from './commands/events.commands';
 import { keyCommands } from './commands/key.commands';
 import { leadsCommands } from './commands/leads.commands';
+import { pingSecretCommands } from './commands/ping-secret.commands';
 import { supplierCommands } from './commands/supplier.commands';
 import { commandHelp, groupHelp, rootHelp } from './help.text';
 
-const GROUPS: readonly CommandGroup[] = [campaignCommands, supplierCommands, keyCommands, leadsCommands, eventsCommands];
+const GROUPS: readonly CommandGroup[] = [campaignCommands, supplierCommands, keyCommands, leadsCommands, eventsCommands, pingSecretCommands];
 
 /** Where leadctl writes; the entry passes the process's streams. */
 export interface Output {
@@ -53,6 +54,8 @@ export async function runLeadctl(argv: readonly string[], env: Environment, outp
       admin: async (zone) => (await opened()).admin(zone ?? capTimeZone),
       apiUrl: async () => (await opened()).apiUrl(),
       leads: async () => (await opened()).leads(),
+      pingSecret: async () => (await opened()).pingSecret(),
+      ...(choice.kind === 'stack' ? { stackName: choice.stackName } : {}),
       stdout: (text) => output.stdout(text),
     };
     const result = await command.run(input, context);

@@ -20,6 +20,11 @@ export const GATEWAY_ANSWERS = {
   throttled: { statusCode: 429, code: 'rate_limited', message: 'Too many requests for this key; back off and retry.', retryAfter: 1 },
   /** API Gateway answers an unknown route or method this way. */
   notFound: { statusCode: 404, code: 'not_found', message: 'No such route.' },
+  /**
+   * A method no resource of this API takes (`CONNECT`: the API is no proxy), answered by the
+   * local runtime with an `Allow` header rather than a closed connection.
+   */
+  methodNotAllowed: { statusCode: 405, code: 'method_not_allowed', message: 'This method is not allowed; the Allow header lists the methods that are.' },
   authorizerFailure: { statusCode: 503, code: 'service_unavailable', message: 'Keys cannot be checked right now; retry shortly.', retryAfter: 1 },
   tooLarge: { statusCode: 413, code: 'payload_too_large', message: 'The request body is too large.' },
   /** API Gateway sends this only where it converts bodies itself; the handlers answer the usual case. */

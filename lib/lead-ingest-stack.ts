@@ -174,6 +174,7 @@ export class LeadIngestStack extends Stack {
       table: this.table.table,
       usagePlan: this.api.usagePlan,
       eventBus: this.leadEvents.bus,
+      pingSecret,
     });
 
     // The admin CLI reads these three by key with DescribeStacks.
@@ -189,6 +190,9 @@ export class LeadIngestStack extends Stack {
       value: operatorPolicy.policy.managedPolicyArn,
       description: `Managed policy to attach to whoever runs leadctl --stack ${this.stackName}.`,
     });
+    // leadctl ping-secret rotate: which secret, and how long a ping id signed with it lives.
+    new CfnOutput(this, 'PingSecretArn', { value: pingSecret.secretArn, description: 'Secret holding the ping-token HMAC key (leadctl ping-secret rotate).' });
+    new CfnOutput(this, 'PingTtlSeconds', { value: String(settings.pingTtlSeconds), description: 'How long a ping id may be posted against.' });
     new CfnOutput(this, 'EventBusName', { value: this.leadEvents.bus.eventBusName, description: 'EventBridge bus of the Lead Accepted events.' });
     if (this.api.api.domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {

@@ -26,7 +26,7 @@ export function acknowledgeStackFindings(parts: {
   acknowledge(
     parts.pingSecret,
     'AwsSolutions-SMG4',
-    'The ping-token HMAC key signs ping ids that live pingTtlSeconds; rotating it invalidates every outstanding ping, so it is rotated by hand between pings, not on a schedule.',
+    'The ping-token HMAC key is rotated by hand with leadctl ping-secret rotate (the functions verify with the current and previous versions, and two rotations must be a cache TTL plus the ping TTL apart), not by a rotation Lambda on a schedule.',
   );
 
   for (const { fn } of parts.functions) {

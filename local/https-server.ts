@@ -1,6 +1,6 @@
 import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GATEWAY_ANSWERS, type GatewayAnswer } from '../lambdas/gateway-responses';
 import { describeError, type Logger } from '../lambdas/shared/logger';
@@ -30,7 +30,9 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = { handshakeMs: 10000, headersMs:
  * Serves the gateway over HTTPS only, TLS 1.2 minimum. A plain-HTTP request or an older TLS
  * version fails the handshake and is closed; it never reaches a route. Slow clients are cut
  * off by the timeouts (a slowloris connection ends), and HTTP the parser cannot read is
- * answered 400 in the envelope where the connection still allows an answer.
+ * answered 400 in the envelope where the connection still allows an answer. A `CONNECT`, which
+ * Node hands over as a bare socket, is answered by the gateway like any request (405), then
+ * the connection is closed.
  */
 export async function listenHttps(options: {
   readonly host: string;
@@ -58,6 +60,7 @@ export async function listenHttps(options: {
   // `Expect: 100-continue` (curl sends it for large bodies): the client waits for a go-ahead
   // before sending the body, which is given only once the route and the key are settled.
   tlsServer.on('checkContinue', (request, response) => void serve(request, response, options.handle, options.logger));
+  tlsServer.on('connect', (request: IncomingMessage, socket: Duplex) => void serveConnect(request, socket, options.handle, options.logger));
   tlsServer.on('tlsClientError', (error, socket) => {
     options.logger.debug('tls handshake refused', describeError(error));
     socket.destroy();
@@ -65,7 +68,7 @@ export async function listenHttps(options: {
   tlsServer.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
     options.logger.debug('malformed request', describeError(error));
     if (socket.writable && error.code !== 'ECONNRESET') {
-      socket.end(rawResponse(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT : GATEWAY_ANSWERS.badRequest));
+      socket.end(rawResponse(answer(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT : GATEWAY_ANSWERS.badRequest)));
     }
     socket.destroy();
   });
@@ -94,14 +97,39 @@ export async function listenHttps(options: {
 
 const REQUEST_TIMEOUT: GatewayAnswer = { statusCode: 408, code: 'request_timeout', message: 'The request was not received in time.' };
 
-/** A whole HTTP/1.1 answer as bytes, for a connection the HTTP parser has given up on. */
-function rawResponse(gatewayAnswer: GatewayAnswer): string {
-  const { statusCode, headers, body } = answer(gatewayAnswer);
-  const lines = [`HTTP/1.1 ${statusCode} ${statusCode === 408 ? 'Request Timeout' : 'Bad Request'}`];
+/** A whole HTTP/1.1 answer as bytes, for a connection the HTTP parser has given up on or handed over. */
+function rawResponse({ statusCode, headers, body }: GatewayResponse): string {
+  const lines = [`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`];
   for (const [name, value] of Object.entries({ ...headers, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' })) {
     lines.push(`${name}: ${value}`);
   }
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** Answers a `CONNECT` through the gateway on the bare socket Node hands over, then closes it. */
+async function serveConnect(
+  request: IncomingMessage,
+  socket: Duplex,
+  handle: (request: GatewayRequest) => Promise<GatewayResponse>,
+  logger: Logger,
+): Promise<void> {
+  socket.on('error', (error) => logger.debug('connection failed', describeError(error)));
+  let response: GatewayResponse;
+  try {
+    response = await handle({
+      method: request.method ?? 'CONNECT',
+      url: request.url ?? '',
+      headers: request.headers,
+      sourceIp: request.socket.remoteAddress ?? '',
+      // A CONNECT carries no body: what follows its headers would be the tunnel's bytes.
+      readBody: async () => Buffer.alloc(0),
+    });
+  } catch (error) {
+    logger.error('local gateway failed', describeError(error));
+    response = answer(GATEWAY_ANSWERS.internalError);
+  }
+  if (!socket.writable) return void socket.destroy();
+  socket.end(rawResponse(response), () => socket.destroy());
 }
 
 async function serve(

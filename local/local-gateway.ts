@@ -52,7 +52,7 @@ const METHOD_ARN_PREFIX = 'arn:aws:execute-api:local:000000000000:local-api';
 
 /**
  * What API Gateway does in front of the functions, on one machine: route matching (an unknown
- * route is 404), the REQUEST authorizer on `x-api-key` with its decision cache, the usage
+ * route is 404, `CONNECT` 405 with `Allow`), the REQUEST authorizer on `x-api-key` with its decision cache, the usage
  * plan's per-key token bucket, and API Gateway-shaped proxy events for the same handlers.
  */
 export class LocalGateway {
@@ -75,6 +75,7 @@ export class LocalGateway {
 
   private async route(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
     const path = routablePath(request.url);
+    if (request.method === 'CONNECT') return unread(this.methodNotAllowed(path));
     const open = path === undefined ? undefined : this.options.publicRoutes?.find(({ route }) => `/${route.path}` === path && route.method === request.method);
     if (open) return this.servePublic(open.route, open.handler, request, requestId);
     const match = path === undefined ? undefined : this.options.routes.find(({ route }) => `/${route.path}` === path && route.method === request.method);
@@ -102,6 +103,18 @@ export class LocalGateway {
 
     const result = await match.handler(proxyEvent(request, url, body, match.route, requestId, decision), lambdaContext(match.route.name, requestId));
     return { statusCode: result.statusCode, headers: stringHeaders(result.headers), body: result.body };
+  }
+
+  /**
+   * 405 with `Allow`: the methods of the routes on `path` when it names one, else those of every
+   * route (a `CONNECT` target such as `host:443` names no resource of this API).
+   */
+  private methodNotAllowed(path: string | undefined): GatewayResponse {
+    const routes = [...this.options.routes, ...(this.options.publicRoutes ?? [])].map(({ route }) => route);
+    const onPath = routes.filter((route) => `/${route.path}` === path);
+    const methods = [...new Set((onPath.length > 0 ? onPath : routes).map((route) => route.method))].sort();
+    const response = answer(GATEWAY_ANSWERS.methodNotAllowed);
+    return { ...response, headers: { ...response.headers, Allow: methods.join(', ') } };
   }
 
   /** Outside the authorizer and the usage plan: one bucket per route, shared by every caller (the stage's method throttle). */

@@ -320,6 +320,7 @@ function generate(): OpenApiDocument {
           required: true,
           schema: { type: 'string', pattern: '^[1-9][0-9]*$' },
         },
+        Allow: { description: 'The methods the target takes, comma-separated.', required: true, schema: { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' } },
         Location: { description: 'Where to look the lead up.', schema: { type: 'string', pattern: '^/api/v1/leads/lookup\\?id=lead_[0-9a-f]{20}$' } },
         IdempotentReplayed: {
           description: 'Present on a retry answered with the first response of the same `Idempotency-Key`.',
@@ -501,6 +502,8 @@ function errorResponses(
       description: codes.map((code) => `\`${code}\`: ${catalogue[code].when}`).join('\n\n'),
       headers: {
         ...(retryAfter ? { 'Retry-After': { $ref: `#/components/headers/${alwaysRetryAfter ? 'RetryAfterRequired' : 'RetryAfter'}` } } : {}),
+        // HTTP requires it on every 405.
+        ...(status === 405 ? { Allow: { $ref: '#/components/headers/Allow' } } : {}),
         'x-amzn-RequestId': { $ref: '#/components/headers/RequestId' },
       },
       content: {

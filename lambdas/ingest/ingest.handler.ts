@@ -8,7 +8,7 @@ import { IngestUseCase, type AcceptedLead } from './ingest.use-case';
 import { leadAcceptedMetric } from './lead-metrics';
 
 const ingestUseCase = perRuntime(
-  (runtime) => new IngestUseCase({ store: runtime.store, clock: runtime.clock, capTimeZone: runtime.config.capTimeZone, pingSecret: runtime.pingSecret }),
+  (runtime) => new IngestUseCase({ store: runtime.store, clock: runtime.clock, capTimeZone: runtime.config.capTimeZone, pingKeys: runtime.pingKeys }),
 );
 
 /** POST /api/v1/ingest: validate the lead, store it, answer 201 with its id. */

@@ -6,6 +6,7 @@ import type { Lead } from '../leads/lead';
 import type { DedupeEntry } from '../leads/lead.item';
 import { RETRY, untilSettled } from '../leads/retry';
 import { capReachedError, checkAccess, filterErrors, planCap, throwIfFiltered, type Headroom } from '../leads/submission-rules';
+import type { PingKeys } from '../ping/ping-keys';
 import { hashFields, verifyPingToken } from '../ping/ping-token';
 import { BadRequestError, ConflictError, ForbiddenError, UnprocessableError, ValidationError } from '../shared/errors';
 import { newId } from '../shared/ids';
@@ -39,7 +40,8 @@ export interface IngestDependencies {
   readonly store: SubmissionStore;
   readonly clock: () => Date;
   readonly capTimeZone: string;
-  readonly pingSecret: () => Promise<Buffer>;
+  /** Verifies ping ids with the current key, else the previous one (a rotation refuses no valid ping). */
+  readonly pingKeys: Pick<PingKeys, 'verify'>;
 }
 
 const DAY_SECONDS = 86400;
@@ -176,7 +178,8 @@ export class IngestUseCase {
       }
       return undefined;
     }
-    const claims = verifyPingToken(body.flo_ping_id, await this.deps.pingSecret());
+    const pingId = body.flo_ping_id;
+    const claims = await this.deps.pingKeys.verify((key) => verifyPingToken(pingId, key));
     if (!claims) throw new BadRequestError('invalid_ping_id', 'flo_ping_id is not a ping id issued by this API.');
     if (claims.supplierId !== caller.supplierId || claims.campaignId !== body.flo_campaign_id) {
       throw new UnprocessableError('ping_mismatch', 'The ping was made by another supplier or for another campaign.');

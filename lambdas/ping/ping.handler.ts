@@ -6,8 +6,8 @@ import { parsePingBody } from './ping.schema';
 import { PingUseCase, type PingAccepted } from './ping.use-case';
 
 const pingUseCase = perRuntime(
-  ({ store, clock, config, pingSecret }) =>
-    new PingUseCase({ store, clock, capTimeZone: config.capTimeZone, pingTtlSeconds: config.pingTtlSeconds, pingSecret }),
+  ({ store, clock, config, pingKeys }) =>
+    new PingUseCase({ store, clock, capTimeZone: config.capTimeZone, pingTtlSeconds: config.pingTtlSeconds, pingKeys }),
 );
 
 /** POST /api/v1/ping: would this lead be taken? 200 with a signed ping_id. */

@@ -2,6 +2,7 @@ import { RETRY, untilSettled } from '../leads/retry';
 import { capReachedError, capWindowKey, checkAccess, currentHeadroom, filterErrors, planCap, throwIfFiltered, type Headroom } from '../leads/submission-rules';
 import type { Caller } from '../shared/middleware';
 import type { SubmissionStore } from '../submissions/submission-store';
+import type { PingKeys } from './ping-keys';
 import { hashFields, newPingNonce, signPingToken } from './ping-token';
 import { PERSONAL_FIELDS, pingedFields, type PingBody } from './ping.schema';
 
@@ -25,7 +26,7 @@ export interface PingDependencies {
   readonly clock: () => Date;
   readonly capTimeZone: string;
   readonly pingTtlSeconds: number;
-  readonly pingSecret: () => Promise<Buffer>;
+  readonly pingKeys: Pick<PingKeys, 'signingKey'>;
 }
 
 /**
@@ -86,7 +87,7 @@ export class PingUseCase {
       const expiresAt = Math.floor(now.getTime() / 1000) + this.deps.pingTtlSeconds;
       const pingId = signPingToken(
         { nonce: newPingNonce(), supplierId: caller.supplierId, campaignId, expiresAt, fields, fieldsHash: hashFields(fields, body) },
-        await this.deps.pingSecret(),
+        await this.deps.pingKeys.signingKey(),
       );
       return { pingId, expiresAt: new Date(expiresAt * 1000), campaignId, isTest, pingCap: pingHeadroom, leadCap: leadHeadroom };
     });

@@ -36,6 +36,10 @@ export const ERROR_CODES = {
   supplier_paused: { status: 403, when: 'The owner paused this supplier, everywhere or on this campaign.', routes: ['Ingest', 'Ping'] },
   not_found: { status: 404, when: 'No such route, or the lead does not exist or is not this supplier\'s own.' },
   campaign_not_found: { status: 404, when: 'No campaign has this `flo_campaign_id`.', routes: ['Ingest', 'Ping', 'Lookup'] },
+  method_not_allowed: {
+    status: 405,
+    when: '`CONNECT`: this API is not a proxy. The `Allow` header lists the methods the route named takes, or those of every route.',
+  },
   duplicate_lead: {
     status: 409,
     when: 'A lead with the same phone or email was accepted in this campaign inside its duplicate window (`field` says which).',

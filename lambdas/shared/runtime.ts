@@ -8,6 +8,7 @@ import { loadConfig, type Config } from './config';
 import { createDocumentClient } from './dynamo-client';
 import { createLogger, type Logger } from './logger';
 import type { ApiHandler } from './middleware';
+import type { PingKeys } from '../ping/ping-keys';
 import { pingSecretSource } from './secret';
 
 /**
@@ -22,7 +23,8 @@ export interface Runtime {
   readonly db: DynamoDBDocumentClient;
   readonly store: SubmissionStore;
   readonly leads: LeadRepository;
-  readonly pingSecret: () => Promise<Buffer>;
+  /** The ping-token keys: signing (ping) and verifying (ingest). */
+  readonly pingKeys: PingKeys;
 }
 
 export function createRuntime(config: Config, options: { logger?: Logger; clock?: () => Date } = {}): Runtime {
@@ -39,7 +41,7 @@ export function createRuntime(config: Config, options: { logger?: Logger; clock?
       clock,
     }),
     leads: new LeadRepository(db, config.tableName),
-    pingSecret: pingSecretSource({ secret: config.pingSecret, secretArn: config.pingSecretArn, region: config.region }),
+    pingKeys: pingSecretSource({ secret: config.pingSecret, secretArn: config.pingSecretArn, region: config.region }),
   };
 }
 

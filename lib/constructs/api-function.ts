@@ -8,6 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/shared/config';
+import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from '../function-bundling';
 import type { TableGrant } from '../table-actions';
 
 /** The directory holding package.json and package-lock.json. */
@@ -44,7 +45,8 @@ export interface ApiFunctionProps {
 
 /**
  * One place that fixes every function's defaults: Node.js 24 on Graviton, an esbuild bundle
- * (minified, with source maps) that leaves the runtime's AWS SDK out, X-Ray tracing and a log
+ * (`FUNCTION_BUNDLING`: minified, with source maps, the AWS SDK of package-lock.json bundled
+ * in rather than the runtime's), X-Ray tracing and a log
  * group with a retention. Access to the table and the secret is added per function through
  * `useTable` and `useSecret`, which set the matching environment variable together with the grant.
  */
@@ -78,19 +80,10 @@ export class ApiFunction extends Construct {
       environment: {
         [ENV.logLevel]: props.logLevel ?? 'info',
         // Stack traces point into the TypeScript sources instead of the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         ...props.environment,
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node24',
-        // The Node.js 24 runtime ships AWS SDK v3; bundling our own copy would only add cold-start weight.
-        externalModules: ['@aws-sdk/*', '@smithy/*'],
-        // Prefer packages' ES module builds, which esbuild can tree-shake (zod's CommonJS build cannot be).
-        mainFields: ['module', 'main'],
-      },
+      bundling: FUNCTION_BUNDLING,
     });
   }
 

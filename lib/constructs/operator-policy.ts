@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { IUsagePlan } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag-acknowledgments';
@@ -11,6 +12,8 @@ export interface OperatorPolicyProps {
   readonly usagePlan: IUsagePlan;
   /** The lead events' bus, which `leadctl events replay` puts events on. */
   readonly eventBus: IEventBus;
+  /** The ping-token key, which `leadctl ping-secret rotate` replaces. */
+  readonly pingSecret: ISecret;
 }
 
 /** DynamoDB actions the admin repositories call (campaigns, suppliers, keys, attachments, caps). */
@@ -28,8 +31,8 @@ export const OPERATOR_TABLE_ACTIONS = [
 
 /**
  * What `leadctl --stack <this stack>` needs, as a managed policy to attach to the operator's
- * role or user: the stack's outputs, the table and its admin index, and API Gateway API keys
- * with this stack's usage plan.
+ * role or user: the stack's outputs, the table and its admin index, API Gateway API keys
+ * with this stack's usage plan, and a new value for the ping-token key.
  */
 export class OperatorPolicy extends Construct {
   readonly policy: ManagedPolicy;
@@ -50,6 +53,13 @@ export class OperatorPolicy extends Construct {
           // GSI1 holds the admin listings (campaigns, suppliers, a supplier's keys); GSI2 and GSI3
           // find a person's leads (leads erase); GSI4 is the export index (leads export, events replay).
           resources: [props.table.tableArn, ...['GSI1', 'GSI2', 'GSI3', 'GSI4'].map((index) => `${props.table.tableArn}/index/${index}`)],
+        }),
+        // ping-secret rotate: reads when the key last changed (its versions), then puts a new
+        // value; never reads the key itself.
+        new PolicyStatement({
+          sid: 'RotatePingSecret',
+          actions: ['secretsmanager:ListSecretVersionIds', 'secretsmanager:PutSecretValue'],
+          resources: [props.pingSecret.secretArn],
         }),
         new PolicyStatement({ sid: 'ReplayLeadEvents', actions: ['events:PutEvents'], resources: [props.eventBus.eventBusArn] }),
         // leads backfill-export: a one-off pass over the table (not its indexes) for leads stored

@@ -66,6 +66,20 @@ describe('local runtime hygiene', () => {
       expect(created.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
     });
 
+    it('answer CONNECT 405 with Allow in the envelope, then close the connection, never closing it unanswered', async () => {
+      const tunnel = connection();
+      const toHost = await tunnel.exchange(rawRequest('CONNECT', 'example.com:443', { host: 'example.com:443' }));
+      const toRoute = await connection().exchange(rawRequest('CONNECT', '/api/v1/ingest', { 'x-api-key': apiKey }));
+
+      expectEnvelope(toHost, 405, 'method_not_allowed');
+      // The target names no resource of this API: every method it takes.
+      expect(toHost.headers.allow).toBe('GET, POST');
+      expect(toHost.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
+      expectEnvelope(toRoute, 405, 'method_not_allowed');
+      expect(toRoute.headers.allow).toBe('POST');
+      await tunnel.closedByServer(5000);
+    });
+
     it('carry them on 429 too', async () => {
       const throttled = await startE2e('hygiene-throttle', { throttle: { rateLimit: 0.001, burstLimit: 1 } });
       try {

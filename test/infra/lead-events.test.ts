@@ -42,7 +42,7 @@ describe('lead events on the stack', () => {
     });
   });
 
-  it('gives the publisher the bus name, and the Node.js runtime with the AWS SDK left external', () => {
+  it('gives the publisher the bus name and the Node.js 24 runtime', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: { Ref: busId } }) },
       Runtime: 'nodejs24.x',

@@ -1,3 +1,4 @@
+import { fixedPingKeys } from '../../lambdas/ping/ping-keys';
 import { IngestUseCase, canonicalJson } from '../../lambdas/ingest/ingest.use-case';
 import { MAX_ATTEMPTS } from '../../lambdas/leads/retry';
 import { CapReachedError, ForbiddenError, ServiceUnavailableError } from '../../lambdas/shared/errors';
@@ -20,7 +21,7 @@ describe('ingest use case', () => {
       commit: async (plan) => (commits.push(plan), outcomes.shift() ?? { status: 'committed' }),
       idempotencyRecord: async () => stored,
     };
-    const useCase = new IngestUseCase({ store, clock: () => new Date('2026-11-28T12:00:00Z'), capTimeZone: 'UTC', pingSecret: async () => Buffer.from('secret') });
+    const useCase = new IngestUseCase({ store, clock: () => new Date('2026-11-28T12:00:00Z'), capTimeZone: 'UTC', pingKeys: fixedPingKeys(Buffer.from('secret')) });
     return { useCase, commits };
   }
 

@@ -1,5 +1,6 @@
 import type { Lead } from '../../lambdas/leads/lead';
 import { LookupUseCase } from '../../lambdas/lookup/lookup.use-case';
+import { fixedPingKeys } from '../../lambdas/ping/ping-keys';
 import { verifyPingToken } from '../../lambdas/ping/ping-token';
 import { PingUseCase } from '../../lambdas/ping/ping.use-case';
 import { CapReachedError, ForbiddenError, NotFoundError } from '../../lambdas/shared/errors';
@@ -29,7 +30,7 @@ describe('ping use case', () => {
   const secret = Buffer.from('secret-secret-secret-secret-secret');
   const ping = (config: SubmissionConfig, outcomes: CommitOutcome[] = [], usage = 0) => {
     const fake = fakeStore(config, outcomes, usage);
-    const useCase = new PingUseCase({ store: fake.store, clock: () => now, capTimeZone: 'UTC', pingTtlSeconds: 300, pingSecret: async () => secret });
+    const useCase = new PingUseCase({ store: fake.store, clock: () => now, capTimeZone: 'UTC', pingTtlSeconds: 300, pingKeys: fixedPingKeys(secret) });
     return { run: (body: Record<string, unknown> = {}) => useCase.execute({ caller, body: { flo_campaign_id: 'cmp_1', ...body } }), calls: fake.calls };
   };
 
