@@ -87,8 +87,9 @@ export interface LeadIngestSettings {
    */
   readonly wafRateLimitPerIp: number;
   /**
-   * Whether WAF writes its own logs (CloudWatch Logs group `aws-waf-logs-<stack>`), with the
-   * `x-api-key` header and the query string redacted. Context key `wafLogs`.
+   * Whether WAF writes its own logs (CloudWatch Logs group `aws-waf-logs-<stack>-<8 hex digits
+   * of the stack id>`, kept when the stack is deleted), with the `x-api-key` header and the
+   * query string redacted. Context key `wafLogs`.
    * @default false
    */
   readonly wafLogs: boolean;
