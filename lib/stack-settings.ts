@@ -110,6 +110,14 @@ export interface LeadIngestSettings {
    * @default - no reservations
    */
   readonly reservedConcurrency: Readonly<Record<string, number>>;
+  /**
+   * Physical name of the table, for bringing a kept or restored table under the stack with
+   * `cdk import` (see the README's upgrade and recovery runbook). Set it only to the name of the
+   * table being imported, and keep it from then on: giving a deployed table another name (or a
+   * name at all, when it was created without one) replaces the table. Context key `tableName`.
+   * @default - a name CloudFormation generates, so several stacks can share an account
+   */
+  readonly tableName?: string;
 }
 
 const DEFAULTS = {
@@ -168,6 +176,7 @@ export function resolveSettings(
     stageRateLimit: integerIn('stageRateLimit', props.stageRateLimit ?? context('stageRateLimit') ?? DEFAULTS.stageRateLimit, 1, 10_000),
     stageBurstLimit: integerIn('stageBurstLimit', props.stageBurstLimit ?? context('stageBurstLimit') ?? DEFAULTS.stageBurstLimit, 1, 5_000),
     reservedConcurrency: reservations(props.reservedConcurrency ?? context('reservedConcurrency'), functionNames),
+    tableName: tableNameValue(props.tableName ?? context('tableName')),
   };
 }
 
@@ -197,6 +206,15 @@ function reservations(value: unknown, functionNames: readonly string[]): Record<
     result[name] = integerIn(`reservedConcurrency.${name}`, count, 1, 10_000);
   }
   return result;
+}
+
+/** DynamoDB table names: 3 to 255 of letters, digits, `_`, `-` and `.`. */
+function tableNameValue(value: unknown): string | undefined {
+  const name = optionalString(value);
+  if (name !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(name)) {
+    throw new Error(`tableName must be a DynamoDB table name (3 to 255 letters, digits, '_', '-' or '.'), got '${name}'`);
+  }
+  return name;
 }
 
 function emailAddress(value: unknown): string | undefined {
