@@ -91,8 +91,8 @@ interface TableProperties {
 
 /**
  * DynamoDB limits what one update of the table may do, and CloudFormation passes them on: one
- * global secondary index created or deleted per update (a changed key schema is a delete and a
- * create), and an enabled stream cannot change its view type (CloudFormation would have to turn
+ * global secondary index created or deleted per update (an index's keys or projection cannot
+ * change in place: that is a delete and a create), and an enabled stream cannot change its view type (CloudFormation would have to turn
  * it off and on, and a new stream ARN replaces the event source mapping, dropping what was
  * written in between). Returns each problem, empty when the update is allowed.
  */
@@ -107,13 +107,13 @@ export function tableChangeProblems(baseline: Template, candidate: Template): st
     const newIndexes = new Map((next.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, JSON.stringify(index)]));
     const created = [...newIndexes.keys()].filter((name) => !oldIndexes.has(name));
     const deleted = [...oldIndexes.keys()].filter((name) => !newIndexes.has(name));
-    // An index whose keys change is deleted and created again: two operations.
-    const rebuilt = [...newIndexes.keys()].filter((name) => oldIndexes.has(name) && keySchemaOf(oldIndexes.get(name)!) !== keySchemaOf(newIndexes.get(name)!));
+    // An index's keys and projection cannot change in place: it is deleted and created again, two operations.
+    const rebuilt = [...newIndexes.keys()].filter((name) => oldIndexes.has(name) && shapeOf(oldIndexes.get(name)!) !== shapeOf(newIndexes.get(name)!));
     const operations = created.length + deleted.length + 2 * rebuilt.length;
     if (operations > 1) {
       problems.push(
         `${logicalId}: ${operations} global secondary index operations in one update ` +
-          `(created: ${created.join(', ') || 'none'}; deleted: ${deleted.join(', ') || 'none'}; key schema changed: ${rebuilt.join(', ') || 'none'}); ` +
+          `(created: ${created.join(', ') || 'none'}; deleted: ${deleted.join(', ') || 'none'}; keys or projection changed: ${rebuilt.join(', ') || 'none'}); ` +
           'DynamoDB takes one index created or deleted per update: release them one at a time.',
       );
     }
@@ -135,8 +135,9 @@ function tablesOf(template: Template): Map<string, TableProperties> {
   );
 }
 
-function keySchemaOf(index: string): string {
-  return JSON.stringify((JSON.parse(index) as { KeySchema?: unknown }).KeySchema ?? null);
+function shapeOf(index: string): string {
+  const { KeySchema, Projection } = JSON.parse(index) as { KeySchema?: unknown; Projection?: unknown };
+  return JSON.stringify([KeySchema ?? null, Projection ?? null]);
 }
 
 /** The committed baseline, or a clear error naming the command that writes it. */

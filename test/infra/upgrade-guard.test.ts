@@ -172,7 +172,15 @@ describe('upgrades that lose nothing', () => {
         table.GlobalSecondaryIndexes[0].KeySchema = indexNamed('byCampaign').KeySchema;
       }));
       expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(/key schema changed: GSI1/);
+      expect(problems[0]).toMatch(/keys or projection changed: GSI1/);
+    });
+
+    it('refuses a changed projection of an index (a delete and a create)', () => {
+      const problems = tableChangeProblems(baseline, withTable((table) => {
+        table.GlobalSecondaryIndexes[3].Projection = { ProjectionType: 'ALL' };
+      }));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/keys or projection changed: GSI4/);
     });
 
     it('refuses any change to the stream settings: another view type, or no stream', () => {
