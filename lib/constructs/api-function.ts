@@ -66,10 +66,7 @@ export class ApiFunction extends Construct {
     // A role of its own instead of the AWSLambdaBasicExecutionRole managed policy, which allows
     // logs:CreateLogGroup, CreateLogStream and PutLogEvents on every log group of the account.
     // The group exists before the function, so the function only adds streams to it.
-    this.role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `${props.description ?? id}: writes to its own log group only`,
-    });
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.role.addToPolicy(
       new PolicyStatement({
         sid: 'OwnLogGroup',
