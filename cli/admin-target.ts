@@ -170,7 +170,7 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
   }
   const db = clients.dynamo(outputs.region);
   const apiGateway = clients.apiGateway(outputs.region);
-  const usagePlan = new ApiGatewayUsagePlan(apiGateway, { stackName, usagePlanId: outputs.usagePlanId, pacer: access.pacer });
+  const usagePlan = new ApiGatewayUsagePlan(apiGateway, { stackName, usagePlanId: outputs.usagePlanId, region: outputs.region, pacer: access.pacer });
   let eventBridge: (Pick<EventBridgeClient, 'send'> & { destroy(): void }) | undefined;
   let secretsManager: (SecretsManagerSender & { destroy(): void }) | undefined;
   return {

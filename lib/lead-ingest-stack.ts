@@ -56,7 +56,7 @@ export class LeadIngestStack extends Stack {
     const settings = resolveSettings(this.node, props, FUNCTION_NAMES);
     this.metricsNamespace = `LeadIngest/${this.stackName}`;
 
-    this.table = new LeadTable(this, 'Leads');
+    this.table = new LeadTable(this, 'Leads', { tableName: settings.tableName });
 
     const pingSecret = new Secret(this, 'PingTokenKey', {
       description: 'HMAC key that signs ping tokens (ping_id) so a post can prove its earlier ping.',

@@ -29,21 +29,16 @@ export function acknowledgeStackFindings(parts: {
     'The ping-token HMAC key is rotated by hand with leadctl ping-secret rotate (the functions verify with the current and previous versions, and two rotations must be a cache TTL plus the ping TTL apart), not by a rotation Lambda on a schedule.',
   );
 
-  for (const { fn } of parts.functions) {
+  for (const { fn, role } of parts.functions) {
     acknowledge(
       fn,
       'Serverless-LambdaDLQ',
       'API Gateway invokes the function synchronously and the caller gets the error; a dead-letter queue only receives failed asynchronous invocations.',
     );
     acknowledge(
-      fn,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'AWSLambdaBasicExecutionRole grants only CreateLogGroup, CreateLogStream and PutLogEvents, for the function\'s own log group.',
-    );
-    acknowledge(
-      fn,
+      role,
       'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions. Table and secret grants name their resources.',
+      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions. Table and secret grants name their resources, and logs name the function\'s own log group.',
     );
   }
 

@@ -97,8 +97,9 @@ export interface LeadIngestSettings {
    */
   readonly wafRateLimitPerIp: number;
   /**
-   * Whether WAF writes its own logs (CloudWatch Logs group `aws-waf-logs-<stack>`), with the
-   * `x-api-key` header and the query string redacted. Context key `wafLogs`.
+   * Whether WAF writes its own logs (CloudWatch Logs group `aws-waf-logs-<stack>-<8 hex digits
+   * of the stack id>`, kept when the stack is deleted), with the `x-api-key` header and the
+   * query string redacted. Context key `wafLogs`.
    * @default false
    */
   readonly wafLogs: boolean;
@@ -119,6 +120,14 @@ export interface LeadIngestSettings {
    * @default - no reservations
    */
   readonly reservedConcurrency: Readonly<Record<string, number>>;
+  /**
+   * Physical name of the table, for bringing a kept or restored table under the stack with
+   * `cdk import` (see the README's upgrade and recovery runbook). Set it only to the name of the
+   * table being imported, and keep it from then on: giving a deployed table another name (or a
+   * name at all, when it was created without one) replaces the table. Context key `tableName`.
+   * @default - a name CloudFormation generates, so several stacks can share an account
+   */
+  readonly tableName?: string;
 }
 
 const DEFAULTS = {
@@ -178,6 +187,7 @@ export function resolveSettings(
     stageRateLimit: integerIn('stageRateLimit', props.stageRateLimit ?? context('stageRateLimit') ?? DEFAULTS.stageRateLimit, 1, 10_000),
     stageBurstLimit: integerIn('stageBurstLimit', props.stageBurstLimit ?? context('stageBurstLimit') ?? DEFAULTS.stageBurstLimit, 1, 5_000),
     reservedConcurrency: reservations(props.reservedConcurrency ?? context('reservedConcurrency'), functionNames),
+    tableName: tableNameValue(props.tableName ?? context('tableName')),
   };
 }
 
@@ -221,6 +231,15 @@ function quietMinutes(value: unknown): number | undefined {
     );
   }
   return minutes;
+}
+
+/** DynamoDB table names: 3 to 255 of letters, digits, `_`, `-` and `.`. */
+function tableNameValue(value: unknown): string | undefined {
+  const name = optionalString(value);
+  if (name !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(name)) {
+    throw new Error(`tableName must be a DynamoDB table name (3 to 255 letters, digits, '_', '-' or '.'), got '${name}'`);
+  }
+  return name;
 }
 
 function emailAddress(value: unknown): string | undefined {

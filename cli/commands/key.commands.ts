@@ -47,7 +47,8 @@ const sync: Command = {
   name: 'sync',
   summary:
     "Makes the stack's API Gateway keys match the table: links every active key into the usage plan (e.g. after the stack was " +
-    're-created), deletes API keys of this stack whose key is revoked or unknown, and counts API keys against the quota. --stack only.',
+    "re-created), tags this stack's API keys made before keys were tagged, deletes API keys of this stack whose key is revoked or " +
+    'unknown, and counts API keys against the quota. --stack only.',
   args: [],
   options: {},
   async run(_input, context) {
@@ -55,6 +56,7 @@ const sync: Command = {
     const text = [
       `Synced the keys of stack ${report.stackName}.`,
       `  active keys: ${report.activeKeys} (${report.alreadyLinked} already linked, ${report.relinked} relinked, ${report.recreated} recreated)`,
+      `  API keys tagged with the stack (made before the tag): ${report.tagged}`,
       `  orphaned API keys deleted: ${report.orphansDeleted}`,
       `  API keys in this account and region: ${report.accountApiKeys} of ${report.quota} (every API's; ${report.quota - report.accountApiKeys} left)`,
     ];

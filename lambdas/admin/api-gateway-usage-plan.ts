@@ -4,6 +4,7 @@ import {
   DeleteApiKeyCommand,
   GetApiKeysCommand,
   GetUsagePlanKeysCommand,
+  TagResourceCommand,
   type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
 import { AdminError } from './admin-error';
@@ -13,7 +14,10 @@ import { API_KEY_QUOTA, type UsageKey, type UsageKeyInventory, type UsageKeyOwne
 /** The one method of the API Gateway client this uses, so a test can hand in a fake. */
 export type ApiGatewaySender = Pick<APIGatewayClient, 'send'>;
 
-/** Tag that marks an API key as created for a stack; its value is the stack name. */
+/**
+ * Tag that marks an API key as created for a stack; its value is the stack name. The operator
+ * policy lets leadctl delete only API keys carrying it (see lib/constructs/operator-policy.ts).
+ */
 export const STACK_TAG = 'lead-ingest:stack';
 
 /**
@@ -30,6 +34,8 @@ export interface ApiGatewayUsagePlanOptions {
   /** The stack whose keys these are: API keys are named `<stack>.<supplier>.<key>` and tagged with it. */
   readonly stackName: string;
   readonly usagePlanId: string;
+  /** The stack's region: tagging names an API key by its ARN. */
+  readonly region: string;
   /** @default an ApiCallPacer with API Gateway's limits */
   readonly pacer?: ApiCallPacer;
 }
@@ -95,6 +101,13 @@ export class ApiGatewayUsagePlan implements UsagePlanGateway {
     }
   }
 
+  /** Tags an API key with this stack, as `addKey` does on create (for keys made before the tag). */
+  async tagKey(usageKeyId: string): Promise<void> {
+    const { stackName, region } = this.options;
+    const resourceArn = `arn:${partitionOf(region)}:apigateway:${region}::/apikeys/${usageKeyId}`;
+    await this.pacer.run(() => this.client.send(new TagResourceCommand({ resourceArn, tags: { [STACK_TAG]: stackName } })));
+  }
+
   async linkKey(usageKeyId: string): Promise<void> {
     try {
       await this.pacer.run(() =>
@@ -113,8 +126,8 @@ export class ApiGatewayUsagePlan implements UsagePlanGateway {
     this.accountKeys = all.length;
     for (const key of all) {
       if (!key.id) continue;
-      const ownedByStack = key.tags?.[STACK_TAG] === stackName || (key.name ?? '').startsWith(`${stackName}.`);
-      keys.set(key.id, { id: key.id, ownedByStack });
+      const tagged = key.tags?.[STACK_TAG] === stackName;
+      keys.set(key.id, { id: key.id, ownedByStack: tagged || (key.name ?? '').startsWith(`${stackName}.`), tagged });
     }
     const linked = new Set<string>();
     let position: string | undefined;
@@ -155,6 +168,16 @@ export class ApiGatewayUsagePlan implements UsagePlanGateway {
     } while (position);
     return all;
   }
+}
+
+/** The AWS partition of a region (API key ARNs carry it). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('eusc-')) return 'aws-eusc';
+  return 'aws';
 }
 
 function describe(error: unknown): string {

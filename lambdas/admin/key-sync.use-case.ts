@@ -13,7 +13,7 @@ export interface KeySyncDependencies {
 export interface KeySyncFailure {
   readonly keyId?: string;
   readonly usageKeyId?: string;
-  readonly action: 'link' | 'recreate' | 'delete';
+  readonly action: 'tag' | 'link' | 'recreate' | 'delete';
   readonly error: string;
 }
 
@@ -21,6 +21,8 @@ export interface KeySyncReport {
   readonly stackName: string;
   /** Active key records in the table. */
   readonly activeKeys: number;
+  /** API keys of this stack that lacked its tag (made before keys were tagged) and now carry it. */
+  readonly tagged: number;
   /** Active keys whose API key was already in the usage plan. */
   readonly alreadyLinked: number;
   /** Active keys whose API key existed but was not in the plan (e.g. the stack was re-created). */
@@ -44,11 +46,13 @@ export interface KeySyncReport {
  * Primary course:
  * 1. Read the API keys there are (account-wide) and those linked to this stack's plan.
  * 2. Read every key record, of active and deleted suppliers.
- * 3. For each active key: link its API key to the plan if it is not, or create it again if it
+ * 3. Tag each API key of this stack (named for it, or named by one of its records) that lacks
+ *    the stack's tag: the operator policy deletes only tagged keys, so a later revoke can too.
+ * 4. For each active key: link its API key to the plan if it is not, or create it again if it
  *    is gone, and store the new id.
- * 4. Delete each API key of this stack (tagged or named for it, or named by one of its records)
- *    that no active key uses. Other stacks' and other APIs' keys are never touched.
- * 5. Report counts against the account's quota. A step that fails for one key is reported
+ * 5. Delete each API key of this stack that no active key uses (one that could not be tagged
+ *    is left for the next run). Other stacks' and other APIs' keys are never touched.
+ * 6. Report counts against the account's quota. A step that fails for one key is reported
  *    and the rest goes on; running sync again finishes it.
  */
 export class KeySync {
@@ -65,6 +69,23 @@ export class KeySync {
     let alreadyLinked = 0;
     let relinked = 0;
     let recreated = 0;
+
+    // Keys this table's records name are this stack's even without the tag (made before it).
+    const named = new Set(records.flatMap((record) => (record.usageKeyId ? [record.usageKeyId] : [])));
+    const recordOf = new Map(records.flatMap((record) => (record.usageKeyId ? [[record.usageKeyId, record.keyId] as const] : [])));
+    const ofStack = [...inventory.keys.values()].filter((key) => key.ownedByStack || named.has(key.id));
+    const untagged = new Set<string>();
+    let tagged = 0;
+    for (const key of ofStack) {
+      if (key.tagged) continue;
+      try {
+        await this.deps.usagePlan.tagKey(key.id);
+        tagged += 1;
+      } catch (error) {
+        untagged.add(key.id);
+        failures.push({ keyId: recordOf.get(key.id), usageKeyId: key.id, action: 'tag', error: describe(error) });
+      }
+    }
 
     const active = records.filter((record) => record.status === 'active');
     for (const record of active) {
@@ -95,12 +116,9 @@ export class KeySync {
       }
     }
 
-    // Keys this table's records name are this stack's even without the tag (made before it).
-    const named = new Set(records.flatMap((record) => (record.usageKeyId ? [record.usageKeyId] : [])));
-    const recordOf = new Map(records.flatMap((record) => (record.usageKeyId ? [[record.usageKeyId, record.keyId] as const] : [])));
     let orphansDeleted = 0;
-    for (const key of inventory.keys.values()) {
-      if (inUse.has(key.id) || !(key.ownedByStack || named.has(key.id))) continue;
+    for (const key of ofStack) {
+      if (inUse.has(key.id) || untagged.has(key.id)) continue;
       try {
         await this.deps.usagePlan.removeKey(key.id);
         orphansDeleted += 1;
@@ -112,6 +130,7 @@ export class KeySync {
     return {
       stackName: inventory.stackName,
       activeKeys: active.length,
+      tagged,
       alreadyLinked,
       relinked,
       recreated,

@@ -13,6 +13,8 @@ export interface UsagePlanGateway {
   removeKey(usageKeyId: string): Promise<void>;
   /** Links an existing API key to the plan. */
   linkKey(usageKeyId: string): Promise<void>;
+  /** Marks an existing API key as this stack's (keys made before API keys were tagged). */
+  tagKey(usageKeyId: string): Promise<void>;
   /** The API keys there are, for `key sync`; undefined where there is no API Gateway (locally). */
   inventory(): Promise<UsageKeyInventory | undefined>;
 }
@@ -30,6 +32,8 @@ export interface UsageKey {
   readonly id: string;
   /** Created for this stack: tagged with its name, or named with its prefix. */
   readonly ownedByStack: boolean;
+  /** Tagged with this stack's name: only such keys may be deleted with the operator policy. */
+  readonly tagged: boolean;
 }
 
 export interface UsageKeyInventory {
@@ -45,5 +49,6 @@ export const localUsagePlan: UsagePlanGateway = {
   addKey: async () => undefined,
   removeKey: async () => undefined,
   linkKey: async () => undefined,
+  tagKey: async () => undefined,
   inventory: async () => undefined,
 };

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -46,13 +46,14 @@ export interface ApiFunctionProps {
 /**
  * One place that fixes every function's defaults: Node.js 24 on Graviton, an esbuild bundle
  * (`FUNCTION_BUNDLING`: minified, with source maps, the AWS SDK of package-lock.json bundled
- * in rather than the runtime's), X-Ray tracing and a log
- * group with a retention. Access to the table and the secret is added per function through
+ * in rather than the runtime's), X-Ray tracing and a log group with a retention. Its role may
+ * write logs to that group alone. Access to the table and the secret is added per function through
  * `useTable` and `useSecret`, which set the matching environment variable together with the grant.
  */
 export class ApiFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly logGroup: LogGroup;
+  readonly role: Role;
 
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
@@ -64,7 +65,21 @@ export class ApiFunction extends Construct {
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 
+    // A role of its own instead of the AWSLambdaBasicExecutionRole managed policy, which allows
+    // logs:CreateLogGroup, CreateLogStream and PutLogEvents on every log group of the account.
+    // The group exists before the function, so the function only adds streams to it.
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    this.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'OwnLogGroup',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        // The group's ARN ends in `:*`, which covers its log streams and nothing else.
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
     this.fn = new NodejsFunction(this, 'Function', {
+      role: this.role,
       entry: props.entry,
       handler: 'handler',
       description: props.description,

@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
@@ -46,7 +46,8 @@ export interface EdgeProtectionProps {
   /** @default 60 */
   readonly rateWindowSeconds?: 60 | 120 | 300 | 600;
   /**
-   * Whether WAF logs to CloudWatch Logs (group `aws-waf-logs-<stack name>`). The `x-api-key`
+   * Whether WAF logs to CloudWatch Logs (group `aws-waf-logs-<stack name>-<stack id suffix>`,
+   * kept when the stack is deleted). The `x-api-key`
    * and `authorization` headers and the query string (lookups carry phone numbers and e-mail
    * addresses) are redacted.
    * @default false
@@ -167,8 +168,11 @@ export class EdgeProtection extends Construct {
     });
 
     if (props.logging) {
-      // WAF writes only to log groups whose name starts with `aws-waf-logs-`.
-      const logGroupName = `aws-waf-logs-${stack.stackName}`;
+      // WAF writes only to log groups whose name starts with `aws-waf-logs-`, so the group needs
+      // a physical name. The group is kept when the stack is deleted (the logs outlive it); the
+      // first block of the stack id's UUID, new for each creation of the stack and fixed for its
+      // life, keeps a stack deployed again under the same name from clashing with the kept group.
+      const logGroupName = `aws-waf-logs-${stack.stackName}-${stackIdSuffix(stack)}`;
       this.logGroup = new LogGroup(this, 'Logs', {
         logGroupName,
         retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -187,6 +191,11 @@ export class EdgeProtection extends Construct {
       logging.node.addDependency(this.logGroup);
     }
   }
+}
+
+/** `arn:...:stack/<name>/<uuid>` -> the UUID's first eight hex digits. */
+function stackIdSuffix(stack: Stack): string {
+  return Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', stack.stackId))));
 }
 
 function customResponse(answer: GatewayAnswer, bodyKey: string): CfnWebACL.CustomResponseProperty {

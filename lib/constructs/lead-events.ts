@@ -90,19 +90,14 @@ export class LeadEvents extends Construct {
       }),
     );
     acknowledge(
-      this.publisher.fn,
+      this.publisher.role,
       'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords) and dynamodb:ListStreams support no resource-level permissions; reading the stream names the table\'s stream ARN, PutEvents names the bus.',
+      'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords) and dynamodb:ListStreams support no resource-level permissions; reading the stream names the table\'s stream ARN, PutEvents names the bus, SendMessage the dead-letter queue and logs the function\'s own log group.',
     );
     acknowledge(
       this.publisher.fn,
       'Serverless-LambdaDLQ',
       'The function is invoked by a stream event source mapping, whose own on-failure destination (the DeadLetters queue) receives failed batches; a function DLQ only serves asynchronous invocations.',
-    );
-    acknowledge(
-      this.publisher.fn,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'AWSLambdaBasicExecutionRole grants only CreateLogGroup, CreateLogStream and PutLogEvents, for the function\'s own log group.',
     );
 
     this.alarm('LeadEventsFailed', 'Lead events could not be published after every retry: batch pointers are in the dead-letter queue; run leadctl events replay for the period.', {

@@ -5,6 +5,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { STACK_TAG } from '../../lambdas/admin/api-gateway-usage-plan';
 import { acknowledge } from '../nag-acknowledgments';
 
 export interface OperatorPolicyProps {
@@ -32,7 +33,9 @@ export const OPERATOR_TABLE_ACTIONS = [
 /**
  * What `leadctl --stack <this stack>` needs, as a managed policy to attach to the operator's
  * role or user: the stack's outputs, the table and its admin index, API Gateway API keys
- * with this stack's usage plan, and a new value for the ping-token key.
+ * with this stack's usage plan, and a new value for the ping-token key. API keys live outside
+ * the stack and have account-assigned ids: deleting one needs the stack's tag on it, and the
+ * only tag this policy may set is that one.
  */
 export class OperatorPolicy extends Construct {
   readonly policy: ManagedPolicy;
@@ -67,13 +70,30 @@ export class OperatorPolicy extends Construct {
         new PolicyStatement({ sid: 'BackfillExportIndex', actions: ['dynamodb:Scan'], resources: [props.table.tableArn] }),
         new PolicyStatement({
           sid: 'ApiKeys',
-          // POST /apikeys creates a key, GET lists them (quota count, sync), DELETE /apikeys/{id}
-          // removes one; PUT /tags tags a new key with its stack.
+          // POST /apikeys creates a key (tagged with this stack in the same call), GET lists them
+          // (quota count, sync).
           actions: ['apigateway:GET', 'apigateway:POST'],
           resources: [apigateway('/apikeys')],
         }),
-        new PolicyStatement({ sid: 'DeleteApiKeys', actions: ['apigateway:DELETE'], resources: [apigateway('/apikeys/*')] }),
-        new PolicyStatement({ sid: 'TagApiKeys', actions: ['apigateway:PUT'], resources: [apigateway('/tags/*')] }),
+        new PolicyStatement({
+          sid: 'DeleteApiKeys',
+          // API key ids are assigned by API Gateway, so the resource is every key of the region;
+          // the tag narrows it to the keys of this stack.
+          actions: ['apigateway:DELETE'],
+          resources: [apigateway('/apikeys/*')],
+          conditions: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: stack.stackName } },
+        }),
+        new PolicyStatement({
+          sid: 'TagApiKeys',
+          // Tagging (on create, and `key sync` on keys made before the tag) is PUT on /tags/<arn>;
+          // it only supports conditions on the tags sent: this one tag, with this stack's name.
+          actions: ['apigateway:PUT'],
+          resources: [apigateway('/tags/*')],
+          conditions: {
+            StringEquals: { [`aws:RequestTag/${STACK_TAG}`]: stack.stackName },
+            'ForAllValues:StringEquals': { 'aws:TagKeys': [STACK_TAG] },
+          },
+        }),
         new PolicyStatement({
           sid: 'UsagePlanKeys',
           actions: ['apigateway:GET', 'apigateway:POST'],
@@ -81,11 +101,17 @@ export class OperatorPolicy extends Construct {
         }),
       ],
     });
-    const reason =
-      'API Gateway assigns API key ids when leadctl creates a key, so deleting and tagging keys cannot name them in advance; ' +
-      'the wildcard covers API keys (and tags) in this region only, and leadctl deletes only keys of this stack.';
-    for (const path of ['apikeys/*', 'tags/*']) {
-      acknowledge(this.policy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/${path}]`, reason);
-    }
+    acknowledge(
+      this.policy,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
+      'API Gateway assigns API key ids when leadctl creates a key, so DELETE cannot name them in advance; ' +
+        `the condition aws:ResourceTag/${STACK_TAG} = this stack's name limits it to this stack's keys.`,
+    );
+    acknowledge(
+      this.policy,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/tags/*]',
+      'Tagging a new or older API key is PUT on /tags/<the key\'s ARN>, whose id API Gateway assigns; ' +
+        `the conditions allow one tag only, ${STACK_TAG}, with this stack's name as its value.`,
+    );
   }
 }

@@ -23,7 +23,7 @@ export function virtualPacer(): { pacer: ApiCallPacer; slept: number[] } {
 }
 
 function usagePlanOn(gateway: FakeApiGateway) {
-  return new ApiGatewayUsagePlan(gateway.client, { stackName: STACK, usagePlanId: USAGE_PLAN_ID, pacer: virtualPacer().pacer });
+  return new ApiGatewayUsagePlan(gateway.client, { stackName: STACK, usagePlanId: USAGE_PLAN_ID, region: 'eu-west-1', pacer: virtualPacer().pacer });
 }
 
 describe('ApiGatewayUsagePlan', () => {
@@ -95,7 +95,7 @@ describe('ApiGatewayUsagePlan', () => {
       gateway.fail({ operation: 'CreateApiKey', error: throttled, times: 2 });
       const { pacer, slept } = virtualPacer();
 
-      const keyId = await new ApiGatewayUsagePlan(gateway.client, { stackName: STACK, usagePlanId: USAGE_PLAN_ID, pacer }).addKey(
+      const keyId = await new ApiGatewayUsagePlan(gateway.client, { stackName: STACK, usagePlanId: USAGE_PLAN_ID, region: 'eu-west-1', pacer }).addKey(
         { supplierId: 'sup_1', keyId: 'abc' },
         VALUE,
       );

@@ -6,6 +6,7 @@ import {
   GetApiKeysCommand,
   GetUsagePlanKeysCommand,
   NotFoundException,
+  TagResourceCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-api-gateway';
 import { DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
@@ -27,7 +28,17 @@ type Command =
   | CreateUsagePlanKeyCommand
   | DeleteApiKeyCommand
   | GetApiKeysCommand
-  | GetUsagePlanKeysCommand;
+  | GetUsagePlanKeysCommand
+  | TagResourceCommand;
+
+/**
+ * The operator policy's tag conditions, as IAM would apply them: DELETE only on API keys tagged
+ * `tagKey` = `stackName`, and tagging (on create or after) only with exactly that tag.
+ */
+export interface TagConditions {
+  readonly tagKey: string;
+  readonly stackName: string;
+}
 
 /** Makes the next calls of one operation fail: `times` calls (default all), optionally only for one input. */
 export interface InjectedFailure {
@@ -50,6 +61,9 @@ export class FakeApiGateway {
   readonly calls: { operation: string; input: Record<string, any> }[] = [];
   readonly failures: InjectedFailure[] = [];
   private created = 0;
+
+  /** @param conditions when given, calls the operator policy would refuse fail with AccessDeniedException. */
+  constructor(private readonly conditions?: TagConditions) {}
 
   readonly client: ApiGatewaySender & { destroy(): void } = {
     send: ((command: Command) => this.handle(command)) as ApiGatewaySender['send'],
@@ -98,11 +112,16 @@ export class FakeApiGateway {
       throw failure.error();
     }
     if (command instanceof CreateApiKeyCommand) {
+      if (command.input.tags && Object.keys(command.input.tags).length > 0) this.checkRequestTags(operation, command.input.tags);
       const key = this.seedKey({ name: command.input.name ?? '', value: command.input.value ?? '', tags: { ...(command.input.tags ?? {}) } });
       return { id: key.id, name: key.name, tags: key.tags, enabled: true };
     }
     if (command instanceof DeleteApiKeyCommand) {
       const id = command.input.apiKey ?? '';
+      const existing = this.keys.get(id);
+      if (this.conditions && existing && existing.tags[this.conditions.tagKey] !== this.conditions.stackName) {
+        throw deniedFor(operation, `aws:ResourceTag/${this.conditions.tagKey}`);
+      }
       if (!this.keys.delete(id)) throw new NotFoundException({ message: 'Invalid API Key identifier specified', $metadata: {} });
       for (const linked of this.plans.values()) linked.delete(id);
       return {};
@@ -115,6 +134,15 @@ export class FakeApiGateway {
       linked.add(id);
       return { id };
     }
+    if (command instanceof TagResourceCommand) {
+      const match = /^arn:aws[\w-]*:apigateway:[\w-]+::\/apikeys\/([^/]+)$/.exec(command.input.resourceArn ?? '');
+      if (!match) throw new Error(`The fake API Gateway tags API keys only, not ${command.input.resourceArn}`);
+      this.checkRequestTags(operation, command.input.tags ?? {});
+      const key = this.keys.get(match[1]);
+      if (!key) throw new NotFoundException({ message: 'Invalid API Key identifier specified', $metadata: {} });
+      Object.assign(key.tags, command.input.tags);
+      return {};
+    }
     if (command instanceof GetApiKeysCommand) {
       return page([...this.keys.values()].map(({ id, name, tags }) => ({ id, name, tags })), command.input.limit, command.input.position);
     }
@@ -124,6 +152,19 @@ export class FakeApiGateway {
     }
     throw new Error(`The fake API Gateway does not know ${operation}`);
   }
+
+  private checkRequestTags(operation: string, tags: Record<string, string>): void {
+    if (!this.conditions) return;
+    const { tagKey, stackName } = this.conditions;
+    const keys = Object.keys(tags);
+    if (tags[tagKey] !== stackName || keys.some((key) => key !== tagKey)) throw deniedFor(operation, `aws:RequestTag/${tagKey}`);
+  }
+}
+
+function deniedFor(operation: string, conditionKey: string): Error {
+  return Object.assign(new Error(`User is not authorized to perform ${operation}: the condition on ${conditionKey} is not met`), {
+    name: 'AccessDeniedException',
+  });
 }
 
 function page<T>(items: T[], limit = 25, position?: string): { items: T[]; position?: string } {

@@ -38,7 +38,7 @@ describe('leadctl key sync --stack', () => {
   /** Suppliers and keys made as `leadctl --stack` makes them, on the stack's first usage plan. */
   async function deployedKeys(gateway: FakeApiGateway) {
     const admin = adminService(table.db, table.tableName, {
-      usagePlan: new ApiGatewayUsagePlan(gateway.client, { stackName: STACK, usagePlanId: OLD_PLAN, pacer: virtualPacer() }),
+      usagePlan: new ApiGatewayUsagePlan(gateway.client, { stackName: STACK, usagePlanId: OLD_PLAN, region: 'eu-west-1', pacer: virtualPacer() }),
     });
     const acme = await admin.createSupplier('Acme');
     const acmeReadOnly = await admin.createKey(acme.supplier.supplierId, 'read-only');
@@ -62,6 +62,7 @@ describe('leadctl key sync --stack', () => {
       expect(JSON.parse(first.stdout)).toEqual({
         stackName: STACK,
         activeKeys: 3,
+        tagged: 0,
         alreadyLinked: 0,
         relinked: 3,
         recreated: 0,

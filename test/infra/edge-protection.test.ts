@@ -117,7 +117,7 @@ describe('edge protection', () => {
     });
 
     it('logs to an aws-waf-logs- group with the key headers and the query string redacted', () => {
-      template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-LeadIngestApi', RetentionInDays: 30 });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: { 'Fn::Join': ['', ['aws-waf-logs-LeadIngestApi-', Match.anyValue()]] }, RetentionInDays: 30 });
       template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
         ResourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
         RedactedFields: [{ SingleHeader: { Name: 'x-api-key' } }, { SingleHeader: { Name: 'authorization' } }, { QueryString: {} }],

@@ -58,7 +58,8 @@ describe('lead events on the stack', () => {
     );
     const streamReads = statements.filter((statement) => actionsOf(statement).includes('dynamodb:GetRecords'));
     expect(streamReads.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [id(stack.table.table), 'StreamArn'] }]);
-    expect(all.filter((action) => !/^(events|dynamodb|sqs|xray):/.test(action))).toEqual([]);
+    // Logs: its own log group only (test/infra/least-privilege.test.ts).
+    expect(all.filter((action) => !/^(events|dynamodb|sqs|xray|logs):/.test(action))).toEqual([]);
     expect(all.filter((action) => action.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator/.test(action))).toEqual([]);
   });
 
