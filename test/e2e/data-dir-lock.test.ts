@@ -70,9 +70,14 @@ const gone = (pid: number) => {
 /** Stops a runtime with Ctrl-C, then kills its whole process group and any java left on the data directory. */
 async function stopAll(runtime: Runtime | undefined, dataDir: string): Promise<void> {
   if (runtime && runtime.child.exitCode === null && runtime.child.signalCode === null) {
-    const exited = new Promise((done) => runtime.child.once('exit', done));
+    let timer: NodeJS.Timeout | undefined;
+    const exited = new Promise((done) => {
+      runtime.child.once('exit', done);
+      timer = setTimeout(done, 15_000);
+    });
     runtime.child.kill('SIGINT');
-    await Promise.race([exited, sleep(15_000)]);
+    await exited;
+    clearTimeout(timer);
     try {
       process.kill(-(runtime.child.pid as number), 'SIGKILL');
     } catch {
