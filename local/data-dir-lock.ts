@@ -135,7 +135,7 @@ export function acquireLock(
   const startTime = processes.startTime(process.pid);
   const mine: LockRecord = { ...wanted, pid: process.pid, ...(startTime === undefined ? {} : { startTime }) };
   let stale: LockRecord | undefined;
-  for (let attempt = 0; attempt < 20; attempt += 1) {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
     if (createExclusive(path, serialize(mine))) return { kind: 'acquired', lock: heldLock(path, mine), ...(stale ? { stale } : {}) };
     const current = readLockFile(path);
     if (current === 'missing') continue;
@@ -143,7 +143,7 @@ export function acquireLock(
     if (current !== 'unreadable') stale = current.record;
     breakStale(path, current === 'unreadable' ? undefined : current.text);
   }
-  throw new Error(`Could not take ${path}: it keeps changing. Is another npm start or leadctl starting on this data directory?`);
+  throw new Error(`Could not take ${path}: another process keeps changing it. Is another npm start or leadctl starting on this data directory?`);
 }
 
 /** The lock file's record, or undefined when there is none (or it cannot be read). */
@@ -220,6 +220,8 @@ function breakStale(path: string, staleText: string | undefined): void {
     } catch {
       // Gone meanwhile: the next attempt sees what its owner left.
     }
+    // Another process is breaking it: give it a moment before looking again.
+    pause(25);
     return;
   }
   try {
@@ -235,6 +237,11 @@ function breakStale(path: string, staleText: string | undefined): void {
   } finally {
     unlinkSync(breaker);
   }
+}
+
+/** A short wait inside `acquireLock`, which is synchronous. */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function heldLock(path: string, initial: LockRecord): DataDirLock {
