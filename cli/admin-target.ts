@@ -117,6 +117,12 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
     await dynamo?.stop();
     if (claim.kind === 'own') claim.lock.release();
   };
+  if (claim.kind === 'own') {
+    // Interrupted, the command still stops its DynamoDB Local and frees the data directory.
+    stopOnSignal = (signal) => void release().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
+    process.once('SIGINT', stopOnSignal);
+    process.once('SIGTERM', stopOnSignal);
+  }
   if (claim.kind === 'shared') {
     const { holder } = claim;
     endpoint = `http://127.0.0.1:${holder.dynamoPort}`;
@@ -138,10 +144,6 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
       await release();
       throw new TargetError((error as Error).message, { cause: error });
     }
-    // Interrupted, the command still stops its DynamoDB Local and frees the data directory.
-    stopOnSignal = (signal) => void release().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
-    process.once('SIGINT', stopOnSignal);
-    process.once('SIGTERM', stopOnSignal);
   }
   const db = localDocumentClient(endpoint);
   const close = async () => {
