@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     dynamo = { endpoint: `http://127.0.0.1:${claim.holder.dynamoPort}`, owned: false, stop: async () => undefined };
     print(`DynamoDB Local already running on ${dynamo.endpoint}, supervised by npm start (pid ${claim.holder.pid}) (data in ${relativePath(local.dataDir)})`);
   } else if (await isDynamoUp(local.dynamoEndpoint)) {
-    // One started outside npm start on the port (not on this data directory): used, not supervised.
+    // One started by hand on the port (none runs on this data directory): used, not supervised.
     dynamo = { endpoint: local.dynamoEndpoint, owned: false, stop: async () => undefined };
     print(`DynamoDB Local already running on ${dynamo.endpoint} (data in ${relativePath(local.dataDir)})`);
   } else {
