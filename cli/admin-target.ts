@@ -18,12 +18,23 @@ import { LeadExportRepository } from '../lambdas/leads/lead-export.repository';
 import { isTimeZone } from '../lambdas/shared/config';
 import { SETTINGS } from '../lambdas/shared/settings';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';
+import { claimDataDir, type DataDirClaim } from '../local/data-dir-claim';
 import { isDynamoUp, startDynamoLocal, type RunningDynamo } from '../local/dynamodb-local';
 import { adminService, localDocumentClient } from '../local/local-admin';
 import type { LocalConfig } from '../local/local-config';
 import { appendEvents, EVENTS_FILE } from '../local/event-stream-reader';
 import { ensureTable } from '../local/table';
 import { TargetError } from './cli-errors';
+
+/** How long leadctl waits for a running `npm start`'s DynamoDB Local to answer (it may be starting or restarting it). */
+const SHARED_DYNAMO_WAIT_MS = 30_000;
+
+async function answersWithin(endpoint: string, ms: number): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 500))) {
+    if (await isDynamoUp(endpoint)) return true;
+  }
+  return false;
+}
 
 /** Which table (and usage plan) the commands work on. */
 export type TargetChoice =
@@ -105,25 +116,64 @@ export function openTarget(choice: TargetChoice, notify: (line: string) => void,
 }
 
 /**
- * The local runtime's table. When `npm start` is not running, DynamoDB Local is started on
- * the same data directory for this one command (and stopped after), so leadctl sees and
- * changes the same data either way.
+ * The local runtime's table. One DynamoDB Local per data directory (see `claimDataDir`): when
+ * `npm start` holds the data directory, its DynamoDB Local is used, on the port its lock
+ * records whatever DYNAMODB_PORT says here; otherwise leadctl holds the lock for this one
+ * command, starting DynamoDB Local on the data directory (and stopping it after) unless one
+ * already answers on DYNAMODB_PORT. It never starts a second one on the same data: when the
+ * holder's cannot be used, it refuses with the reason.
  */
 async function openLocalTarget(local: LocalConfig, notify: (line: string) => void): Promise<AdminTarget> {
+  let claim: DataDirClaim;
+  try {
+    claim = await claimDataDir(local.dataDir, { owner: 'leadctl', dynamoPort: local.dynamoPort }, { report: notify });
+  } catch (error) {
+    throw new TargetError((error as Error).message, { cause: error });
+  }
   let dynamo: RunningDynamo | undefined;
-  if (!(await isDynamoUp(local.dynamoEndpoint))) {
+  let endpoint = local.dynamoEndpoint;
+  let apiPort = local.port;
+  let stopOnSignal: ((signal: NodeJS.Signals) => void) | undefined;
+  const release = async () => {
+    if (stopOnSignal) {
+      process.removeListener('SIGINT', stopOnSignal);
+      process.removeListener('SIGTERM', stopOnSignal);
+    }
+    await dynamo?.stop();
+    if (claim.kind === 'own') claim.lock.release();
+  };
+  if (claim.kind === 'own') {
+    // Interrupted, the command still stops its DynamoDB Local and frees the data directory.
+    stopOnSignal = (signal) => void release().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
+    process.once('SIGINT', stopOnSignal);
+    process.once('SIGTERM', stopOnSignal);
+  }
+  if (claim.kind === 'shared') {
+    const { holder } = claim;
+    endpoint = `http://127.0.0.1:${holder.dynamoPort}`;
+    apiPort = holder.apiPort ?? apiPort;
+    if (holder.dynamoPort !== local.dynamoPort) notify(`npm start (pid ${holder.pid}) holds ${local.dataDir}; using its DynamoDB Local on port ${holder.dynamoPort}.`);
+    if (!(await answersWithin(endpoint, SHARED_DYNAMO_WAIT_MS))) {
+      throw new TargetError(
+        `npm start (pid ${holder.pid}) holds ${local.dataDir}, but its DynamoDB Local on port ${holder.dynamoPort} does not answer; ` +
+          'leadctl does not start a second one on the same data. Try again once npm start is up, or stop it.',
+      );
+    }
+  } else if (!(await isDynamoUp(local.dynamoEndpoint))) {
     const dataDir = join(local.dataDir, 'dynamodb');
+    const { lock } = claim;
     notify(`No DynamoDB answers on port ${local.dynamoPort}; starting DynamoDB Local on ${dataDir} for this command.`);
     try {
-      dynamo = await startDynamoLocal({ port: local.dynamoPort, dataDir });
+      dynamo = await startDynamoLocal({ port: local.dynamoPort, dataDir, spawned: (pid) => lock.update({ javaPid: pid }) });
     } catch (error) {
+      await release();
       throw new TargetError((error as Error).message, { cause: error });
     }
   }
-  const db = localDocumentClient(local.dynamoEndpoint);
+  const db = localDocumentClient(endpoint);
   const close = async () => {
     db.destroy();
-    await dynamo?.stop();
+    await release();
   };
   try {
     // Created as `npm start` creates it, so leadctl can be the first command a user runs. The
@@ -135,7 +185,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
   }
   return {
     admin: (capTimeZone) => adminService(db, local.tableName, { capTimeZone: capTimeZone ?? local.capTimeZone, usagePlan: localUsagePlan }),
-    apiUrl: () => `https://${local.host}${local.port === 443 ? '' : `:${local.port}`}`,
+    apiUrl: () => `https://${local.host}${apiPort === 443 ? '' : `:${apiPort}`}`,
     pingSecret: () => {
       throw new TargetError(`The local runtime's ping-token key is the file ${join(local.dataDir, 'ping-secret')}; ping-secret commands work on a deployed stack (--stack).`);
     },

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoTimeBudget } from '../lambdas/shared/dynamo-client';
 
 export interface RunningDynamo {
   readonly endpoint: string;
@@ -16,6 +17,14 @@ export interface RunningDynamo {
  * call it. An origin under `.invalid` (RFC 2606) matches no page.
  */
 export const DYNAMO_CORS_ORIGIN = 'https://dynamodb-local.invalid';
+
+/**
+ * The handlers' DynamoDB timeouts in the local runtime. The functions' own (1.5 s an attempt,
+ * `DYNAMODB_TIME_BUDGET`) fit DynamoDB on AWS; DynamoDB Local keeps its data in one SQLite
+ * file on a few shared cores and can take seconds under a burst, which would turn leads AWS
+ * takes into 503s. A dead DynamoDB Local still fails at once (the connection is refused).
+ */
+export const DYNAMODB_LOCAL_TIME_BUDGET: DynamoTimeBudget = { connectionTimeoutMs: 2000, requestTimeoutMs: 8000, maxAttempts: 3 };
 
 /** True when a DynamoDB answers at the endpoint. */
 export async function isDynamoUp(endpoint: string, timeoutMs = 1000): Promise<boolean> {
@@ -93,10 +102,17 @@ export interface DynamoLocalProcess extends RunningDynamo {
  * and waits until it answers. One shared database whatever the credentials or region, so the
  * runtime and `leadctl` see the same tables.
  */
-export async function startDynamoLocal(options: { port: number; dataDir?: string; timeoutMs?: number }): Promise<DynamoLocalProcess> {
+export async function startDynamoLocal(options: {
+  port: number;
+  dataDir?: string;
+  timeoutMs?: number;
+  /** Told the java process's id as soon as it is spawned, before it answers. */
+  spawned?: (pid: number | undefined) => void;
+}): Promise<DynamoLocalProcess> {
   const endpoint = `http://127.0.0.1:${options.port}`;
   if (options.dataDir) restrictDataDir(options.dataDir);
   const child = spawnJar(options.port, options.dataDir);
+  options.spawned?.(child.pid);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
@@ -149,6 +165,8 @@ export async function superviseDynamoLocal(options: {
   readonly giveUp: (reason: string) => void;
   readonly maxFailures?: number;
   readonly initialBackoffMs?: number;
+  /** Told each java process's id as soon as it is spawned (the first and every restart). */
+  readonly spawned?: (pid: number | undefined) => void;
 }): Promise<SupervisedDynamo> {
   const maxFailures = options.maxFailures ?? 5;
   let current = await startDynamoLocal(options);

@@ -4,6 +4,7 @@ import { CampaignRepository } from '../lambdas/campaigns/campaign.repository';
 import { KeyRepository } from '../lambdas/keys/key.repository';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';
 import { SupplierRepository } from '../lambdas/suppliers/supplier.repository';
+import { DYNAMODB_LOCAL_TIME_BUDGET } from './dynamodb-local';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** An AdminService on a table reached through `db` (DynamoDB Local or AWS). */
@@ -17,6 +18,7 @@ export function adminService(db: DynamoDBDocumentClient, tableName: string, opti
   });
 }
 
+/** A client for DynamoDB Local, with timeouts fitted to it (`DYNAMODB_LOCAL_TIME_BUDGET`). */
 export function localDocumentClient(endpoint: string): DynamoDBDocumentClient {
-  return createDocumentClient({ region: 'us-east-1', endpoint });
+  return createDocumentClient({ region: 'us-east-1', endpoint }, DYNAMODB_LOCAL_TIME_BUDGET);
 }

@@ -5,6 +5,8 @@ import type { Config } from '../lambdas/shared/config';
 import type { Logger } from '../lambdas/shared/logger';
 import type { ApiHandler } from '../lambdas/shared/middleware';
 import { createRuntime, type Runtime } from '../lambdas/shared/runtime';
+import type { DynamoTimeBudget } from '../lambdas/shared/dynamo-client';
+import { InvocationLimit, type InvocationLimitOptions } from './invocation-limit';
 import { listenHttps, type HttpsListener, type ServerTimeouts } from './https-server';
 import { LocalGateway } from './local-gateway';
 
@@ -32,6 +34,10 @@ export interface LocalAppOptions {
   readonly timeouts?: Partial<ServerTimeouts>;
   /** The per-key limit. @default THROTTLE, the usage plan's */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Bounds the function invocations running at once (see `InvocationLimit`). @default no bound */
+  readonly invocations?: InvocationLimitOptions;
+  /** The handlers' DynamoDB timeouts. @default DYNAMODB_TIME_BUDGET, the functions' on AWS */
+  readonly dynamoTimeBudget?: DynamoTimeBudget;
 }
 
 export interface LocalApp {
@@ -45,7 +51,7 @@ export interface LocalApp {
  * route from the route table, behind the local gateway and an HTTPS listener.
  */
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
-  const runtime = createRuntime(options.config, { logger: options.logger, clock: options.clock });
+  const runtime = createRuntime(options.config, { logger: options.logger, clock: options.clock, dynamoTimeBudget: options.dynamoTimeBudget });
   const get = () => runtime;
   const authorizerRuntime = { keys: new KeyRepository(runtime.db, options.config.tableName), logger: runtime.logger };
   const gateway = new LocalGateway({
@@ -55,6 +61,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     authCacheTtlSeconds: options.authCacheTtlSeconds,
     throttle: options.throttle ?? THROTTLE,
     logger: runtime.logger,
+    ...(options.invocations ? { invocations: new InvocationLimit(options.invocations) } : {}),
   });
   const listener: HttpsListener = await listenHttps({
     host: options.host,

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { envInteger, envSetting, isTimeZone } from '../lambdas/shared/config';
 import { SETTINGS } from '../lambdas/shared/settings';
+import type { InvocationLimitOptions } from './invocation-limit';
 
 /**
  * The local runtime's settings, from the environment, read once. `leadctl` reads the same so
@@ -20,6 +21,8 @@ const LocalSchema = z.object({
   CAP_TIME_ZONE: z._default(z.string().check(z.refine(isTimeZone, { error: 'must be an IANA time zone' })), 'UTC'),
   PING_TTL_SECONDS: envSetting(SETTINGS.pingTtlSeconds),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  /** Function invocations run at once; the rest wait (see `InvocationLimit`). */
+  LOCAL_CONCURRENCY: z._default(envInteger(1, 1000), 8),
   /** `off` runs no stream reader: no events.jsonl (on AWS the events come from their own function). */
   LOCAL_EVENTS: z._default(z.enum(['on', 'off']), 'on'),
 });
@@ -37,7 +40,15 @@ export interface LocalConfig {
   readonly pingTtlSeconds: number;
   readonly logLevel: z.infer<typeof LocalSchema>['LOG_LEVEL'];
   readonly events: boolean;
+  readonly invocations: InvocationLimitOptions;
 }
+
+/**
+ * How long an invocation may wait for a slot, and how many may wait: a burst of 200 (the
+ * per-key burst) from each of several keys is queued, and a request is answered well before a
+ * client's or API Gateway's 29 s would run out.
+ */
+const INVOCATION_QUEUE = { maxQueued: 1000, maxWaitMs: 20_000 } as const;
 
 export function loadLocalConfig(env: Record<string, string | undefined> = process.env): LocalConfig {
   const parsed = LocalSchema.safeParse(env);
@@ -58,6 +69,7 @@ export function loadLocalConfig(env: Record<string, string | undefined> = proces
     pingTtlSeconds: value.PING_TTL_SECONDS,
     logLevel: value.LOG_LEVEL,
     events: value.LOCAL_EVENTS === 'on',
+    invocations: { concurrency: value.LOCAL_CONCURRENCY, ...INVOCATION_QUEUE },
   };
 }
 

@@ -7,6 +7,7 @@ import { BASE_HEADERS } from '../lambdas/shared/http';
 import { MAX_BODY_BYTES } from '../lambdas/shared/request-body';
 import { describeError, type Logger } from '../lambdas/shared/logger';
 import type { ApiHandler } from '../lambdas/shared/middleware';
+import type { Invocation, InvocationLimit } from './invocation-limit';
 import { lambdaContext } from './lambda-context';
 import { TokenBuckets } from './token-bucket';
 
@@ -43,11 +44,24 @@ export interface LocalGatewayOptions {
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly logger: Logger;
   readonly now?: () => number;
+  /** Bounds the handler and authorizer invocations running at once. @default no bound */
+  readonly invocations?: InvocationLimit;
 }
 
 type Allowed = { readonly context: Record<string, unknown>; readonly principalId: string; readonly usageKey: string };
 
 const STAGE = 'local';
+
+/**
+ * An invocation that got no slot in the local runtime's bound (see `InvocationLimit`): nothing
+ * ran, so retrying is safe.
+ */
+export const LOCAL_BUSY: GatewayAnswer = {
+  statusCode: 503,
+  code: 'service_unavailable',
+  message: 'The local runtime is busy; nothing was done, retry shortly.',
+  retryAfter: 1,
+};
 const METHOD_ARN_PREFIX = 'arn:aws:execute-api:local:000000000000:local-api';
 
 /**
@@ -64,6 +78,11 @@ export class LocalGateway {
   constructor(private readonly options: LocalGatewayOptions) {
     this.now = options.now ?? (() => Date.now());
     this.buckets = new TokenBuckets(options.throttle.rateLimit, options.throttle.burstLimit, this.now);
+  }
+
+  /** Runs a function invocation within the bound, as a Lambda instance would take it. */
+  private invoke<T>(call: () => Promise<T>): Promise<Invocation<T>> {
+    return this.options.invocations ? this.options.invocations.run(call) : call().then((value) => ({ ran: true, value }));
   }
 
   /** Answers like API Gateway, with its `x-amzn-RequestId` header for support requests. */
@@ -101,7 +120,10 @@ export class LocalGateway {
       if (body === undefined) return unread(answer(GATEWAY_ANSWERS.tooLarge));
     }
 
-    const result = await match.handler(proxyEvent(request, url, body, match.route, requestId, decision), lambdaContext(match.route.name, requestId));
+    const event = proxyEvent(request, url, body, match.route, requestId, decision);
+    const invoked = await this.invoke(() => match.handler(event, lambdaContext(match.route.name, requestId)));
+    if (!invoked.ran) return answer(LOCAL_BUSY);
+    const result = invoked.value;
     return { statusCode: result.statusCode, headers: stringHeaders(result.headers), body: result.body };
   }
 
@@ -128,7 +150,10 @@ export class LocalGateway {
     const limit = bucket.take(route.name);
     if (!limit.allowed) return unread(answer({ ...GATEWAY_ANSWERS.throttled, retryAfter: limit.retryAfterSeconds }));
     // GET only: the body, if any, is never read.
-    const result = await handler(proxyEvent(request, new URL(request.url, 'https://localhost'), Buffer.alloc(0), route, requestId), lambdaContext(route.name, requestId));
+    const event = proxyEvent(request, new URL(request.url, 'https://localhost'), Buffer.alloc(0), route, requestId);
+    const invoked = await this.invoke(() => handler(event, lambdaContext(route.name, requestId)));
+    if (!invoked.ran) return unread(answer(LOCAL_BUSY));
+    const result = invoked.value;
     return { statusCode: result.statusCode, headers: stringHeaders(result.headers), body: result.body };
   }
 
@@ -157,7 +182,9 @@ export class LocalGateway {
       requestContext: { requestId, stage: STAGE } as APIGatewayRequestAuthorizerEvent['requestContext'],
     };
     try {
-      const result = await this.options.authorizer(event);
+      const invoked = await this.invoke(() => this.options.authorizer(event));
+      if (!invoked.ran) return answer(LOCAL_BUSY);
+      const result = invoked.value;
       const allowed: Allowed = {
         context: result.context ?? {},
         principalId: result.principalId,

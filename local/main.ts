@@ -2,7 +2,8 @@ import { join, relative } from 'node:path';
 import { THROTTLE } from '../lambdas/routes';
 import { loadConfig } from '../lambdas/shared/config';
 import { createLogger } from '../lambdas/shared/logger';
-import { isDynamoUp, restrictDataDir, superviseDynamoLocal, type RunningDynamo } from './dynamodb-local';
+import { claimDataDir } from './data-dir-claim';
+import { DYNAMODB_LOCAL_TIME_BUDGET, isDynamoUp, restrictDataDir, superviseDynamoLocal, type RunningDynamo } from './dynamodb-local';
 import { adminService, localDocumentClient } from './local-admin';
 import { EVENTS_FILE, EventStreamReader } from './event-stream-reader';
 import { startLocalApp, type LocalApp } from './local-app';
@@ -27,16 +28,33 @@ async function main(): Promise<void> {
     process.exit(1);
   };
   const dataDir = join(local.dataDir, 'dynamodb');
-  // One this process starts is supervised (restarted when it dies); one already running
-  // (another `npm start`, say) belongs to whoever started it.
-  const supervised = (await isDynamoUp(local.dynamoEndpoint))
-    ? undefined
-    : await superviseDynamoLocal({ port: local.dynamoPort, dataDir, report: warn, giveUp: (reason) => giveUp(reason) });
-  const dynamo: RunningDynamo = supervised ?? { endpoint: local.dynamoEndpoint, owned: false, stop: async () => undefined };
-  print(
-    `DynamoDB Local ${supervised ? `started (pid ${supervised.pid()}; restarted if it dies)` : 'already running'} on ${dynamo.endpoint} ` +
-      `(data in ${relativePath(local.dataDir)})`,
-  );
+  // One DynamoDB Local per data directory: the lock says who runs it. A DynamoDB Local left by
+  // a crashed runtime is stopped here, so the one started below is supervised.
+  const claim = await claimDataDir(local.dataDir, { owner: 'npm start', dynamoPort: local.dynamoPort, apiPort: local.port }, { report: warn });
+  let dynamo: RunningDynamo;
+  if (claim.kind === 'shared') {
+    // Another `npm start` runs (and supervises) the data directory's DynamoDB Local.
+    dynamo = { endpoint: `http://127.0.0.1:${claim.holder.dynamoPort}`, owned: false, stop: async () => undefined };
+    print(`DynamoDB Local already running on ${dynamo.endpoint}, supervised by npm start (pid ${claim.holder.pid}) (data in ${relativePath(local.dataDir)})`);
+  } else if (await isDynamoUp(local.dynamoEndpoint)) {
+    // One started by hand on the port (none runs on this data directory): used, not supervised.
+    dynamo = { endpoint: local.dynamoEndpoint, owned: false, stop: async () => undefined };
+    print(`DynamoDB Local already running on ${dynamo.endpoint} (data in ${relativePath(local.dataDir)})`);
+  } else {
+    const { lock } = claim;
+    const supervised = await superviseDynamoLocal({
+      port: local.dynamoPort,
+      dataDir,
+      report: warn,
+      giveUp: (reason) => giveUp(reason),
+      spawned: (pid) => lock.update({ javaPid: pid }),
+    }).catch((error: unknown) => {
+      lock.release();
+      throw error;
+    });
+    dynamo = supervised;
+    print(`DynamoDB Local started (pid ${supervised.pid()}; restarted if it dies) on ${dynamo.endpoint} (data in ${relativePath(local.dataDir)})`);
+  }
   try {
     const app = await serve(local, dynamo, print);
     giveUp = (reason) => {
@@ -75,6 +93,8 @@ async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: s
     tls,
     authCacheTtlSeconds: local.authCacheTtlSeconds,
     logger: createLogger(local.logLevel),
+    invocations: local.invocations,
+    dynamoTimeBudget: DYNAMODB_LOCAL_TIME_BUDGET,
   });
 
   const admin = adminService(db, local.tableName, { capTimeZone: local.capTimeZone });

@@ -14,22 +14,30 @@ export interface DynamoTarget {
  * request timeout, and the SDK retries at most twice (3 x 1.5 s plus its backoff, about 5 s).
  * Every write the code sends is safe to retry (write tokens and ClientRequestToken).
  */
-export const DYNAMODB_TIME_BUDGET = { connectionTimeoutMs: 1000, requestTimeoutMs: 1500, maxAttempts: 3 } as const;
+export const DYNAMODB_TIME_BUDGET: DynamoTimeBudget = { connectionTimeoutMs: 1000, requestTimeoutMs: 1500, maxAttempts: 3 };
+
+/** Per-attempt timeouts and the number of attempts of one DynamoDB call. */
+export interface DynamoTimeBudget {
+  readonly connectionTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly maxAttempts: number;
+}
 
 /**
  * The one place a DynamoDB client is made. Functions create it once per container (module
- * scope through `lambda-runtime.ts`), never inside a request.
+ * scope through `lambda-runtime.ts`), never inside a request. The budget is AWS's unless the
+ * local runtime gives DynamoDB Local's (see `DYNAMODB_LOCAL_TIME_BUDGET`).
  */
-export function createDocumentClient(target: DynamoTarget): DynamoDBDocumentClient {
+export function createDocumentClient(target: DynamoTarget, budget: DynamoTimeBudget = DYNAMODB_TIME_BUDGET): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: target.region,
     endpoint: target.endpoint,
     // DynamoDB Local accepts any credentials; on AWS the function's role provides them.
     ...(target.endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    maxAttempts: DYNAMODB_TIME_BUDGET.maxAttempts,
+    maxAttempts: budget.maxAttempts,
     requestHandler: {
-      connectionTimeout: DYNAMODB_TIME_BUDGET.connectionTimeoutMs,
-      requestTimeout: DYNAMODB_TIME_BUDGET.requestTimeoutMs,
+      connectionTimeout: budget.connectionTimeoutMs,
+      requestTimeout: budget.requestTimeoutMs,
       throwOnRequestTimeout: true,
     },
   });

@@ -5,7 +5,7 @@ import type { SubmissionStore } from '../submissions/submission-store';
 import type { RouteDefinition } from '../routes';
 import { builtAtInit } from './built-at-init';
 import { loadConfig, type Config } from './config';
-import { createDocumentClient } from './dynamo-client';
+import { createDocumentClient, type DynamoTimeBudget } from './dynamo-client';
 import { createLogger, type Logger } from './logger';
 import type { ApiHandler } from './middleware';
 import type { PingKeys } from '../ping/ping-keys';
@@ -27,8 +27,11 @@ export interface Runtime {
   readonly pingKeys: PingKeys;
 }
 
-export function createRuntime(config: Config, options: { logger?: Logger; clock?: () => Date } = {}): Runtime {
-  const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
+export function createRuntime(
+  config: Config,
+  options: { logger?: Logger; clock?: () => Date; /** @default DYNAMODB_TIME_BUDGET */ dynamoTimeBudget?: DynamoTimeBudget } = {},
+): Runtime {
+  const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint }, options.dynamoTimeBudget);
   const clock = options.clock ?? (() => new Date());
   return {
     config,

@@ -1,6 +1,10 @@
 import { GATEWAY_ANSWERS } from '../../lambdas/gateway-responses';
 import { BASE_HEADERS } from '../../lambdas/shared/http';
-import { answer, routablePath } from '../../local/local-gateway';
+import { ROUTES } from '../../lambdas/routes';
+import { createLogger } from '../../lambdas/shared/logger';
+import type { ApiHandler } from '../../lambdas/shared/middleware';
+import { InvocationLimit } from '../../local/invocation-limit';
+import { answer, LOCAL_BUSY, LocalGateway, routablePath, type GatewayRequest } from '../../local/local-gateway';
 
 describe('local gateway', () => {
   describe('its own answers', () => {
@@ -29,6 +33,52 @@ describe('local gateway', () => {
       'https://localhost/api/v1/ping', '*', '',
     ])('refuses %j', (url) => {
       expect(routablePath(url)).toBeUndefined();
+    });
+  });
+
+  describe('with a bound on invocations', () => {
+    it('runs a request beyond the bound once a slot frees, and refuses one the queue cannot take without running it', async () => {
+      let release: () => void = () => undefined;
+      const blocked = new Promise<void>((resolve) => (release = resolve));
+      const calls: string[] = [];
+      const handler: ApiHandler = async (event) => {
+        calls.push(event.queryStringParameters?.n ?? '');
+        if (event.queryStringParameters?.n === 'first') await blocked;
+        return { statusCode: 200, body: '{}' };
+      };
+      const lookup = ROUTES.find((route) => route.name === 'Lookup')!;
+      const gateway = new LocalGateway({
+        routes: [{ route: lookup, handler }],
+        authorizer: async () => ({ principalId: 'sup_1', policyDocument: { Version: '2012-10-17', Statement: [] }, context: {} }),
+        authCacheTtlSeconds: 60,
+        throttle: { rateLimit: 100, burstLimit: 200 },
+        logger: createLogger('silent'),
+        invocations: new InvocationLimit({ concurrency: 1, maxQueued: 1, maxWaitMs: 10_000 }),
+      });
+      const request = (n: string): GatewayRequest => ({
+        method: 'GET',
+        url: `/api/v1/leads/lookup?n=${n}`,
+        headers: { 'x-api-key': 'lsk_test' },
+        sourceIp: '127.0.0.1',
+        readBody: async () => Buffer.alloc(0),
+      });
+      // The key's decision is cached first, so the three below call the handler only.
+      await gateway.handle(request('warm'));
+
+      const first = gateway.handle(request('first'));
+      await new Promise((resolve) => setImmediate(resolve));
+      const queued = gateway.handle(request('queued'));
+      const refused = await gateway.handle(request('refused'));
+      release();
+      const answers = await Promise.all([first, queued]);
+
+      expect([refused.statusCode, JSON.parse(refused.body), refused.headers['Retry-After']]).toEqual([
+        503,
+        { error: 'service_unavailable', message: LOCAL_BUSY.message, retry_after: 1 },
+        '1',
+      ]);
+      expect(answers.map((response) => response.statusCode)).toEqual([200, 200]);
+      expect(calls).toEqual(['warm', 'first', 'queued']);
     });
   });
 });
