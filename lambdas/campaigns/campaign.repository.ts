@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
+import { BUMP_VERSION, FIRST_VERSION } from '../shared/versioned-write';
 import type { Campaign, CampaignSettings } from './campaign';
 import { campaignItem, toCampaign } from './campaign.item';
 
@@ -13,7 +14,7 @@ export class CampaignRepository {
 
   async create(campaign: Campaign): Promise<void> {
     await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: campaignItem(campaign), ConditionExpression: 'attribute_not_exists(PK)' }),
+      new PutCommand({ TableName: this.tableName, Item: { ...campaignItem(campaign), version: FIRST_VERSION }, ConditionExpression: 'attribute_not_exists(PK)' }),
     );
   }
 
@@ -34,12 +35,16 @@ export class CampaignRepository {
     return items.map(toCampaign);
   }
 
-  /** Applies the given settings; undefined when there is no such campaign. */
+  /**
+   * Applies the given settings; undefined when there is no such campaign. Only the fields given
+   * are written, each to the value given (none depends on what is stored), so concurrent
+   * updates of different settings compose; the version rises for writes that read first.
+   */
   async update(campaignId: string, changes: Partial<CampaignSettings> & { name?: string }, at: string): Promise<Campaign | undefined> {
     const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-    const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':updatedAt': at };
-    const sets = ['#updatedAt = :updatedAt'];
+    const names: Record<string, string> = { '#updatedAt': 'updatedAt', ...BUMP_VERSION.names };
+    const values: Record<string, unknown> = { ':updatedAt': at, ...BUMP_VERSION.values };
+    const sets = ['#updatedAt = :updatedAt', BUMP_VERSION.set];
     entries.forEach(([field, value], index) => {
       names[`#f${index}`] = field;
       values[`:v${index}`] = value;
