@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../shared/conditional-write';
+import { failedCondition, isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
 import { BUMP_VERSION, FIRST_VERSION } from '../shared/versioned-write';
@@ -13,9 +13,22 @@ export class CampaignRepository {
   ) {}
 
   async create(campaign: Campaign): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...campaignItem(campaign), version: FIRST_VERSION }, ConditionExpression: 'attribute_not_exists(PK)' }),
-    );
+    const item = { ...campaignItem(campaign), version: FIRST_VERSION };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      // The SDK retried a Put whose first reply was lost: the campaign standing there is this one.
+      const standing = failedCondition(error)?.item;
+      if (standing && standing.createdAt === campaign.createdAt && standing.name === campaign.name && standing.version === FIRST_VERSION) return;
+      throw error;
+    }
   }
 
   async get(campaignId: string): Promise<Campaign | undefined> {
