@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../shared/conditional-write';
+import { failedCondition, isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
 import { BUMP_VERSION, FIRST_VERSION } from '../shared/versioned-write';
@@ -76,12 +76,15 @@ export class KeyRepository implements KeyReader {
           ExpressionAttributeNames: { '#status': 'status', ...BUMP_VERSION.names },
           ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':at': at, ...BUMP_VERSION.values },
           ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return Attributes ? toKeyRecord(Attributes) : undefined;
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
+      const failed = failedCondition(error);
+      if (!failed) throw error;
+      // The SDK retried an update whose first reply was lost: the revocation standing there is this one.
+      return failed.item?.status === 'revoked' && failed.item.revokedAt === at ? toKeyRecord(failed.item) : undefined;
     }
   }
 
