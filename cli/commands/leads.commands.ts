@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { requireId } from '../../lambdas/admin/admin.service';
+import { requireId } from '../../lambdas/admin/admin-input';
 import { normalizeEmail, normalizePhone } from '../../lambdas/leads/contact';
 import { phoneField } from '../../lambdas/leads/lead.schema';
 import type { ErasureRequest } from '../../lambdas/leads/lead-erasure.repository';

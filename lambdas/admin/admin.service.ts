@@ -3,13 +3,14 @@ import { CAMPAIGN_MODES, DEDUPE_FIELDS, DEFAULT_CAMPAIGN_SETTINGS } from '../cam
 import { US_STATES } from '../shared/us-states';
 import type { CampaignRepository } from '../campaigns/campaign.repository';
 import { capWindowKey, currentHeadroom, type Headroom } from '../leads/submission-rules';
-import { generateApiKey, parseApiKey, type Scope } from '../keys/api-key';
+import { generateApiKey, type Scope } from '../keys/api-key';
 import type { KeyRecord, KeyRepository } from '../keys/key.repository';
-import { ID_PATTERN, newId } from '../shared/ids';
+import { newId } from '../shared/ids';
 import { retryOnConflict, WRITE_CONFLICT, type RetryOptions } from '../shared/versioned-write';
 import type { Attachment, CapWindow, Supplier } from '../suppliers/supplier';
 import type { SupplierRepository } from '../suppliers/supplier.repository';
 import { AdminError } from './admin-error';
+import { keyIdOf, requireId, requireName } from './admin-input';
 import { KeySync, type KeySyncReport } from './key-sync.use-case';
 import type { UsagePlanGateway } from './usage-plan.gateway';
 
@@ -339,41 +340,6 @@ export class AdminService {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-/** C0 controls (NUL to US, with TAB, CR and LF), DEL and the C1 controls. */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
-
-function requireName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > 200) throw new AdminError('invalid_argument', 'A name must be 1 to 200 characters.');
-  // A name is printed in tables and terminals: escape sequences or line breaks in it would forge output.
-  if (CONTROL_CHARACTER.test(trimmed)) {
-    throw new AdminError('invalid_argument', 'A name may not contain control characters (such as ESC, BEL, TAB, CR or LF).');
-  }
-  return trimmed;
-}
-
-/**
- * Refuses an id no record can have before any read: ids are 1 to 64 letters, digits, `_` or
- * `-`. The id is not repeated, as it may be very long or hold anything.
- */
-export function requireId(kind: 'campaign' | 'supplier' | 'key', id: string): void {
-  if (!ID_PATTERN.test(id)) {
-    const length = id.length > 64 ? ` (this one has ${id.length} characters)` : '';
-    throw new AdminError('not_found', `No ${kind} has that id: a ${kind} id is 1 to 64 letters, digits, _ or -${length}.`);
-  }
-}
-
-/** The key id named by a key id or by a whole API key (whose secret part is never shown). */
-function keyIdOf(keyIdOrApiKey: string): string {
-  const parsed = parseApiKey(keyIdOrApiKey.trim());
-  if (parsed) return parsed.keyId;
-  if (keyIdOrApiKey.startsWith('lsk_')) {
-    throw new AdminError('not_found', 'That looks like an API key but is not a whole one; give the key id (leadctl key list SUPPLIER_ID shows them).');
-  }
-  requireId('key', keyIdOrApiKey);
-  return keyIdOrApiKey;
 }
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
