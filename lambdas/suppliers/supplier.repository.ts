@@ -130,7 +130,7 @@ export class SupplierRepository {
           Key: itemKeys.supplier(supplierId),
           UpdateExpression: `SET #status = :deleted, deletedAt = :at, ${BUMP_VERSION.set}`,
           ConditionExpression: `attribute_exists(PK) AND #status = :active AND ${unchanged.condition}`,
-          ExpressionAttributeNames: { '#status': 'status', ...BUMP_VERSION.names },
+          ExpressionAttributeNames: { '#status': 'status', ...BUMP_VERSION.names, ...unchanged.names },
           ExpressionAttributeValues: { ':deleted': 'deleted', ':active': 'active', ':at': at, ...BUMP_VERSION.values, ...unchanged.values },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
