@@ -11,6 +11,8 @@ export interface GatewayAnswer {
   readonly message: string;
   /** Seconds, sent as `Retry-After` and `retry_after`. */
   readonly retryAfter?: number;
+  /** On a 5xx, as on every 5xx of the handlers: whether the request may have taken effect. */
+  readonly outcome?: 'not_written' | 'unknown';
 }
 
 export const GATEWAY_ANSWERS = {
@@ -25,7 +27,14 @@ export const GATEWAY_ANSWERS = {
    * local runtime with an `Allow` header rather than a closed connection.
    */
   methodNotAllowed: { statusCode: 405, code: 'method_not_allowed', message: 'This method is not allowed; the Allow header lists the methods that are.' },
-  authorizerFailure: { statusCode: 503, code: 'service_unavailable', message: 'Keys cannot be checked right now; retry shortly.', retryAfter: 1 },
+  /** The key check runs before any route's function: nothing was written. */
+  authorizerFailure: {
+    statusCode: 503,
+    code: 'service_unavailable',
+    message: 'Keys cannot be checked right now; nothing was written. Retry shortly.',
+    retryAfter: 1,
+    outcome: 'not_written',
+  },
   tooLarge: { statusCode: 413, code: 'payload_too_large', message: 'The request body is too large.' },
   /** API Gateway sends this only where it converts bodies itself; the handlers answer the usual case. */
   unsupportedMediaType: {
@@ -43,6 +52,7 @@ export const GATEWAY_ANSWERS = {
     code: 'internal_error',
     message: `Something went wrong on our side. ${OUTCOME_UNKNOWN_MESSAGE}`,
     retryAfter: 1,
+    outcome: 'unknown',
   },
 } as const satisfies Record<string, GatewayAnswer>;
 
@@ -62,5 +72,6 @@ export function gatewayAnswerBody(answer: GatewayAnswer): string {
     error: answer.code,
     message: answer.message,
     ...(answer.retryAfter === undefined ? {} : { retry_after: answer.retryAfter }),
+    ...(answer.outcome === undefined ? {} : { outcome: answer.outcome }),
   });
 }

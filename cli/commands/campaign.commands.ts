@@ -3,7 +3,7 @@ import { CAMPAIGN_MODES, DEDUPE_FIELDS } from '../../lambdas/campaigns/campaign'
 import { listOf, listValue, oneOf, textOption, wholeNumber } from '../arguments.parser';
 import { UsageError } from '../cli-errors';
 import type { Command, CommandGroup, OptionSpecs, OptionValues } from '../command.types';
-import { details, listOrNone, table } from '../output.format';
+import { details, listOrNone, printable, table } from '../output.format';
 import { specCommand } from './campaign-spec.command';
 
 const SETTINGS_OPTIONS: OptionSpecs = {
@@ -121,7 +121,7 @@ function campaignJson(campaign: Campaign): Record<string, unknown> {
 
 function describeCampaign(campaign: Campaign): string {
   return [
-    `Campaign ${campaign.campaignId} (${campaign.name})`,
+    `Campaign ${campaign.campaignId} (${printable(campaign.name)})`,
     details([
       ['mode', campaign.mode],
       ['duplicates', duplicates(campaign)],

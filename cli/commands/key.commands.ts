@@ -29,7 +29,9 @@ const create: Command = {
 
 const revoke: Command = {
   name: 'revoke',
-  summary: "Revokes a key: requests with it get 401 once the authorizer's cached decision expires. Run it again to finish a revoke that was cut short.",
+  summary:
+    "Revokes a key: requests with it get 401 once the authorizer's cached decision expires. Run it again to finish a revoke that was cut short. " +
+    'Given the whole API key instead of its id, it revokes that key and never prints it.',
   args: ['KEY_ID'],
   options: {},
   async run({ args: [keyId] }, context) {

@@ -1,4 +1,7 @@
+import * as z from 'zod/mini';
+import { requireId } from '../../lambdas/admin/admin-input';
 import { normalizeEmail, normalizePhone } from '../../lambdas/leads/contact';
+import { phoneField } from '../../lambdas/leads/lead.schema';
 import type { ErasureRequest } from '../../lambdas/leads/lead-erasure.repository';
 import { csvHeader, csvLine, jsonLine } from '../../lambdas/leads/lead-export.format';
 import type { ExportRange } from '../../lambdas/leads/lead-export.repository';
@@ -31,6 +34,7 @@ export async function campaignRange(options: OptionValues, context: CommandConte
   // The campaign must exist (a typo is an error, not an empty export); its creation bounds the range.
   const campaign = await (await context.admin()).showCampaign(campaignId);
   const supplierId = textOption(options, 'supplier');
+  if (supplierId !== undefined) requireId('supplier', supplierId);
   return { campaignId, since: since ?? new Date(campaign.createdAt), until, includeTest, ...(supplierId === undefined ? {} : { supplierId }) };
 }
 
@@ -86,9 +90,12 @@ const erase: Command = {
     if ((phone === undefined) === (email === undefined)) throw new UsageError('Give exactly one of --phone and --email.');
     let contact: ErasureRequest['contact'];
     if (phone !== undefined) {
-      const normalised = normalizePhone(phone);
+      // Ingest's own rule, so erasure takes exactly the phones a lead can have been stored with.
+      const normalised = z.safeParse(phoneField, phone).success ? normalizePhone(phone) : undefined;
       // The value is not repeated: it is personal data, and error output may be logged.
-      if (!normalised) throw new UsageError('--phone is not a phone number ingest would accept (8 to 15 digits).');
+      if (!normalised) {
+        throw new UsageError('--phone is not a phone number ingest would accept: 8 to 15 digits, written with digits, spaces, ( ) - . and a leading +.');
+      }
       contact = { field: 'phone', value: normalised };
     } else {
       contact = { field: 'email', value: normalizeEmail(email ?? '') };
@@ -106,6 +113,8 @@ const erase: Command = {
         `searched ${campaignIds.length} campaign${campaignIds.length === 1 ? '' : 's'} x ${supplierIds.length} supplier${supplierIds.length === 1 ? '' : 's'}.`,
       ...report.leads.map((lead) => `  ${lead.leadId}  campaign ${lead.campaignId}  supplier ${lead.supplierId}`),
       'Lead events already published and backups (point-in-time recovery keeps deleted items for its window) are outside this erasure.',
+      "The table's stream keeps the records of the erased leads' writes (their images, with the personal data) for up to 24 hours; " +
+        'locally, the DynamoDB Local data file in the data directory keeps the deleted items until it is compacted.',
     ].join('\n');
     return { json: report, text };
   },

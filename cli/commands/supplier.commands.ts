@@ -4,7 +4,7 @@ import { CAP_WINDOWS, type Attachment, type Supplier } from '../../lambdas/suppl
 import { capValue, oneOf, textOption } from '../arguments.parser';
 import { UsageError } from '../cli-errors';
 import type { Command, CommandGroup, OptionValues } from '../command.types';
-import { details, table, yesNo } from '../output.format';
+import { details, printable, table, yesNo } from '../output.format';
 
 const create: Command = {
   name: 'create',
@@ -16,7 +16,7 @@ const create: Command = {
     return {
       json: { supplierId: supplier.supplierId, name: supplier.name, keyId: key.keyId, apiKey: key.apiKey, scope: key.scope },
       text: [
-        `Created supplier ${supplier.supplierId} (${supplier.name}) with an ${key.scope} key.`,
+        `Created supplier ${supplier.supplierId} (${printable(supplier.name)}) with an ${key.scope} key.`,
         '',
         'API key, shown once: only its hash is stored, so copy it now.',
         `  ${key.apiKey}`,
@@ -108,7 +108,7 @@ const show: Command = {
   async run({ args: [supplierId] }, context) {
     const { supplier, attachments } = await (await context.admin()).showSupplier(supplierId);
     const heading = [
-      `Supplier ${supplier.supplierId} (${supplier.name})`,
+      `Supplier ${supplier.supplierId} (${printable(supplier.name)})`,
       details([
         ['paused', supplier.paused ? 'yes, for every campaign' : 'no'],
         ['test mode', yesNo(supplier.testMode)],

@@ -6,9 +6,11 @@ import { capWindowKey, currentHeadroom, type Headroom } from '../leads/submissio
 import { generateApiKey, type Scope } from '../keys/api-key';
 import type { KeyRecord, KeyRepository } from '../keys/key.repository';
 import { newId } from '../shared/ids';
+import { retryOnConflict, WRITE_CONFLICT, type RetryOptions } from '../shared/versioned-write';
 import type { Attachment, CapWindow, Supplier } from '../suppliers/supplier';
 import type { SupplierRepository } from '../suppliers/supplier.repository';
 import { AdminError } from './admin-error';
+import { keyIdOf, requireId, requireName } from './admin-input';
 import { KeySync, type KeySyncReport } from './key-sync.use-case';
 import type { UsagePlanGateway } from './usage-plan.gateway';
 
@@ -36,6 +38,8 @@ export interface AdminDependencies {
   readonly usagePlan: UsagePlanGateway;
   readonly clock?: () => Date;
   readonly capTimeZone?: string;
+  /** How read-change-writes retry on a conflict (tests pass one that does not wait). */
+  readonly retry?: Pick<RetryOptions, 'attempts' | 'pause'>;
 }
 
 /**
@@ -64,6 +68,7 @@ export class AdminService {
   }
 
   async updateCampaign(campaignId: string, changes: Partial<CampaignSettings> & { name?: string }): Promise<Campaign> {
+    requireId('campaign', campaignId);
     const { name, ...settings } = changes;
     const update = { ...checkSettings(settings), ...(name === undefined ? {} : { name: requireName(name) }) };
     const updated = await this.deps.campaigns.update(campaignId, update, this.clock().toISOString());
@@ -72,6 +77,7 @@ export class AdminService {
   }
 
   async showCampaign(campaignId: string): Promise<Campaign> {
+    requireId('campaign', campaignId);
     const campaign = await this.deps.campaigns.get(campaignId);
     if (!campaign) throw new AdminError('not_found', `No campaign ${campaignId}.`);
     return campaign;
@@ -112,43 +118,60 @@ export class AdminService {
    * removing them.
    */
   async deleteSupplier(supplierId: string): Promise<{ revokedKeys: string[]; alreadyDeleted: boolean }> {
-    const supplier = await this.deps.suppliers.get(supplierId);
-    if (!supplier) throw new AdminError('not_found', `No supplier ${supplierId}.`);
-    const keys = await this.deps.keys.listBySupplier(supplierId);
-    let alreadyDeleted = supplier.status !== 'active';
-    if (!alreadyDeleted) {
+    requireId('supplier', supplierId);
+    // The keys are listed and revoked at the supplier's version: a key added in between raises
+    // it, and the deletion starts over so that no key of a deleted supplier stays active.
+    const { keys, alreadyDeleted } = await retryOnConflict(async () => {
+      const read = await this.deps.suppliers.read(supplierId);
+      if (!read) throw new AdminError('not_found', `No supplier ${supplierId}.`);
+      const listed = await this.deps.keys.listBySupplier(supplierId);
+      if (read.value.status !== 'active') return { keys: listed, alreadyDeleted: true };
       const at = this.clock().toISOString();
-      const deleted = await this.deps.suppliers.delete(supplierId, this.deps.keys.revocations(keys, at), at);
+      const deleted = await this.deps.suppliers.delete(supplierId, read.version, this.deps.keys.revocations(listed, at), at);
+      if (deleted === WRITE_CONFLICT) return WRITE_CONFLICT;
       // Deleted by someone else in between: there is only the API Gateway side left to finish.
-      if (!deleted) alreadyDeleted = true;
-    }
+      return { keys: listed, alreadyDeleted: !deleted };
+    }, this.retryOptions(`Supplier ${supplierId}`));
     await this.removeUsageKeys(keys, `Supplier ${supplierId} is deleted and its keys revoked`, `supplier delete ${supplierId}`);
     return { revokedKeys: alreadyDeleted ? [] : keys.filter((key) => key.status === 'active').map((key) => key.keyId), alreadyDeleted };
   }
 
+  /**
+   * Attaches the supplier, or changes the caps and window given; what is not given (the other
+   * cap, the window, the pause) stays as stored. The attachment is read and written back at
+   * its version, again on a conflict, so concurrent attaches, pauses and test-mode switches
+   * each keep their change.
+   */
   async attach(supplierId: string, campaignId: string, options: AttachOptions = {}): Promise<Attachment> {
+    requireId('supplier', supplierId);
+    requireId('campaign', campaignId);
     for (const [label, cap] of [['lead cap', options.leadCap], ['ping cap', options.pingCap]] as const) {
       if (cap !== undefined && cap !== null && (!Number.isInteger(cap) || cap < 1)) {
         throw new AdminError('invalid_argument', `The ${label} must be a whole number of at least 1.`);
       }
     }
-    const existing = await this.deps.suppliers.getAttachment(supplierId, campaignId);
-    const attachment: Attachment = {
-      supplierId,
-      campaignId,
-      paused: existing?.paused ?? false,
-      leadCap: options.leadCap === undefined ? existing?.leadCap : (options.leadCap ?? undefined),
-      pingCap: options.pingCap === undefined ? existing?.pingCap : (options.pingCap ?? undefined),
-      capWindow: options.capWindow ?? existing?.capWindow ?? 'day',
-      attachedAt: existing?.attachedAt ?? this.clock().toISOString(),
-    };
-    const failure = await this.deps.suppliers.attach(attachment);
-    if (failure === 'campaign_not_found') throw new AdminError('not_found', `No campaign ${campaignId}.`);
-    if (failure === 'supplier_not_found') throw new AdminError('not_found', `No supplier ${supplierId}.`);
-    return attachment;
+    return retryOnConflict(async () => {
+      const read = await this.deps.suppliers.readAttachment(supplierId, campaignId);
+      const existing = read?.value;
+      const attachment: Attachment = {
+        supplierId,
+        campaignId,
+        paused: existing?.paused ?? false,
+        leadCap: options.leadCap === undefined ? existing?.leadCap : (options.leadCap ?? undefined),
+        pingCap: options.pingCap === undefined ? existing?.pingCap : (options.pingCap ?? undefined),
+        capWindow: options.capWindow ?? existing?.capWindow ?? 'day',
+        attachedAt: existing?.attachedAt ?? this.clock().toISOString(),
+      };
+      const failure = await this.deps.suppliers.attach(attachment, read ? read.version : 'new');
+      if (failure === 'campaign_not_found') throw new AdminError('not_found', `No campaign ${campaignId}.`);
+      if (failure === 'supplier_not_found') throw new AdminError('not_found', `No supplier ${supplierId}.`);
+      return failure ?? attachment;
+    }, this.retryOptions(`The attachment of supplier ${supplierId} to campaign ${campaignId}`));
   }
 
   async detach(supplierId: string, campaignId: string): Promise<void> {
+    requireId('supplier', supplierId);
+    requireId('campaign', campaignId);
     if (!(await this.deps.suppliers.detach(supplierId, campaignId))) {
       throw new AdminError('not_found', `Supplier ${supplierId} is not attached to campaign ${campaignId}.`);
     }
@@ -156,6 +179,8 @@ export class AdminService {
 
   /** Pauses the supplier everywhere, or for one campaign (403 `supplier_paused`). */
   async setPaused(supplierId: string, campaignId: string | undefined, paused: boolean): Promise<void> {
+    requireId('supplier', supplierId);
+    if (campaignId !== undefined) requireId('campaign', campaignId);
     if (!(await this.deps.suppliers.setPaused(supplierId, campaignId, paused))) {
       throw new AdminError(
         'not_found',
@@ -165,6 +190,7 @@ export class AdminService {
   }
 
   async setTestMode(supplierId: string, testMode: boolean): Promise<void> {
+    requireId('supplier', supplierId);
     if (!(await this.deps.suppliers.setTestMode(supplierId, testMode))) throw new AdminError('not_found', `No supplier ${supplierId}.`);
   }
 
@@ -173,6 +199,8 @@ export class AdminService {
     supplierId: string,
     campaignId: string,
   ): Promise<{ attachment: Attachment; timeZone: string; lead?: Headroom; ping?: Headroom }> {
+    requireId('supplier', supplierId);
+    requireId('campaign', campaignId);
     const attachment = await this.deps.suppliers.getAttachment(supplierId, campaignId);
     if (!attachment) throw new AdminError('not_found', `Supplier ${supplierId} is not attached to campaign ${campaignId}.`);
     const now = this.clock();
@@ -188,14 +216,23 @@ export class AdminService {
 
   async createKey(supplierId: string, scope: Scope): Promise<NewKey> {
     await this.activeSupplier(supplierId);
-    return this.withUsageKey(supplierId, scope, (record) => this.deps.keys.create(record));
+    // Stored with a raise of the supplier's version, so a deletion racing it starts over and revokes it.
+    return this.withUsageKey(supplierId, scope, (record) =>
+      retryOnConflict(async () => {
+        const added = await this.deps.suppliers.addKey(supplierId, this.deps.keys.creation(record));
+        if (added === false) throw new AdminError('not_found', `No supplier ${supplierId}.`);
+        return added === WRITE_CONFLICT ? WRITE_CONFLICT : undefined;
+      }, this.retryOptions(`Supplier ${supplierId}`)),
+    );
   }
 
   /**
    * Revokes the key (401 once the authorizer cache expires), then removes its usage-plan key.
    * Revoking a revoked key finishes that removal, so a run cut short can simply be repeated.
+   * A whole API key is taken for its key id; the key itself is never repeated in a message.
    */
-  async revokeKey(keyId: string): Promise<KeyRecord & { alreadyRevoked: boolean }> {
+  async revokeKey(keyIdOrApiKey: string): Promise<KeyRecord & { alreadyRevoked: boolean }> {
+    const keyId = keyIdOf(keyIdOrApiKey);
     const revoked = await this.deps.keys.revoke(keyId, this.clock().toISOString());
     const record = revoked ?? (await this.deps.keys.get(keyId));
     if (!record) throw new AdminError('not_found', `No key ${keyId}.`);
@@ -214,13 +251,23 @@ export class AdminService {
 
   /** A supplier's keys, without any secret or hash. */
   async listKeys(supplierId: string): Promise<Omit<KeyRecord, 'hash'>[]> {
+    requireId('supplier', supplierId);
     // A deleted supplier still lists its (revoked) keys; an unknown one is an error.
     if (!(await this.deps.suppliers.get(supplierId))) throw new AdminError('not_found', `No supplier ${supplierId}.`);
     const keys = await this.deps.keys.listBySupplier(supplierId);
     return keys.map(({ hash: _hash, ...shown }) => shown);
   }
 
+  private retryOptions(what: string): RetryOptions {
+    return {
+      ...this.deps.retry,
+      exhausted: (attempts) =>
+        new AdminError('conflict', `${what} kept changing while being written (${attempts} attempts); nothing more was changed. Run the command again.`),
+    };
+  }
+
   private async activeSupplier(supplierId: string): Promise<Supplier> {
+    requireId('supplier', supplierId);
     const supplier = await this.deps.suppliers.get(supplierId);
     if (!supplier || supplier.status !== 'active') throw new AdminError('not_found', `No supplier ${supplierId}.`);
     return supplier;
@@ -293,12 +340,6 @@ export class AdminService {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function requireName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > 200) throw new AdminError('invalid_argument', 'A name must be 1 to 200 characters.');
-  return trimmed;
 }
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;

@@ -108,7 +108,12 @@ export class KeySync {
         if (usageKeyId) {
           inUse.add(usageKeyId);
           // If this write fails, the new API key is an orphan of this stack: the next sync deletes it and tries again.
-          await this.deps.keys.setUsageKeyId(record.keyId, usageKeyId);
+          if (!(await this.deps.keys.setUsageKeyId(record.keyId, usageKeyId, record.usageKeyId))) {
+            // Revoked, or given an API key by another sync, since it was read: the new one stands for nothing.
+            inUse.delete(usageKeyId);
+            await this.deps.usagePlan.removeKey(usageKeyId);
+            continue;
+          }
         }
         recreated += 1;
       } catch (error) {

@@ -1,7 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../shared/conditional-write';
+import { failedCondition, isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
+import { BUMP_VERSION, FIRST_VERSION } from '../shared/versioned-write';
 import type { Campaign, CampaignSettings } from './campaign';
 import { campaignItem, toCampaign } from './campaign.item';
 
@@ -12,9 +13,22 @@ export class CampaignRepository {
   ) {}
 
   async create(campaign: Campaign): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: campaignItem(campaign), ConditionExpression: 'attribute_not_exists(PK)' }),
-    );
+    const item = { ...campaignItem(campaign), version: FIRST_VERSION };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      // The SDK retried a Put whose first reply was lost: the campaign standing there is this one.
+      const standing = failedCondition(error)?.item;
+      if (standing && standing.createdAt === campaign.createdAt && standing.name === campaign.name && standing.version === FIRST_VERSION) return;
+      throw error;
+    }
   }
 
   async get(campaignId: string): Promise<Campaign | undefined> {
@@ -34,12 +48,16 @@ export class CampaignRepository {
     return items.map(toCampaign);
   }
 
-  /** Applies the given settings; undefined when there is no such campaign. */
+  /**
+   * Applies the given settings; undefined when there is no such campaign. Only the fields given
+   * are written, each to the value given (none depends on what is stored), so concurrent
+   * updates of different settings compose; the version rises for writes that read first.
+   */
   async update(campaignId: string, changes: Partial<CampaignSettings> & { name?: string }, at: string): Promise<Campaign | undefined> {
     const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-    const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':updatedAt': at };
-    const sets = ['#updatedAt = :updatedAt'];
+    const names: Record<string, string> = { '#updatedAt': 'updatedAt', ...BUMP_VERSION.names };
+    const values: Record<string, unknown> = { ':updatedAt': at, ...BUMP_VERSION.values };
+    const sets = ['#updatedAt = :updatedAt', BUMP_VERSION.set];
     entries.forEach(([field, value], index) => {
       names[`#f${index}`] = field;
       values[`:v${index}`] = value;

@@ -1,7 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../shared/conditional-write';
+import { failedCondition, isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
+import { BUMP_VERSION, FIRST_VERSION } from '../shared/versioned-write';
 import type { Scope } from './api-key';
 
 /** One write of a transaction. */
@@ -56,9 +57,9 @@ export class KeyRepository implements KeyReader {
         Update: {
           TableName: this.tableName,
           Key: itemKeys.apiKey(key.keyId),
-          UpdateExpression: 'SET #status = :revoked, revokedAt = :at',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at },
+          UpdateExpression: `SET #status = :revoked, revokedAt = :at, ${BUMP_VERSION.set}`,
+          ExpressionAttributeNames: { '#status': 'status', ...BUMP_VERSION.names },
+          ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at, ...BUMP_VERSION.values },
         },
       }));
   }
@@ -70,33 +71,47 @@ export class KeyRepository implements KeyReader {
         new UpdateCommand({
           TableName: this.tableName,
           Key: itemKeys.apiKey(keyId),
-          UpdateExpression: 'SET #status = :revoked, revokedAt = :at',
+          UpdateExpression: `SET #status = :revoked, revokedAt = :at, ${BUMP_VERSION.set}`,
           ConditionExpression: 'attribute_exists(PK) AND #status = :active',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':at': at },
+          ExpressionAttributeNames: { '#status': 'status', ...BUMP_VERSION.names },
+          ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':at': at, ...BUMP_VERSION.values },
           ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return Attributes ? toKeyRecord(Attributes) : undefined;
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
+      const failed = failedCondition(error);
+      if (!failed) throw error;
+      // The SDK retried an update whose first reply was lost: the revocation standing there is this one.
+      return failed.item?.status === 'revoked' && failed.item.revokedAt === at ? toKeyRecord(failed.item) : undefined;
     }
   }
 
   /**
    * Records which API Gateway API key stands for the key now (`key sync` recreates a missing
-   * one); false when there is no such key record.
+   * one), if the key is still active and still names the API key it named when read
+   * (`readUsageKeyId`, undefined for none); false otherwise (revoked, or relinked by another
+   * sync in between).
    */
-  async setUsageKeyId(keyId: string, usageKeyId: string): Promise<boolean> {
+  async setUsageKeyId(keyId: string, usageKeyId: string, readUsageKeyId: string | undefined): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: itemKeys.apiKey(keyId),
-          UpdateExpression: 'SET usageKeyId = :usageKeyId',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':usageKeyId': usageKeyId },
+          UpdateExpression: `SET usageKeyId = :usageKeyId, ${BUMP_VERSION.set}`,
+          ConditionExpression:
+            readUsageKeyId === undefined
+              ? 'attribute_exists(PK) AND #status = :active AND attribute_not_exists(usageKeyId)'
+              : 'attribute_exists(PK) AND #status = :active AND usageKeyId = :readUsageKeyId',
+          ExpressionAttributeNames: { '#status': 'status', ...BUMP_VERSION.names },
+          ExpressionAttributeValues: {
+            ':usageKeyId': usageKeyId,
+            ':active': 'active',
+            ...BUMP_VERSION.values,
+            ...(readUsageKeyId === undefined ? {} : { ':readUsageKeyId': readUsageKeyId }),
+          },
         }),
       );
       return true;
@@ -122,6 +137,7 @@ function keyItem(record: KeyRecord): Record<string, unknown> {
     ...itemKeys.apiKey(record.keyId),
     type: 'key',
     ...record,
+    version: FIRST_VERSION,
     GSI1PK: listPartitions.supplierKeys(record.supplierId),
     GSI1SK: `${record.createdAt}#${record.keyId}`,
   };

@@ -86,12 +86,12 @@ export const ERROR_CODES = {
   internal_error: {
     status: 500,
     when: 'Something failed on our side; the lead may have been stored (`outcome`: `unknown`): retry with the same `Idempotency-Key`.',
-    details: { outcome: 'sometimes' },
+    details: { outcome: 'always' },
   },
   service_unavailable: {
     status: 503,
     when: 'The database or the key check is unavailable; retry after `Retry-After` seconds. `outcome` says whether nothing was written (`not_written`) or the lead may have been stored (`unknown`: retry with the same `Idempotency-Key`).',
-    details: { retry_after: 'always', outcome: 'sometimes' },
+    details: { retry_after: 'always', outcome: 'always' },
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -11,11 +11,18 @@ import { toCounter, type CounterKind } from '../caps/cap-counter';
 import { cancellationReasons, isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
+import { BUMP_VERSION, FIRST_VERSION, unchangedSince, versionOf, WRITE_CONFLICT, type ReadVersion, type WriteConflict } from '../shared/versioned-write';
 import type { Attachment, CounterState, Supplier } from './supplier';
 import { attachmentItem, supplierItem, toAttachment, toSupplier } from './supplier.item';
 
 /** Why attaching failed. */
 export type AttachFailure = 'campaign_not_found' | 'supplier_not_found';
+
+/** An item as read, with the version a conditional write back compares against. */
+export interface Versioned<T> {
+  readonly value: T;
+  readonly version: ReadVersion;
+}
 
 /** DynamoDB takes at most 100 items in one transaction. */
 const TRANSACTION_LIMIT = 100;
@@ -31,7 +38,13 @@ export class SupplierRepository {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: this.tableName, Item: supplierItem(supplier), ConditionExpression: 'attribute_not_exists(PK)' } },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...supplierItem(supplier), version: FIRST_VERSION },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
           firstKey,
         ],
       }),
@@ -39,10 +52,49 @@ export class SupplierRepository {
   }
 
   async get(supplierId: string): Promise<Supplier | undefined> {
+    return (await this.read(supplierId))?.value;
+  }
+
+  /** The supplier with its version, for a write that depends on what was read. */
+  async read(supplierId: string): Promise<Versioned<Supplier> | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: itemKeys.supplier(supplierId), ConsistentRead: true }),
     );
-    return Item ? toSupplier(Item) : undefined;
+    return Item ? { value: toSupplier(Item), version: versionOf(Item) } : undefined;
+  }
+
+  /**
+   * Stores another key of an active supplier (the key repository's write) and raises the
+   * supplier's version in the same transaction, so a deletion that listed the supplier's keys
+   * before this one meets a conflict and lists them again. False when the supplier is not
+   * active.
+   */
+  async addKey(supplierId: string, keyCreation: TransactItem): Promise<boolean | WriteConflict> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: itemKeys.supplier(supplierId),
+                UpdateExpression: `SET ${BUMP_VERSION.set}`,
+                ConditionExpression: 'attribute_exists(PK) AND #status = :active',
+                ExpressionAttributeNames: { '#status': 'status', ...BUMP_VERSION.names },
+                ExpressionAttributeValues: { ':active': 'active', ...BUMP_VERSION.values },
+              },
+            },
+            keyCreation,
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons?.some((reason) => reason.code === 'TransactionConflict')) return WRITE_CONFLICT;
+      if (reasons?.[0]?.code === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
   }
 
   /**
@@ -64,19 +116,23 @@ export class SupplierRepository {
    * Deletes the supplier: revokes its keys (the key repository's writes) and removes its
    * attachments. The supplier's record and first keys go in one transaction, so the supplier is
    * never half-deleted from a caller's point of view; a supplier with more keys than one
-   * transaction holds is finished in further transactions.
+   * transaction holds is finished in further transactions. The supplier must still be at the
+   * version read when its keys were listed (a key added since raises it): a conflict otherwise,
+   * and false when it is no longer active.
    */
-  async delete(supplierId: string, keyRevocations: readonly TransactItem[], at: string): Promise<boolean> {
+  async delete(supplierId: string, readVersion: ReadVersion, keyRevocations: readonly TransactItem[], at: string): Promise<boolean | WriteConflict> {
     const attachments = await this.listAttachments(supplierId);
+    const unchanged = unchangedSince(readVersion);
     const writes: TransactItem[] = [
       {
         Update: {
           TableName: this.tableName,
           Key: itemKeys.supplier(supplierId),
-          UpdateExpression: 'SET #status = :deleted, deletedAt = :at',
-          ConditionExpression: 'attribute_exists(PK) AND #status = :active',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':deleted': 'deleted', ':active': 'active', ':at': at },
+          UpdateExpression: `SET #status = :deleted, deletedAt = :at, ${BUMP_VERSION.set}`,
+          ConditionExpression: `attribute_exists(PK) AND #status = :active AND ${unchanged.condition}`,
+          ExpressionAttributeNames: { '#status': 'status', ...BUMP_VERSION.names, ...unchanged.names },
+          ExpressionAttributeValues: { ':deleted': 'deleted', ':active': 'active', ':at': at, ...BUMP_VERSION.values, ...unchanged.values },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
       ...keyRevocations,
@@ -88,15 +144,23 @@ export class SupplierRepository {
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: writes.slice(start, start + TRANSACTION_LIMIT) }));
       } catch (error) {
-        if (start === 0 && cancellationReasons(error)?.[0]?.code === 'ConditionalCheckFailed') return false;
+        const reasons = start === 0 ? cancellationReasons(error) : undefined;
+        if (reasons?.some((reason) => reason.code === 'TransactionConflict')) return WRITE_CONFLICT;
+        const refused = reasons?.[0];
+        if (refused?.code === 'ConditionalCheckFailed') return refused.item?.status === 'active' ? WRITE_CONFLICT : false;
         throw error;
       }
     }
     return true;
   }
 
-  /** Attaches (or re-attaches with new caps) the supplier to an existing campaign. */
-  async attach(attachment: Attachment): Promise<AttachFailure | undefined> {
+  /**
+   * Attaches the supplier to an existing campaign, or changes an attachment's caps and window:
+   * `read` is the version the attachment was read at (`new` when there was none), and the
+   * write is refused with a conflict if it changed since. Only the caps and the window are
+   * written, never the pause.
+   */
+  async attach(attachment: Attachment, read: ReadVersion | 'new'): Promise<AttachFailure | WriteConflict | undefined> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -117,7 +181,7 @@ export class SupplierRepository {
                 ExpressionAttributeValues: { ':active': 'active' },
               },
             },
-            { Put: { TableName: this.tableName, Item: attachmentItem(attachment) } },
+            read === 'new' ? this.newAttachment(attachment) : this.attachmentChange(attachment, read),
           ],
         }),
       );
@@ -126,6 +190,7 @@ export class SupplierRepository {
       const reasons = cancellationReasons(error);
       if (reasons?.[0]?.code === 'ConditionalCheckFailed') return 'campaign_not_found';
       if (reasons?.[1]?.code === 'ConditionalCheckFailed') return 'supplier_not_found';
+      if (reasons?.[2]?.code === 'ConditionalCheckFailed' || reasons?.some((reason) => reason.code === 'TransactionConflict')) return WRITE_CONFLICT;
       throw error;
     }
   }
@@ -151,10 +216,15 @@ export class SupplierRepository {
   }
 
   async getAttachment(supplierId: string, campaignId: string): Promise<Attachment | undefined> {
+    return (await this.readAttachment(supplierId, campaignId))?.value;
+  }
+
+  /** The attachment with its version, for a write that depends on what was read. */
+  async readAttachment(supplierId: string, campaignId: string): Promise<Versioned<Attachment> | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: itemKeys.attachment(supplierId, campaignId), ConsistentRead: true }),
     );
-    return Item ? toAttachment(Item) : undefined;
+    return Item ? { value: toAttachment(Item), version: versionOf(Item) } : undefined;
   }
 
   async listAttachments(supplierId: string): Promise<Attachment[]> {
@@ -204,10 +274,11 @@ export class SupplierRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'SET #flag = :value',
+          // The version rises so that a read-change-write that read before this meets a conflict.
+          UpdateExpression: `SET #flag = :value, ${BUMP_VERSION.set}`,
           ConditionExpression: requireActive ? 'attribute_exists(PK) AND #status = :active' : 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#flag': flag, ...(requireActive ? { '#status': 'status' } : {}) },
-          ExpressionAttributeValues: { ':value': value, ...(requireActive ? { ':active': 'active' } : {}) },
+          ExpressionAttributeNames: { '#flag': flag, ...BUMP_VERSION.names, ...(requireActive ? { '#status': 'status' } : {}) },
+          ExpressionAttributeValues: { ':value': value, ...BUMP_VERSION.values, ...(requireActive ? { ':active': 'active' } : {}) },
         }),
       );
       return true;
@@ -217,4 +288,39 @@ export class SupplierRepository {
     }
   }
 
+  private newAttachment(attachment: Attachment): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...attachmentItem(attachment), version: FIRST_VERSION },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+  }
+
+  private attachmentChange(attachment: Attachment, read: ReadVersion): TransactItem {
+    const unchanged = unchangedSince(read);
+    const sets = ['capWindow = :capWindow', BUMP_VERSION.set];
+    const removes: string[] = [];
+    const values: Record<string, unknown> = { ':capWindow': attachment.capWindow, ...BUMP_VERSION.values, ...unchanged.values };
+    for (const cap of ['leadCap', 'pingCap'] as const) {
+      const value = attachment[cap];
+      if (value === undefined) {
+        removes.push(cap);
+      } else {
+        sets.push(`${cap} = :${cap}`);
+        values[`:${cap}`] = value;
+      }
+    }
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: itemKeys.attachment(attachment.supplierId, attachment.campaignId),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: `attribute_exists(PK) AND ${unchanged.condition}`,
+        ExpressionAttributeNames: { ...BUMP_VERSION.names, ...unchanged.names },
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
 }

@@ -35,11 +35,11 @@ describe('leadctl key sync --stack on API keys made before the stack tag', () =>
     const keys = new KeyRepository(table.db, table.tableName);
     const supplier = await admin.createSupplier('Acme');
     const active = gateway.seedKey({ name: `${STACK}.${supplier.supplier.supplierId}.${supplier.key.keyId}`, value: 'h1', tags: {} }, PLAN);
-    await keys.setUsageKeyId(supplier.key.keyId, active.id);
+    expect(await keys.setUsageKeyId(supplier.key.keyId, active.id, undefined)).toBe(true);
     const revokedKey = await admin.createKey(supplier.supplier.supplierId, 'ingest');
     // Named in an older scheme, without the stack prefix: only its record says whose it is.
     const revoked = gateway.seedKey({ name: 'sup-old-key', value: 'h2', tags: {} }, PLAN);
-    await keys.setUsageKeyId(revokedKey.keyId, revoked.id);
+    expect(await keys.setUsageKeyId(revokedKey.keyId, revoked.id, undefined)).toBe(true);
     await keys.revoke(revokedKey.keyId, new Date().toISOString());
     return { supplier, active, revoked, keys };
   }

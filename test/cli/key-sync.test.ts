@@ -105,7 +105,8 @@ describe('leadctl key sync --stack', () => {
       // Made before keys were tagged, and revoked while DeleteApiKey failed: its record names it.
       const legacy = gateway.seedKey({ name: 'sup_y-k2', value: 'x2', tags: {} });
       const revokedRecordKey = (await adminService(table.db, table.tableName).createKey(acme.supplier.supplierId, 'ingest')).keyId;
-      await new KeyRepository(table.db, table.tableName).setUsageKeyId(revokedRecordKey, legacy.id);
+      const keyRepository = new KeyRepository(table.db, table.tableName);
+      await keyRepository.setUsageKeyId(revokedRecordKey, legacy.id, (await keyRepository.get(revokedRecordKey))?.usageKeyId);
       await new KeyRepository(table.db, table.tableName).revoke(revokedRecordKey, new Date().toISOString());
       // Another stack in the same account, and another API altogether.
       const staging = gateway.seedKey({ name: 'LeadIngestApi-staging.sup_1.k', value: 'y', tags: { [STACK_TAG]: 'LeadIngestApi-staging' } }, 'plan-staging');

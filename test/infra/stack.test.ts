@@ -307,6 +307,14 @@ describe('LeadIngestStack', () => {
         expect(responseOf(type).ResponseParameters['gatewayresponse.header.Retry-After']).toMatch(/^'\d+'$/);
       });
 
+      it.each([
+        ['AUTHORIZER_FAILURE', 'not_written'],
+        ['AUTHORIZER_CONFIGURATION_ERROR', 'not_written'],
+        ['DEFAULT_5XX', 'unknown'],
+      ])('says in the body of %s whether the request may have taken effect (outcome %s)', (type, outcome) => {
+        expect(JSON.parse(responseOf(type).ResponseTemplates['application/json']).outcome).toBe(outcome);
+      });
+
       it('answers an unknown route with the not_found envelope', () => {
         expect(JSON.parse(responseOf('MISSING_AUTHENTICATION_TOKEN').ResponseTemplates['application/json'])).toEqual({
           error: 'not_found',
