@@ -45,9 +45,12 @@ const exportLeads: Command = {
     supplier: { type: 'string', value: 'SUPPLIER_ID', description: "Only this supplier's leads." },
     format: { type: 'string', value: 'jsonl|csv', description: 'jsonl (default): one JSON object a line; csv: RFC 4180 with a header row.' },
     'include-test': { type: 'boolean', description: 'Include test leads (left out by default).' },
+    raw: { type: 'boolean', description: "csv: write text starting with = + - @ tab or CR as it is (by default a ' goes before it, so spreadsheets do not run it as a formula)." },
   },
   async run({ options }, context) {
     const format = oneOf(textOption(options, 'format') ?? 'jsonl', ['jsonl', 'csv'] as const, '--format');
+    const csv = { raw: options.raw === true };
+    if (csv.raw && format !== 'csv') throw new UsageError('--raw applies to --format csv only.');
     const range = await campaignRange(options, context, options['include-test'] === true);
     const { exports } = await context.leads();
     let count = 0;
@@ -61,9 +64,9 @@ const exportLeads: Command = {
       const names = new Set<string>();
       for await (const lead of exports.leads(range)) for (const name of Object.keys(lead.fields)) names.add(name);
       const fieldNames = [...names].sort();
-      context.stdout(csvHeader(fieldNames));
+      context.stdout(csvHeader(fieldNames, csv));
       for await (const lead of exports.leads(range)) {
-        context.stdout(csvLine(lead, fieldNames));
+        context.stdout(csvLine(lead, fieldNames, csv));
         count += 1;
       }
     }
