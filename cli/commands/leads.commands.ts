@@ -2,7 +2,7 @@ import type { Campaign } from '../../lambdas/campaigns/campaign';
 import { normalizeEmail, normalizePhone } from '../../lambdas/leads/contact';
 import type { ErasureRequest } from '../../lambdas/leads/lead-erasure.repository';
 import { csvHeader, csvLine, jsonLine } from '../../lambdas/leads/lead-export.format';
-import type { ExportRange } from '../../lambdas/leads/lead-export.repository';
+import { EXPORT_SETTLE_SECONDS, type ExportRange } from '../../lambdas/leads/lead-export.repository';
 import { oneOf, textOption } from '../arguments.parser';
 import { RefusedError, UsageError } from '../cli-errors';
 import type { Command, CommandContext, CommandGroup, OptionValues } from '../command.types';
@@ -64,7 +64,11 @@ const exportLeads: Command = {
   args: [],
   options: {
     campaign: { type: 'string', value: 'CAMPAIGN_ID', description: 'The campaign.', required: true },
-    since: { type: 'string', value: 'ISO', description: "From this instant (inclusive; default: the campaign's creation)." },
+    since: {
+      type: 'string',
+      value: 'ISO',
+      description: `From this instant (inclusive; default: the campaign's creation). Exporting regularly: ${EXPORT_SETTLE_SECONDS / 60} minutes before the newest created_at already seen, dropping lead ids already seen.`,
+    },
     until: { type: 'string', value: 'ISO', description: 'Until this instant (exclusive; default: now).' },
     supplier: { type: 'string', value: 'SUPPLIER_ID', description: "Only this supplier's leads." },
     format: { type: 'string', value: 'jsonl|csv', description: 'jsonl (default): one JSON object a line; csv: RFC 4180 with a header row.' },
