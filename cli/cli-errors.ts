@@ -16,6 +16,14 @@ export class TargetError extends Error {
   }
 }
 
+/** A well-formed command refused as asked (a range longer than an export may read), before any work. */
+export class RefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefusedError';
+  }
+}
+
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** What the user is told about a failure, and the exit status that goes with it. */
@@ -40,6 +48,7 @@ export function describeFailure(error: unknown, commandPath?: string): Failure {
     // A value the service rejects (a bad state code, a too-long name) is a usage error too.
     return { exitCode: error.code === 'invalid_argument' ? EXIT.usage : EXIT.failed, code: error.code, message: error.message };
   }
+  if (error instanceof RefusedError) return { exitCode: EXIT.failed, code: 'refused', message: error.message };
   if (error instanceof TargetError) return { exitCode: EXIT.failed, code: 'target_unavailable', message: error.message };
   if (error instanceof Error) {
     // AWS SDK errors (credentials, permissions, throttling) carry a name and a message written

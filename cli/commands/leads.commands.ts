@@ -1,12 +1,13 @@
 import * as z from 'zod/mini';
 import { requireId } from '../../lambdas/admin/admin-input';
+import type { Campaign } from '../../lambdas/campaigns/campaign';
 import { normalizeEmail, normalizePhone } from '../../lambdas/leads/contact';
 import { phoneField } from '../../lambdas/leads/lead.schema';
 import type { ErasureRequest } from '../../lambdas/leads/lead-erasure.repository';
 import { csvHeader, csvLine, jsonLine } from '../../lambdas/leads/lead-export.format';
-import type { ExportRange } from '../../lambdas/leads/lead-export.repository';
+import { EXPORT_SETTLE_SECONDS, type ExportRange } from '../../lambdas/leads/lead-export.repository';
 import { oneOf, textOption } from '../arguments.parser';
-import { UsageError } from '../cli-errors';
+import { RefusedError, UsageError } from '../cli-errors';
 import type { Command, CommandContext, CommandGroup, OptionValues } from '../command.types';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -21,21 +22,44 @@ export function isoInstant(value: string, flag: string): Date {
 }
 
 /**
+ * The longest range an export or a replay reads in one run: a year (4 queries a UTC day, so
+ * at most about 1,500), or the campaign's retention when shorter.
+ */
+export const MAX_RANGE_DAYS = 366;
+
+const DAY_MS = 86_400_000;
+
+export function maxRangeDays(campaign: Pick<Campaign, 'retentionDays'>): number {
+  return Math.min(MAX_RANGE_DAYS, campaign.retentionDays ?? MAX_RANGE_DAYS);
+}
+
+/**
  * The campaign and time range a command covers: --since defaults to the campaign's creation,
- * --until (exclusive) to now.
+ * --until (exclusive) to now. A range longer than `maxRangeDays` is refused before any lead
+ * is read.
  */
 export async function campaignRange(options: OptionValues, context: CommandContext, includeTest: boolean): Promise<ExportRange> {
   const campaignId = String(options.campaign);
   const sinceText = textOption(options, 'since');
   const untilText = textOption(options, 'until');
-  const since = sinceText === undefined ? undefined : isoInstant(sinceText, '--since');
+  const given = sinceText === undefined ? undefined : isoInstant(sinceText, '--since');
   const until = untilText === undefined ? new Date(Date.now() + 1) : isoInstant(untilText, '--until');
-  if (since && until <= since) throw new UsageError('--until must be later than --since.');
+  if (given && until <= given) throw new UsageError('--until must be later than --since.');
   // The campaign must exist (a typo is an error, not an empty export); its creation bounds the range.
   const campaign = await (await context.admin()).showCampaign(campaignId);
+  const since = given ?? new Date(campaign.createdAt);
+  const limitDays = maxRangeDays(campaign);
+  if (until.getTime() - since.getTime() > limitDays * DAY_MS) {
+    const days = Math.ceil((until.getTime() - since.getTime()) / DAY_MS);
+    const why = limitDays < MAX_RANGE_DAYS ? `campaign ${campaignId} keeps leads ${limitDays} days` : `a run reads at most ${MAX_RANGE_DAYS} days`;
+    throw new RefusedError(
+      `The range from ${since.toISOString()}${given ? '' : " (the campaign's creation)"} to ${until.toISOString()} spans ${days} days; ${why}. ` +
+        `Give --since and --until at most ${limitDays} days apart (several runs cover a longer period).`,
+    );
+  }
   const supplierId = textOption(options, 'supplier');
   if (supplierId !== undefined) requireId('supplier', supplierId);
-  return { campaignId, since: since ?? new Date(campaign.createdAt), until, includeTest, ...(supplierId === undefined ? {} : { supplierId }) };
+  return { campaignId, since, until, includeTest, ...(supplierId === undefined ? {} : { supplierId }) };
 }
 
 const exportLeads: Command = {
@@ -44,14 +68,21 @@ const exportLeads: Command = {
   args: [],
   options: {
     campaign: { type: 'string', value: 'CAMPAIGN_ID', description: 'The campaign.', required: true },
-    since: { type: 'string', value: 'ISO', description: "From this instant (inclusive; default: the campaign's creation)." },
+    since: {
+      type: 'string',
+      value: 'ISO',
+      description: `From this instant (inclusive; default: the campaign's creation). Exporting regularly: ${EXPORT_SETTLE_SECONDS / 60} minutes before the newest created_at already seen, dropping lead ids already seen.`,
+    },
     until: { type: 'string', value: 'ISO', description: 'Until this instant (exclusive; default: now).' },
     supplier: { type: 'string', value: 'SUPPLIER_ID', description: "Only this supplier's leads." },
     format: { type: 'string', value: 'jsonl|csv', description: 'jsonl (default): one JSON object a line; csv: RFC 4180 with a header row.' },
     'include-test': { type: 'boolean', description: 'Include test leads (left out by default).' },
+    raw: { type: 'boolean', description: "csv: write text starting with = + - @ tab or CR as it is (by default a ' goes before it, so spreadsheets do not run it as a formula)." },
   },
   async run({ options }, context) {
     const format = oneOf(textOption(options, 'format') ?? 'jsonl', ['jsonl', 'csv'] as const, '--format');
+    const csv = { raw: options.raw === true };
+    if (csv.raw && format !== 'csv') throw new UsageError('--raw applies to --format csv only.');
     const range = await campaignRange(options, context, options['include-test'] === true);
     const { exports } = await context.leads();
     let count = 0;
@@ -65,9 +96,9 @@ const exportLeads: Command = {
       const names = new Set<string>();
       for await (const lead of exports.leads(range)) for (const name of Object.keys(lead.fields)) names.add(name);
       const fieldNames = [...names].sort();
-      context.stdout(csvHeader(fieldNames));
+      context.stdout(csvHeader(fieldNames, csv));
       for await (const lead of exports.leads(range)) {
-        context.stdout(csvLine(lead, fieldNames));
+        context.stdout(csvLine(lead, fieldNames, csv));
         count += 1;
       }
     }

@@ -5,7 +5,7 @@ import { MAX_CUSTOM_FIELDS } from '../leads/lead.schema';
 import { LookupQuerySchema } from '../lookup/lookup.schema';
 import { PingBodySchema } from '../ping/ping.schema';
 import { PUBLIC_ROUTES, THROTTLE, routeNamed, type RouteDefinition } from '../routes';
-import { ERROR_CODES, type ErrorCodeInfo } from '../shared/error-codes';
+import { ERROR_CODES, FIELD_ERROR_CODES, type ErrorCodeInfo } from '../shared/error-codes';
 import { MAX_BODY_BYTES } from '../shared/request-body';
 import {
   ERROR_EXAMPLES,
@@ -82,7 +82,7 @@ const FIELD_NOTES: Record<string, JsonSchema> = {
   first_name: { description: 'Trimmed.', examples: ['Jane'] },
   last_name: { description: 'Trimmed.', examples: ['Doe'] },
   phone: {
-    description: 'A phone number of 8 to 15 digits, written with digits, spaces, `( ) - .` and a leading `+`; a US number without country code reads as +1. Normalised to E.164 for duplicate checks.',
+    description: 'A phone number of 8 to 15 digits, written with digits, spaces, `( ) - .` and a leading `+`, starting with a digit, `(` or `+`; a US number without country code reads as +1. Normalised to E.164 for duplicate checks.',
     examples: ['+1 555 010 2030', '(555) 010-2030'],
   },
   email: { description: 'An email address; trimmed, and compared lowercased for duplicate checks.', format: 'email', examples: ['jane.doe@example.com'] },
@@ -563,7 +563,7 @@ function guide(catalogue: Record<string, ErrorCodeInfo>): string {
     '- **Direct campaigns:** `POST /api/v1/ingest` with `flo_campaign_id` and `email` (and any other fields). 201 means stored exactly once; any error means nothing was written.',
     '- **Ping/post campaigns:** first `POST /api/v1/ping` with the non-personal fields; a 200 gives a `ping_id`. Then post the lead with `flo_ping_id` before `expires_at`, repeating the pinged fields unchanged. A ping is used once.',
     `- **Bodies** are JSON or \`application/x-www-form-urlencoded\` (UTF-8), at most ${MAX_BODY_BYTES / 1024} KiB. Every problem with the body is listed at once in \`field_errors\`.`,
-    '- **Stored exactly as sent, or refused:** nothing in a body is silently changed. A field given twice (`duplicate_field`), bytes that are not UTF-8 (`invalid_encoding`), a number a double cannot hold exactly — more than 15-17 significant digits, beyond ±9007199254740991, or closer to 0 than 1e-130 (`invalid_number`: send such values as strings) — and a `phone` written with anything but digits, spaces, `(`, `)`, `-`, `.` and a leading `+` (`invalid_phone`) are answered 400 with that field error. At most 100 custom fields, each a string of at most 1000 characters, a number, a boolean or null; their names start with a letter and hold at most 64 letters, digits, `_`, `.` or `-`.',
+    '- **Stored exactly as sent, or refused:** nothing in a body is silently changed. A field given twice (`duplicate_field`), bytes that are not UTF-8 (`invalid_encoding`), a number a double cannot hold exactly — more than 15-17 significant digits, beyond ±9007199254740991, or closer to 0 than 1e-130 (`invalid_number`: send such values as strings) — and a `phone` written with anything but digits, spaces, `(`, `)`, `-`, `.` and a leading `+`, or not starting with a digit, `(` or `+` (`invalid_phone`) are answered 400 with that field error. At most 100 custom fields, each a string of at most 1000 characters, a number, a boolean or null; their names start with a letter and hold at most 64 letters, digits, `_`, `.` or `-`. Also refused (`reserved_field_name`): ' + FIELD_ERROR_CODES.reserved_field_name.when + '.',
     `- **Retries:** send an \`Idempotency-Key\` header; a retry with the same key and body within ${IDEMPOTENCY_HOURS} h answers the first response again with \`Idempotent-Replayed: true\`. After a 5xx or a timeout, retrying with the same key is always safe.`,
     '- **Campaign rules:** required fields and allowed states (422 `filtered`, `filter_errors` lists each), a duplicate window on phone and/or email (409 `duplicate_lead`), and per-supplier caps. Every 201 and ping 200 carries the caps\' headroom: `caps.lead` / `caps.ping` with `limit`, `used`, `remaining`, `window`, `resets_at`, `exact`.',
     '- **Test leads:** `is_test: true` runs every check and stores the lead flagged; it counts against no cap and is checked for duplicates only against test leads.',

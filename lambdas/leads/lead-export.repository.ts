@@ -25,6 +25,16 @@ export interface ExportRange {
 const DAY_MS = 86_400_000;
 
 /**
+ * How long after its `created_at` a lead may still appear in the export index. `created_at` is
+ * taken when the write is planned, not when it lands: a deployed function stops after 10 s
+ * (the DynamoDB client gives up after about 5), the index is updated asynchronously (usually
+ * within a second), and instances' clocks differ by milliseconds; 5 minutes covers all of it
+ * with room to spare. An incremental consumer starts each export this long before the newest
+ * `created_at` it has seen and drops the lead ids it already has.
+ */
+export const EXPORT_SETTLE_SECONDS = 300;
+
+/**
  * A campaign's leads in creation order from the export index (GSI4), never a Scan: one
  * partition per campaign, UTC day and shard, so each day is EXPORT_SHARDS paginated queries
  * whose pages are merged by sort key (`createdAt#leadId`). Only leads stored since the index

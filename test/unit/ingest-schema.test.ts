@@ -1,6 +1,8 @@
 import { leadFields, parseIngestBody } from '../../lambdas/ingest/ingest.schema';
 import { parsePingBody } from '../../lambdas/ping/ping.schema';
-import { isPhoneNumber } from '../../lambdas/leads/lead.schema';
+import { isPhoneNumber, isReservedFieldName } from '../../lambdas/leads/lead.schema';
+import { EXPORT_COLUMNS } from '../../lambdas/leads/lead-export.format';
+import { FIELD_ERROR_CODES } from '../../lambdas/shared/error-codes';
 import { ValidationError, type FieldError } from '../../lambdas/shared/errors';
 
 function fieldErrors(parse: () => unknown): FieldError[] {
@@ -50,7 +52,7 @@ describe('the phone rule', () => {
     expect(isPhoneNumber(phone)).toBe(true);
   });
 
-  it.each(['5550102030; DROP TABLE leads', 'call 5550102030', '555-010-2030 ext 4', '1+5550102030', '++15550102030', '555\t010\t2030', '5550102030\n', '12', '+1 555 010 2030 0000 0000', '５５５０１０２０３０'])(
+  it.each(['-5550102030', ' -1 555 010 2030', '+-15550102030', '.5550102030', '5550102030; DROP TABLE leads', 'call 5550102030', '555-010-2030 ext 4', '1+5550102030', '++15550102030', '555\t010\t2030', '5550102030\n', '12', '+1 555 010 2030 0000 0000', '５５５０１０２０３０'])(
     'refuses %j as invalid_phone',
     (phone) => {
       expect(fieldErrors(() => parseIngestBody({ flo_campaign_id: 'cmp_1', email: 'a@example.com', phone }))).toEqual([
@@ -58,6 +60,22 @@ describe('the phone rule', () => {
       ]);
     },
   );
+});
+
+describe('custom field names the export reserves', () => {
+  it.each([...EXPORT_COLUMNS.filter((name) => name !== 'is_test'), 'LEAD_ID', 'Created_At', 'IS_TEST'])('refuses %j as reserved_field_name, in a lead and a ping', (name) => {
+    const expected = [{ field: name, code: 'reserved_field_name', message: expect.stringContaining(name) }];
+
+    expect(fieldErrors(() => parseIngestBody({ flo_campaign_id: 'cmp_1', email: 'a@example.com', [name]: 'spoofed' }))).toEqual(expected);
+    expect(fieldErrors(() => parsePingBody({ flo_campaign_id: 'cmp_1', [name]: 'spoofed' }))).toEqual(expected);
+  });
+
+  it('reserves every column the export writes, and the docs name each', () => {
+    for (const column of EXPORT_COLUMNS) expect(isReservedFieldName(column)).toBe(true);
+    for (const column of EXPORT_COLUMNS) expect(FIELD_ERROR_CODES.reserved_field_name.when).toContain(`\`${column}\``);
+    expect(isReservedFieldName('lead_ids')).toBe(false);
+    expect(leadFields(parseIngestBody({ flo_campaign_id: 'cmp_1', email: 'a@example.com', lead_source: 'web', created: '2026' }))).toMatchObject({ lead_source: 'web', created: '2026' });
+  });
 });
 
 describe('the custom-field limit', () => {
