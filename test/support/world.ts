@@ -8,6 +8,7 @@ import { loadConfig } from '../../lambdas/shared/config';
 import { createLogger } from '../../lambdas/shared/logger';
 import type { ApiHandler } from '../../lambdas/shared/middleware';
 import { createRuntime, type Runtime } from '../../lambdas/shared/runtime';
+import { DYNAMODB_LOCAL_TIME_BUDGET } from '../../local/dynamodb-local';
 import { adminService } from '../../local/local-admin';
 import { lambdaContext } from '../../local/lambda-context';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -39,7 +40,9 @@ export function createWorld(table: TestTable, env: Record<string, string> = {}):
     CONFIG_CACHE_TTL_SECONDS: '0',
     ...env,
   });
-  const runtime = createRuntime(config, { logger: createLogger('silent'), clock });
+  // DynamoDB Local's timeouts, as npm start gives its handlers: a busy Local on a shared machine
+  // answers slower than the functions' AWS timeouts allow (the fault tier tests those).
+  const runtime = createRuntime(config, { logger: createLogger('silent'), clock, dynamoTimeBudget: DYNAMODB_LOCAL_TIME_BUDGET });
   const get = () => runtime;
   return {
     runtime,
