@@ -105,7 +105,8 @@ export class OperatorPolicy extends Construct {
       this.policy,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
       'API Gateway assigns API key ids when leadctl creates a key, so DELETE cannot name them in advance; ' +
-        `the condition aws:ResourceTag/${STACK_TAG} = this stack's name limits it to this stack's keys.`,
+        `the condition aws:ResourceTag/${STACK_TAG} = this stack's name limits it to keys carrying this stack's tag ` +
+        '(which TagApiKeys lets the holder put on any key of the region: the README names what tag conditions cannot prevent).',
     );
     acknowledge(
       this.policy,
