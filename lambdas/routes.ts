@@ -7,7 +7,7 @@ import type { Scope } from './keys/api-key';
 
 export interface RouteDefinition {
   /** Construct id and local name of the route's function. */
-  readonly name: 'Ingest' | 'Ping' | 'Lookup';
+  readonly name: RouteName;
   readonly method: 'GET' | 'POST';
   /** Path under the API root, without a leading slash. */
   readonly path: string;
@@ -24,7 +24,7 @@ export interface RouteDefinition {
 /** Per-key rate limit: 100 requests/s, burst 200 (the usage plan, and the local token bucket). */
 export const THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 
-export const ROUTES: readonly RouteDefinition[] = [
+const ROUTE_TABLE = [
   {
     name: 'Ingest',
     method: 'POST',
@@ -52,7 +52,12 @@ export const ROUTES: readonly RouteDefinition[] = [
     tableAccess: 'read',
     needsPingSecret: false,
   },
-];
+] as const satisfies readonly (Omit<RouteDefinition, 'name'> & { readonly name: string })[];
+
+/** The routes' names, read from the table: whatever is keyed by them (the docs) must cover each. */
+export type RouteName = (typeof ROUTE_TABLE)[number]['name'];
+
+export const ROUTES: readonly RouteDefinition[] = ROUTE_TABLE;
 
 /**
  * The file of a module named by `entry`: the stack bundles it as the route's function (its
@@ -77,7 +82,7 @@ export function routeNamed(name: RouteDefinition['name']): RouteDefinition {
  * authorizer and the usage plan, so their throttle is the stage's, shared by all callers.
  */
 export interface PublicRouteDefinition {
-  readonly name: 'OpenApi' | 'Docs';
+  readonly name: PublicRouteName;
   readonly method: 'GET';
   readonly path: string;
   /** Module under `lambdas/` whose `handler` export serves the route. */
@@ -88,7 +93,12 @@ export interface PublicRouteDefinition {
 
 const DOCS_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 
-export const PUBLIC_ROUTES: readonly PublicRouteDefinition[] = [
+const PUBLIC_ROUTE_TABLE = [
   { name: 'OpenApi', method: 'GET', path: 'api/v1/openapi.json', entry: 'docs/docs.handler.ts', throttle: DOCS_THROTTLE },
   { name: 'Docs', method: 'GET', path: 'docs', entry: 'docs/docs.handler.ts', throttle: DOCS_THROTTLE },
-];
+] as const satisfies readonly (Omit<PublicRouteDefinition, 'name'> & { readonly name: string })[];
+
+/** The public routes' names, read from their table. */
+export type PublicRouteName = (typeof PUBLIC_ROUTE_TABLE)[number]['name'];
+
+export const PUBLIC_ROUTES: readonly PublicRouteDefinition[] = PUBLIC_ROUTE_TABLE;

@@ -1,3 +1,5 @@
+import type { RouteName } from '../routes';
+
 /**
  * Every machine code an error body can carry, with its status and when a supplier gets it.
  * The error classes accept only these codes, so a new code cannot reach a supplier without
@@ -9,7 +11,7 @@ export interface ErrorCodeInfo {
   /** When a supplier gets it, for people. */
   readonly when: string;
   /** The routes that answer it; absent: any route (the gateway's own answers). */
-  readonly routes?: readonly ('Ingest' | 'Ping' | 'Lookup')[];
+  readonly routes?: readonly RouteName[];
   /** Members of the body beside `error` and `message`: always there, or only sometimes. */
   readonly details?: Readonly<Partial<Record<ErrorDetail, 'always' | 'sometimes'>>>;
 }
