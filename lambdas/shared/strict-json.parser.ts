@@ -20,7 +20,7 @@ export type StrictJsonResult =
 export const MAX_JSON_DEPTH = 32;
 
 /** DynamoDB stores numbers of magnitude 1e-130 and up; smaller non-zero ones are refused by it. */
-const MIN_MAGNITUDE = 1e-130;
+export const MIN_MAGNITUDE = 1e-130;
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

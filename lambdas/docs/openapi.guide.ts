@@ -1,0 +1,84 @@
+import { THROTTLE } from '../routes';
+import { MAX_CUSTOM_FIELDS, customValue } from '../leads/lead.schema';
+import { FIELD_ERROR_CODES, type ErrorCodeInfo } from '../shared/error-codes';
+import { MAX_BODY_BYTES } from '../shared/request-body';
+import { SETTINGS } from '../shared/settings';
+import { MIN_MAGNITUDE } from '../shared/strict-json.parser';
+import { EXAMPLE_API_KEY, IDEMPOTENCY_HOURS, INGEST_EXAMPLES } from './api-examples';
+import { convert, textMaxLength, type JsonSchema } from './json-schema';
+
+/**
+ * The prose of the OpenAPI document: its introduction (the guide) and the notes beside the
+ * operations. Every number in it is read from the settings, the schemas or the route table.
+ */
+
+/** The local runtime's URL; a served copy names the URL it was fetched from instead. */
+export const LOCAL_SERVER_URL = 'https://localhost:8443';
+
+/** A curl command's start for a server: the local runtime's self-signed certificate needs `--cacert`. */
+export function curlStart(serverUrl: string): string {
+  return `curl${serverUrl.startsWith('https://localhost') ? ' --cacert .local/tls/cert.pem' : ''} ${serverUrl}`;
+}
+
+/** The longest string a custom field may hold, as its schema says. */
+const CUSTOM_TEXT_MAX_LENGTH = textMaxLength((convert({ CustomValue: customValue }, 'input').CustomValue.anyOf ?? []) as JsonSchema[]);
+
+/** The custom fields a lead may carry beside the named ones. */
+export const CUSTOM_FIELDS_NOTE =
+  `Any further flat field is kept as the lead's custom field: a name of a letter then at most 63 letters, digits, \`_\`, \`.\` or \`-\` ` +
+  `(not starting with \`flo_\`), a string of at most ${CUSTOM_TEXT_MAX_LENGTH} characters, a number, a boolean or null; at most ${MAX_CUSTOM_FIELDS} of them.`;
+
+/** The document's introduction: how to authenticate and post, and every error code. */
+export function guide(catalogue: Record<string, ErrorCodeInfo>): string {
+  const errorRows = Object.entries(catalogue)
+    .sort(([, a], [, b]) => a.status - b.status)
+    .map(([code, info]) => `| ${info.status} | \`${code}\` | ${info.when.replace(/\|/g, '\\|')} |`);
+  const lead = INGEST_EXAMPLES.lead.value;
+  return [
+    'Lead suppliers post leads into campaigns, server to server. Every request but the two documentation routes carries the supplier\'s key in `x-api-key`.',
+    '',
+    '## Quick start',
+    '',
+    'Put your ingest key and campaign id in this request (on the local runtime, the first `npm start` prints a demo campaign, which takes any lead with an email, and its key):',
+    '',
+    '```sh',
+    `${curlStart(LOCAL_SERVER_URL)}/api/v1/ingest \\`,
+    `  -H 'x-api-key: ${EXAMPLE_API_KEY}' -H 'content-type: application/json' \\`,
+    `  -d '${JSON.stringify(lead)}'`,
+    '```',
+    '',
+    'A `201` with the lead\'s `id` means it is stored. `npx leadctl campaign spec CAMPAIGN_ID` prints this request for any campaign, with its own rules.',
+    '',
+    '## Authentication',
+    '',
+    '- **Header.** `x-api-key: <your supplier key>` on every request. The header name is case-insensitive; the value is opaque (it looks like `lsk_<key id>_<secret>`; do not parse it). `Authorization: Bearer ...` is not recognised and answers 401.',
+    '- **401 or 403.** 401 `unauthorized`: the key is missing, malformed, unknown or revoked, or the supplier was deleted: fix the key. 403 `forbidden`: the key is valid but the supplier is not attached to `flo_campaign_id` (or the key\'s scope does not allow the route): attach the supplier or fix the campaign id.',
+    `- **Rate limit.** ${THROTTLE.rateLimit} requests/s per key with bursts up to ${THROTTLE.burstLimit}; above it, 429 \`rate_limited\` with \`Retry-After\`. For a gentler limit, the owner sets lead and ping caps per campaign (429 \`lead_cap_reached\` / \`ping_cap_reached\` until the window resets).`,
+    '- **HTTPS only**, TLS 1.2 minimum. Plain HTTP and older TLS are refused before they reach the API.',
+    '- **Server to server only.** Never put a key in browser JavaScript, a mobile app or anything a user can read: the API sends no CORS headers, and this documentation has no "try it" console that would invite a key into a browser.',
+    '',
+    '### Where this API goes further than the product\'s authentication page',
+    '',
+    `- **Several keys per supplier, so rotation needs no downtime.** The owner creates a second key (\`leadctl key create SUPPLIER_ID\`), you switch to it, then the old one is revoked; no delete-and-recreate of the supplier. A revoked key stops working within the key cache's time to live (${SETTINGS.authCacheTtlSeconds.default} s by default).`,
+    '- **Ingest keys may also look up.** A key has a scope: `ingest` keys may ingest, ping and look up; `read-only` keys may only look up.',
+    `- **The rate limit is a token bucket of ${THROTTLE.burstLimit} refilled at ${THROTTLE.rateLimit}/s**, rather than "${THROTTLE.burstLimit} for 10 seconds": a burst of ${THROTTLE.burstLimit} is let through at once, then ${THROTTLE.rateLimit} more each second. The limit is per key.`,
+    '',
+    '## Posting a lead',
+    '',
+    '- **Direct campaigns:** `POST /api/v1/ingest` with `flo_campaign_id` and `email` (and any other fields). 201 means stored exactly once; any error means nothing was written.',
+    '- **Ping/post campaigns:** first `POST /api/v1/ping` with the non-personal fields; a 200 gives a `ping_id`. Then post the lead with `flo_ping_id` before `expires_at`, repeating the pinged fields unchanged. A ping is used once.',
+    `- **Bodies** are JSON or \`application/x-www-form-urlencoded\` (UTF-8), at most ${MAX_BODY_BYTES / 1024} KiB. Every problem with the body is listed at once in \`field_errors\`.`,
+    `- **Stored exactly as sent, or refused:** nothing in a body is silently changed. A field given twice (\`duplicate_field\`), bytes that are not UTF-8 (\`invalid_encoding\`), a number a double cannot hold exactly — more than 15-17 significant digits, beyond ±${Number.MAX_SAFE_INTEGER}, or closer to 0 than ${MIN_MAGNITUDE} (\`invalid_number\`: send such values as strings) — and a \`phone\` written with anything but digits, spaces, \`(\`, \`)\`, \`-\`, \`.\` and a leading \`+\`, or not starting with a digit, \`(\` or \`+\` (\`invalid_phone\`) are answered 400 with that field error. At most ${MAX_CUSTOM_FIELDS} custom fields, each a string of at most ${CUSTOM_TEXT_MAX_LENGTH} characters, a number, a boolean or null; their names start with a letter and hold at most 64 letters, digits, \`_\`, \`.\` or \`-\`. Also refused (\`reserved_field_name\`): ` + FIELD_ERROR_CODES.reserved_field_name.when + '.',
+    `- **Retries:** send an \`Idempotency-Key\` header; a retry with the same key and body within ${IDEMPOTENCY_HOURS} h answers the first response again with \`Idempotent-Replayed: true\`. After a 5xx or a timeout, retrying with the same key is always safe.`,
+    '- **Campaign rules:** required fields and allowed states (422 `filtered`, `filter_errors` lists each), a duplicate window on phone and/or email (409 `duplicate_lead`), and per-supplier caps. Every 201 and ping 200 carries the caps\' headroom: `caps.lead` / `caps.ping` with `limit`, `used`, `remaining`, `window`, `resets_at`, `exact`.',
+    '- **Test leads:** `is_test: true` runs every check and stores the lead flagged; it counts against no cap and is checked for duplicates only against test leads.',
+    '',
+    '## Errors',
+    '',
+    'Every error has the same envelope: `{"error": "<code>", "message": "<for people>"}` plus details: `field_errors` (400 `validation_failed`), `filter_errors` (422 `filtered`), `field` (409 `duplicate_lead`), `retry_after` in seconds with a `Retry-After` header (429, 503), `outcome` on a 5xx (`not_written`: nothing was stored; `unknown`: the lead may have been stored, so retry with the same `Idempotency-Key`). A 5xx never shows internals. Unknown routes answer 404 `not_found`.',
+    '',
+    '| status | code | when |',
+    '|---|---|---|',
+    ...errorRows,
+  ].join('\n');
+}
