@@ -9,6 +9,7 @@ import type { OpenApiDocument } from './openapi.types';
  * and the schemas, parameters and headers from `openapi.components.ts`, all from the code that
  * validates and answers requests.
  */
+
 export type { JsonSchema } from './json-schema';
 export type { OpenApiDocument, OperationObject, ResponseObject } from './openapi.types';
 export { codesByStatus } from './openapi.operations';
