@@ -16,8 +16,8 @@ import { idempotencyItem, toIdempotencyRecord, type IdempotencyRecord } from '..
 import { dedupeKey, leadItem } from '../leads/lead.item';
 import { cancellationReasons, failedCondition } from '../shared/conditional-write';
 import { isDependencyFailure } from '../shared/dependency-failure';
-import { OutcomeUnknownError, ServiceUnavailableError } from '../shared/errors';
 import { itemKeys } from '../shared/item-keys';
+import { StorageOutcomeUnknownError, StorageUnavailableError } from '../shared/storage-failure';
 import type { CounterState } from '../suppliers/supplier';
 import { toAttachment, toSupplier } from '../suppliers/supplier.item';
 import { TtlCache } from './config-cache';
@@ -254,7 +254,7 @@ export class DynamoSubmissionStore implements SubmissionStore {
     try {
       await send();
     } catch (error) {
-      if (isDependencyFailure(error)) throw new OutcomeUnknownError(1);
+      if (isDependencyFailure(error)) throw new StorageOutcomeUnknownError();
       throw error;
     }
   }
@@ -264,8 +264,8 @@ export class DynamoSubmissionStore implements SubmissionStore {
     const items: Record<string, unknown>[] = [];
     let pending: Record<string, unknown>[] | undefined = keys;
     for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
-      // DynamoDB kept some keys back (throttling): after a few tries, a retryable 503.
-      if (attempt > 4) throw new ServiceUnavailableError(1);
+      // DynamoDB kept some keys back (throttling): after a few tries, unavailable, nothing written.
+      if (attempt > 4) throw new StorageUnavailableError();
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
       const result: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
       items.push(...(result.Responses?.[this.tableName] ?? []));
