@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Campaign } from '../campaigns/campaign';
 import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyRecord } from '../idempotency/idempotency-record';
+import type { Caller } from '../keys/caller';
 import { normalizeEmail, normalizePhone } from '../leads/contact';
 import type { Lead } from '../leads/lead';
 import type { DedupeEntry } from '../leads/lead.item';
@@ -10,7 +11,6 @@ import type { PingKeys } from '../ping/ping-keys';
 import { hashFields, verifyPingToken } from '../ping/ping-token';
 import { BadRequestError, ConflictError, ForbiddenError, UnprocessableError, ValidationError } from '../shared/errors';
 import { newId } from '../shared/ids';
-import type { Caller } from '../shared/middleware';
 import type { SubmissionPlan, SubmissionStore } from '../submissions/submission-store';
 import { CAP_WINDOWS } from '../suppliers/supplier';
 import { leadFields, type IngestBody } from './ingest.schema';

@@ -1,4 +1,4 @@
-import { ServiceUnavailableError } from '../shared/errors';
+import { StorageUnavailableError } from '../shared/storage-failure';
 
 /** Returned by an attempt that lost a race (a cancelled transaction, a taken id): plan again. */
 export const RETRY = Symbol('retry');
@@ -8,8 +8,8 @@ export const MAX_ATTEMPTS = 12;
 /**
  * Runs plan-and-write attempts until one settles. Contended items (one supplier's cap counter
  * under a burst) make DynamoDB cancel transactions, so attempts back off with jitter; when they
- * run out the caller gets 503 with Retry-After, and nothing was written (each attempt was
- * cancelled whole).
+ * run out they raise `StorageUnavailableError`: nothing was written (each attempt was cancelled
+ * whole), so a retry is safe.
  */
 export async function untilSettled<T>(
   attempt: (index: number) => Promise<T | typeof RETRY>,
@@ -20,5 +20,5 @@ export async function untilSettled<T>(
     if (outcome !== RETRY) return outcome;
     await pause(Math.random() * Math.min(200, 10 * 2 ** index));
   }
-  throw new ServiceUnavailableError(1);
+  throw new StorageUnavailableError();
 }

@@ -1,8 +1,8 @@
+import type { Caller } from '../keys/caller';
 import { normalizeEmail, normalizePhone } from '../leads/contact';
 import type { Lead } from '../leads/lead';
 import type { LeadRepository } from '../leads/lead.repository';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
-import type { Caller } from '../shared/middleware';
 import type { SubmissionStore } from '../submissions/submission-store';
 import type { LookupQuery } from './lookup.schema';
 

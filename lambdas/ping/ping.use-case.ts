@@ -1,6 +1,6 @@
+import type { Caller } from '../keys/caller';
 import { RETRY, untilSettled } from '../leads/retry';
 import { capReachedError, capWindowKey, checkAccess, currentHeadroom, filterErrors, planCap, throwIfFiltered, type Headroom } from '../leads/submission-rules';
-import type { Caller } from '../shared/middleware';
 import type { SubmissionStore } from '../submissions/submission-store';
 import type { PingKeys } from './ping-keys';
 import { hashFields, newPingNonce, signPingToken } from './ping-token';

@@ -1,9 +1,10 @@
-import type { ErrorCode } from './error-codes';
+import { ERROR_CODES, type ErrorCode } from './error-codes';
 
 /**
- * Errors are types: each carries its status and stable machine code, and one mapper
+ * Errors are types: each carries its stable machine code and details, and one mapper
  * (`http.ts`) turns them into the contract's envelope by `instanceof`. Codes come from
- * `ERROR_CODES`, which the API's documentation is generated from.
+ * `ERROR_CODES`, which fixes each code's status and which the API's documentation is
+ * generated from: no class states a status of its own.
  */
 export interface FieldError {
   readonly field: string;
@@ -12,7 +13,6 @@ export interface FieldError {
 }
 
 export abstract class AppError extends Error {
-  abstract readonly status: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -24,66 +24,58 @@ export abstract class AppError extends Error {
     super(message);
     this.name = new.target.name;
   }
+
+  /** The status the catalogue lists for this error's code. */
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
 }
 
 export class ValidationError extends AppError {
-  readonly status = 400;
   constructor(readonly fieldErrors: readonly FieldError[], message = 'The request body failed validation.') {
     super('validation_failed', message, { field_errors: fieldErrors });
   }
 }
 
 /** A 400 with its own code, for a malformed body or token rather than a field rule. */
-export class BadRequestError extends AppError {
-  readonly status = 400;
-}
+export class BadRequestError extends AppError {}
 
 export class UnauthorizedError extends AppError {
-  readonly status = 401;
   constructor(message = 'The x-api-key header is missing or the key is not valid.') {
     super('unauthorized', message);
   }
 }
 
 export class ForbiddenError extends AppError {
-  readonly status = 403;
   constructor(message: string, code: ErrorCode = 'forbidden') {
     super(code, message);
   }
 }
 
 export class NotFoundError extends AppError {
-  readonly status = 404;
   constructor(code: ErrorCode = 'not_found', message = 'Not found.') {
     super(code, message);
   }
 }
 
-export class ConflictError extends AppError {
-  readonly status = 409;
-}
+export class ConflictError extends AppError {}
 
 export class PayloadTooLargeError extends AppError {
-  readonly status = 413;
   constructor(limitBytes: number) {
     super('payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
   }
 }
 
 export class UnsupportedMediaTypeError extends AppError {
-  readonly status = 415;
   constructor(message: string) {
     super('unsupported_media_type', message);
   }
 }
 
-export class UnprocessableError extends AppError {
-  readonly status = 422;
-}
+export class UnprocessableError extends AppError {}
 
 /** 429 for a cap; `retryAfterSeconds` is undefined for a `total` window, which never resets. */
 export class CapReachedError extends AppError {
-  readonly status = 429;
   constructor(code: 'lead_cap_reached' | 'ping_cap_reached', message: string, retryAfterSeconds: number | undefined) {
     super(
       code,
@@ -95,7 +87,6 @@ export class CapReachedError extends AppError {
 }
 
 export class RateLimitedError extends AppError {
-  readonly status = 429;
   constructor(retryAfterSeconds: number) {
     super('rate_limited', 'Too many requests for this key; back off and retry.', { retry_after: retryAfterSeconds }, {
       'Retry-After': String(retryAfterSeconds),
@@ -108,7 +99,6 @@ export class RateLimitedError extends AppError {
  * or without an Idempotency-Key.
  */
 export class ServiceUnavailableError extends AppError {
-  readonly status = 503;
   constructor(retryAfterSeconds = 1) {
     super(
       'service_unavailable',
@@ -129,7 +119,6 @@ export const OUTCOME_UNKNOWN_MESSAGE =
  * connection): the write may have been committed, so the answer must not say nothing was written.
  */
 export class OutcomeUnknownError extends AppError {
-  readonly status = 503;
   constructor(retryAfterSeconds = 1) {
     super('service_unavailable', OUTCOME_UNKNOWN_MESSAGE, { retry_after: retryAfterSeconds, outcome: 'unknown' }, {
       'Retry-After': String(retryAfterSeconds),
@@ -142,7 +131,6 @@ export class OutcomeUnknownError extends AppError {
  * write, so it claims nothing about what was stored.
  */
 export class InternalError extends AppError {
-  readonly status = 500;
   constructor() {
     super('internal_error', `Something went wrong on our side. ${OUTCOME_UNKNOWN_MESSAGE}`, { outcome: 'unknown' });
   }

@@ -1,18 +1,12 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { isScope, type Scope } from '../keys/api-key';
+import { isScope } from '../keys/api-key';
+import type { Caller } from '../keys/caller';
 import type { RouteDefinition } from '../routes';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { errorResponse, toAppError } from './http';
 import type { Logger } from './logger';
 import { parseRequestBody, type ParsedBody } from './request-body';
-
-/** Who is calling, as the authorizer resolved it. */
-export interface Caller {
-  readonly supplierId: string;
-  readonly keyId: string;
-  readonly scope: Scope;
-}
 
 /** What a route's handler works with: the event already parsed, checked and typed. */
 export interface RouteRequest {

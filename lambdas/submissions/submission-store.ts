@@ -63,6 +63,18 @@ export type CommitOutcome =
   /** Lost a race (a transaction conflict, an id clash): plan again. */
   | { readonly status: 'retry' };
 
+/**
+ * When several conditions of one write fail at once, the refusal the caller hears: a replay
+ * decides first (a retry after a lost reply must get its first answer), then a used ping, a
+ * full cap, a duplicate; a lost race only when nothing else refused.
+ */
+export const REFUSAL_PRECEDENCE: readonly CommitOutcome['status'][] = ['replay', 'ping_used', 'cap_reached', 'duplicate', 'retry'];
+
+/** The refusal answered among several, by `REFUSAL_PRECEDENCE`. */
+export function firstRefusal(refusals: readonly CommitOutcome[]): CommitOutcome {
+  return [...refusals].sort((a, b) => REFUSAL_PRECEDENCE.indexOf(a.status) - REFUSAL_PRECEDENCE.indexOf(b.status))[0];
+}
+
 /** The port in front of storage for ingest and ping. */
 export interface SubmissionStore {
   /** The configuration the rules need: from the cache, read from the table on a miss. */

@@ -1,6 +1,7 @@
 import { CapReachedError, ValidationError } from '../../lambdas/shared/errors';
 import { errorResponse } from '../../lambdas/shared/http';
 import { createLogger } from '../../lambdas/shared/logger';
+import { StorageOutcomeUnknownError, StorageUnavailableError } from '../../lambdas/shared/storage-failure';
 import { embeddedMetrics } from '../../lambdas/shared/middleware';
 
 describe('error mapping', () => {
@@ -62,6 +63,24 @@ describe('error mapping', () => {
       expect(errorResponse(failure, logger)).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '1' } });
       expect(errorResponse(throttled, logger).statusCode).toBe(503);
     });
+  });
+});
+
+describe('a storage failure', () => {
+  const logger = createLogger('debug', () => undefined);
+
+  it('is a 503 that says nothing was written when nothing was', () => {
+    const response = errorResponse(new StorageUnavailableError(), logger);
+
+    expect(response).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '1' } });
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'service_unavailable', retry_after: 1, outcome: 'not_written' });
+  });
+
+  it('is a 503 that says the outcome is unknown when a write was sent', () => {
+    const response = errorResponse(new StorageOutcomeUnknownError(), logger);
+
+    expect(response).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '1' } });
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'service_unavailable', retry_after: 1, outcome: 'unknown' });
   });
 });
 

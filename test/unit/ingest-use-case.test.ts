@@ -1,7 +1,8 @@
 import { fixedPingKeys } from '../../lambdas/ping/ping-keys';
 import { IngestUseCase, canonicalJson } from '../../lambdas/ingest/ingest.use-case';
 import { MAX_ATTEMPTS } from '../../lambdas/leads/retry';
-import { CapReachedError, ForbiddenError, ServiceUnavailableError } from '../../lambdas/shared/errors';
+import { CapReachedError, ForbiddenError } from '../../lambdas/shared/errors';
+import { StorageUnavailableError } from '../../lambdas/shared/storage-failure';
 import type { CommitOutcome, SubmissionConfig, SubmissionPlan, SubmissionStore } from '../../lambdas/submissions/submission-store';
 
 describe('ingest use case', () => {
@@ -29,7 +30,7 @@ describe('ingest use case', () => {
     it('retries, then answers 503 without having stored anything', async () => {
       const { useCase, commits } = useCaseWith(Array.from({ length: MAX_ATTEMPTS }, () => ({ status: 'retry' as const })));
 
-      await expect(useCase.execute(command)).rejects.toBeInstanceOf(ServiceUnavailableError);
+      await expect(useCase.execute(command)).rejects.toBeInstanceOf(StorageUnavailableError);
       expect(commits).toHaveLength(MAX_ATTEMPTS);
     });
 

@@ -1,20 +1,18 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Lead } from '../../lambdas/leads/lead';
 import { itemKeys } from '../../lambdas/shared/item-keys';
-import { DynamoSubmissionStore } from '../../lambdas/submissions/dynamo-submission-store';
 import type { SubmissionPlan } from '../../lambdas/submissions/submission-store';
-import { adminService } from '../../local/local-admin';
+import { SubmissionWriter } from '../../lambdas/submissions/submission-writer';
 import { createTestTable, type TestTable } from '../support/test-table';
 
-/** The submission store on a real table: each condition of the one write, and what its failure means. */
-describe('DynamoDB submission store', () => {
+/** The submission writer on a real table: each condition of the one write, and what its failure means. */
+describe('DynamoDB submission writer', () => {
   let table: TestTable;
   const now = new Date('2026-11-28T12:00:00Z');
-  const store = (ttlSeconds = 0) =>
-    new DynamoSubmissionStore(table.db, table.tableName, { configCacheTtlSeconds: ttlSeconds, capTimeZone: 'UTC', clock: () => now });
+  const store = () => new SubmissionWriter(table.db, table.tableName);
 
   beforeAll(async () => {
-    table = await createTestTable('submission-store');
+    table = await createTestTable('submission-writer');
   });
   afterAll(() => table.drop());
 
@@ -136,40 +134,6 @@ describe('DynamoDB submission store', () => {
       const pingUse = { nonce: 'nonce-1', expiresAt: 1_900_000_000 };
       expect(await store().commit(plan({ pingUse }))).toEqual({ status: 'committed' });
       expect(await store().commit(plan({ pingUse }))).toEqual({ status: 'ping_used' });
-    });
-  });
-
-  describe('the configuration', () => {
-    it('is read on a miss and served from the cache until its TTL, with the counters estimated', async () => {
-      const admin = adminService(table.db, table.tableName, { clock: () => now });
-      const campaign = await admin.createCampaign('Store');
-      const { supplier } = await admin.createSupplier('Store supplier');
-      await admin.attach(supplier.supplierId, campaign.campaignId, { leadCap: 5, capWindow: 'day' });
-      const cached = store(60);
-      const first = await cached.load(supplier.supplierId, campaign.campaignId);
-      await admin.setPaused(supplier.supplierId, undefined, true);
-      await cached.commit({
-        supplierId: supplier.supplierId,
-        campaignId: campaign.campaignId,
-        now,
-        increment: { kind: 'lead', limit: 5, window: 'day:2026-11-28' },
-        dedupe: [],
-        dedupeDays: 0,
-      });
-      const second = await cached.load(supplier.supplierId, campaign.campaignId);
-      const uncached = await store(0).load(supplier.supplierId, campaign.campaignId);
-
-      expect(first.supplier?.paused).toBe(false);
-      expect(first.counters.lead).toEqual({ window: 'day:2026-11-28', used: 0 });
-      expect(second.supplier?.paused).toBe(false);
-      expect(second.counters.lead).toEqual({ window: 'day:2026-11-28', used: 1 });
-      expect(uncached.supplier?.paused).toBe(true);
-      expect(uncached.counters.lead?.used).toBe(1);
-    });
-
-    it('reads a counter consistently when asked', async () => {
-      expect(await store().usage('sup_store', 'cmp_cap', 'lead', 'day:2026-11-28')).toBe(2);
-      expect(await store().usage('sup_store', 'cmp_cap', 'lead', 'day:2026-12-01')).toBe(0);
     });
   });
 });
