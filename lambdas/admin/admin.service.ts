@@ -1,6 +1,5 @@
-import type { Campaign, CampaignSettings } from '../campaigns/campaign';
-import { CAMPAIGN_MODES, DEDUPE_FIELDS, DEFAULT_CAMPAIGN_SETTINGS } from '../campaigns/campaign';
-import { US_STATES } from '../shared/us-states';
+import type { Campaign } from '../campaigns/campaign';
+import { checkCampaignSettings, DEFAULT_CAMPAIGN_SETTINGS, type CampaignSettings } from '../campaigns/campaign.settings';
 import type { CampaignRepository } from '../campaigns/campaign.repository';
 import { capWindowKey, currentHeadroom, type Headroom } from '../leads/submission-rules';
 import { generateApiKey, type Scope } from '../keys/api-key';
@@ -342,37 +341,9 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
-
 /** Campaign settings as given, checked; undefined ones are left out. */
 function checkSettings(settings: Partial<CampaignSettings>): Partial<CampaignSettings> {
-  const { mode, dedupeDays, dedupeOn, requiredFields, allowedStates, retentionDays } = settings;
-  if (mode !== undefined && !CAMPAIGN_MODES.includes(mode)) {
-    throw new AdminError('invalid_argument', `The mode must be one of ${CAMPAIGN_MODES.join(', ')}.`);
-  }
-  if (dedupeDays !== undefined && (!Number.isInteger(dedupeDays) || dedupeDays < 0 || dedupeDays > 3650)) {
-    throw new AdminError('invalid_argument', 'The duplicate window must be a whole number of days from 0 (off) to 3650.');
-  }
-  if (dedupeOn !== undefined && (dedupeOn.length === 0 || dedupeOn.some((field) => !DEDUPE_FIELDS.includes(field)))) {
-    throw new AdminError('invalid_argument', `Duplicates are checked on ${DEDUPE_FIELDS.join(' and/or ')}.`);
-  }
-  if (retentionDays !== undefined && retentionDays !== null && (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650)) {
-    throw new AdminError('invalid_argument', 'The retention must be a whole number of days from 1 to 3650, or none.');
-  }
-  const badField = requiredFields?.find((field) => !FIELD_NAME.test(field));
-  if (badField !== undefined) throw new AdminError('invalid_argument', `${badField} is not a field name.`);
-  const badState = allowedStates?.find((state) => !US_STATES.has(state));
-  if (badState !== undefined) throw new AdminError('invalid_argument', `${badState} is not a two-letter US state code.`);
-  return definedOnly({
-    mode,
-    dedupeDays,
-    dedupeOn: dedupeOn && [...new Set(dedupeOn)],
-    requiredFields: requiredFields && [...new Set(requiredFields)],
-    allowedStates: allowedStates && [...new Set(allowedStates)],
-    retentionDays,
-  });
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+  const checked = checkCampaignSettings(settings);
+  if ('refused' in checked) throw new AdminError('invalid_argument', checked.refused);
+  return checked.settings;
 }
