@@ -1,5 +1,5 @@
-import type { Campaign, CampaignSettings } from '../../lambdas/campaigns/campaign';
-import { CAMPAIGN_MODES, DEDUPE_FIELDS } from '../../lambdas/campaigns/campaign';
+import type { Campaign } from '../../lambdas/campaigns/campaign';
+import { CAMPAIGN_MODES, DEDUPE_FIELDS, SETTING_LIMITS, type CampaignSettings } from '../../lambdas/campaigns/campaign.settings';
 import { listOf, listValue, oneOf, textOption, wholeNumber } from '../arguments.parser';
 import { UsageError } from '../cli-errors';
 import type { Command, CommandGroup, OptionSpecs, OptionValues } from '../command.types';
@@ -82,13 +82,13 @@ export const campaignCommands: CommandGroup = {
   commands: [create, update, show, list, specCommand],
 };
 
-/** The settings flags given, checked; the ones not given are left out. */
+/** The settings flags given, checked against the limits in `campaign.settings.ts`; the ones not given are left out. */
 function campaignSettings(options: OptionValues): Partial<CampaignSettings> {
   const settings: { -readonly [K in keyof CampaignSettings]?: CampaignSettings[K] } = {};
   const mode = textOption(options, 'mode');
   if (mode !== undefined) settings.mode = oneOf(mode, CAMPAIGN_MODES, '--mode');
   const dedupeDays = textOption(options, 'dedupe-days');
-  if (dedupeDays !== undefined) settings.dedupeDays = wholeNumber(dedupeDays, '--dedupe-days', { min: 0, max: 3650 });
+  if (dedupeDays !== undefined) settings.dedupeDays = wholeNumber(dedupeDays, '--dedupe-days', SETTING_LIMITS.dedupeDays);
   const dedupeOn = textOption(options, 'dedupe-on');
   if (dedupeOn !== undefined) settings.dedupeOn = listOf(dedupeOn.toLowerCase(), DEDUPE_FIELDS, '--dedupe-on');
   const requiredFields = textOption(options, 'required-fields');
@@ -98,7 +98,7 @@ function campaignSettings(options: OptionValues): Partial<CampaignSettings> {
   if (allowedStates !== undefined) settings.allowedStates = listValue(allowedStates.toUpperCase());
   const retentionDays = textOption(options, 'retention-days');
   if (retentionDays !== undefined) {
-    settings.retentionDays = retentionDays.trim().toLowerCase() === 'none' ? null : wholeNumber(retentionDays, '--retention-days', { min: 1, max: 3650 });
+    settings.retentionDays = retentionDays.trim().toLowerCase() === 'none' ? null : wholeNumber(retentionDays, '--retention-days', SETTING_LIMITS.retentionDays);
   }
   return settings;
 }

@@ -1,3 +1,5 @@
+import type { RetryOptions } from '../shared/versioned-write';
+
 /** An admin operation that cannot be done as asked; the CLI prints it and exits non-zero. */
 export class AdminError extends Error {
   constructor(
@@ -12,4 +14,13 @@ export class AdminError extends Error {
     super(message, options);
     this.name = 'AdminError';
   }
+}
+
+/** How a read-change-write retries on a conflict, and the error when it keeps conflicting. */
+export function conflictRetry(retry: Pick<RetryOptions, 'attempts' | 'pause'> | undefined, what: string): RetryOptions {
+  return {
+    ...retry,
+    exhausted: (attempts) =>
+      new AdminError('conflict', `${what} kept changing while being written (${attempts} attempts); nothing more was changed. Run the command again.`),
+  };
 }

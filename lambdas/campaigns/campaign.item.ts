@@ -1,5 +1,6 @@
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import type { Campaign } from './campaign';
+import { storedSettings } from './campaign.settings';
 
 /** A campaign as stored, and back. */
 export function campaignItem(campaign: Campaign): Record<string, unknown> {
@@ -16,12 +17,7 @@ export function toCampaign(item: Record<string, unknown>): Campaign {
   return {
     campaignId: item.campaignId as string,
     name: item.name as string,
-    mode: (item.mode as Campaign['mode']) ?? 'direct',
-    dedupeDays: (item.dedupeDays as number) ?? 0,
-    dedupeOn: (item.dedupeOn as Campaign['dedupeOn']) ?? ['phone', 'email'],
-    requiredFields: (item.requiredFields as string[]) ?? [],
-    allowedStates: (item.allowedStates as string[]) ?? [],
-    ...(typeof item.retentionDays === 'number' ? { retentionDays: item.retentionDays } : {}),
+    ...storedSettings(item),
     createdAt: item.createdAt as string,
     updatedAt: (item.updatedAt as string) ?? (item.createdAt as string),
   };

@@ -3,8 +3,9 @@ import { failedCondition, isConditionFailure } from '../shared/conditional-write
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
 import { BUMP_VERSION, FIRST_VERSION } from '../shared/versioned-write';
-import type { Campaign, CampaignSettings } from './campaign';
+import type { Campaign } from './campaign';
 import { campaignItem, toCampaign } from './campaign.item';
+import type { CampaignSettings } from './campaign.settings';
 
 export class CampaignRepository {
   constructor(

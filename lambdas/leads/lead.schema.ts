@@ -11,7 +11,8 @@ import { EXPORT_COLUMNS, isExportColumn } from './lead-export.format';
  * bodies send every value as a string, so booleans accept "true"/"false" too.
  */
 export const MAX_CUSTOM_FIELDS = 100;
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/** A custom field's name: a letter, then up to 63 letters, digits, `_`, `.` or `-`. */
+export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 export const campaignIdField = z
   .string({ error: 'flo_campaign_id must be a string.' })

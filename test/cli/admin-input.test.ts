@@ -6,7 +6,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { runLeadctl } from '../../cli/leadctl.program';
 import type { AdminService } from '../../lambdas/admin/admin.service';
 import { campaignItem } from '../../lambdas/campaigns/campaign.item';
-import { DEFAULT_CAMPAIGN_SETTINGS } from '../../lambdas/campaigns/campaign';
+import { DEFAULT_CAMPAIGN_SETTINGS } from '../../lambdas/campaigns/campaign.settings';
 import { generateApiKey } from '../../lambdas/keys/api-key';
 import { adminService } from '../../local/local-admin';
 import { createTestTable, type TestTable } from '../support/test-table';

@@ -1,0 +1,64 @@
+import { checkCampaignSettings, DEFAULT_CAMPAIGN_SETTINGS, storedSettings, type CampaignSettings } from '../../lambdas/campaigns/campaign.settings';
+
+function refusal(settings: Partial<CampaignSettings>): string | undefined {
+  const checked = checkCampaignSettings(settings);
+  return 'refused' in checked ? checked.refused : undefined;
+}
+
+describe('campaign settings', () => {
+  describe('given valid settings', () => {
+    it('keeps the ones given, drops undefined ones and removes repeats from lists', () => {
+      expect(
+        checkCampaignSettings({ mode: 'ping_post', dedupeDays: 30, dedupeOn: ['phone', 'phone'], requiredFields: ['zip', 'zip', 'a.b'], allowedStates: ['CA', 'CA'], retentionDays: undefined }),
+      ).toEqual({ settings: { mode: 'ping_post', dedupeDays: 30, dedupeOn: ['phone'], requiredFields: ['zip', 'a.b'], allowedStates: ['CA'] } });
+    });
+
+    it('takes null retention as clearing it', () => {
+      expect(checkCampaignSettings({ retentionDays: null })).toEqual({ settings: { retentionDays: null } });
+    });
+
+    it('takes nothing as nothing', () => {
+      expect(checkCampaignSettings({})).toEqual({ settings: {} });
+    });
+  });
+
+  describe('given a setting out of bounds', () => {
+    it.each<[Partial<CampaignSettings>, string]>([
+      [{ mode: 'batch' as CampaignSettings['mode'] }, 'The mode must be one of direct, ping_post.'],
+      [{ dedupeDays: -1 }, 'The duplicate window must be a whole number of days from 0 (off) to 3650.'],
+      [{ dedupeDays: 1.5 }, 'The duplicate window must be a whole number of days from 0 (off) to 3650.'],
+      [{ dedupeDays: 3651 }, 'The duplicate window must be a whole number of days from 0 (off) to 3650.'],
+      [{ dedupeDays: Number.NaN }, 'The duplicate window must be a whole number of days from 0 (off) to 3650.'],
+      [{ dedupeOn: [] }, 'Duplicates are checked on phone and/or email.'],
+      [{ dedupeOn: ['fax' as 'phone'] }, 'Duplicates are checked on phone and/or email.'],
+      [{ retentionDays: 0 }, 'The retention must be a whole number of days from 1 to 3650, or none.'],
+      [{ retentionDays: 3651 }, 'The retention must be a whole number of days from 1 to 3650, or none.'],
+      [{ requiredFields: ['zip', '9lives', 'also bad'] }, '9lives is not a field name.'],
+      [{ allowedStates: ['CA', 'XX'] }, 'XX is not a two-letter US state code.'],
+    ])('refuses %j with a message that says what is allowed', (settings, message) => {
+      expect(refusal(settings)).toBe(message);
+    });
+
+    it('reports the first setting in checking order when several are wrong', () => {
+      expect(refusal({ allowedStates: ['XX'], requiredFields: ['-'], retentionDays: 0, dedupeOn: [], dedupeDays: -1, mode: 'x' as 'direct' })).toBe(
+        'The mode must be one of direct, ping_post.',
+      );
+      expect(refusal({ allowedStates: ['XX'], requiredFields: ['-'], retentionDays: 0 })).toBe(
+        'The retention must be a whole number of days from 1 to 3650, or none.',
+      );
+      expect(refusal({ allowedStates: ['XX'], requiredFields: ['-'] })).toBe('- is not a field name.');
+    });
+  });
+
+  describe('a stored campaign item', () => {
+    it('reads a setting it does not hold as its default', () => {
+      expect(storedSettings({})).toEqual(DEFAULT_CAMPAIGN_SETTINGS);
+    });
+
+    it('reads the settings it holds, and a retention only when it is a number', () => {
+      const item = { mode: 'ping_post', dedupeDays: 7, dedupeOn: ['email'], requiredFields: ['zip'], allowedStates: ['TX'], retentionDays: 90 };
+      expect(storedSettings(item)).toEqual(item);
+      expect(storedSettings({ retentionDays: null })).not.toHaveProperty('retentionDays');
+    });
+  });
+});
