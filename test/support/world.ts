@@ -10,6 +10,8 @@ import type { ApiHandler } from '../../lambdas/shared/middleware';
 import { createRuntime, type Runtime } from '../../lambdas/shared/runtime';
 import { DYNAMODB_LOCAL_TIME_BUDGET } from '../../local/dynamodb-local';
 import { adminService } from '../../local/local-admin';
+import { loadLocalConfig } from '../../local/local-config';
+import { InvocationLimit } from '../../local/invocation-limit';
 import { lambdaContext } from '../../local/lambda-context';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { TestTable } from './test-table';
@@ -44,12 +46,23 @@ export function createWorld(table: TestTable, env: Record<string, string> = {}):
   // answers slower than the functions' AWS timeouts allow (the fault tier tests those).
   const runtime = createRuntime(config, { logger: createLogger('silent'), clock, dynamoTimeBudget: DYNAMODB_LOCAL_TIME_BUDGET });
   const get = () => runtime;
+  // As in npm start (and on Lambda, one request per instance), at most LOCAL_CONCURRENCY
+  // invocations run at once and a burst queues: a suite's 100 concurrent requests still race
+  // for the same items, without starving the one DynamoDB Local of CPU.
+  const limit = new InvocationLimit(loadLocalConfig({}).invocations);
+  const bounded =
+    (handler: ApiHandler): ApiHandler =>
+    async (event, context) => {
+      const invocation = await limit.run(() => handler(event, context));
+      if (!invocation.ran) throw new Error(`The invocation was not run: ${invocation.reason}`);
+      return invocation.value;
+    };
   return {
     runtime,
     admin: adminService(table.db, table.tableName, { clock, capTimeZone: config.capTimeZone }),
-    ingest: createIngestHandler(get),
-    ping: createPingHandler(get),
-    lookup: createLookupHandler(get),
+    ingest: bounded(createIngestHandler(get)),
+    ping: bounded(createPingHandler(get)),
+    lookup: bounded(createLookupHandler(get)),
     setNow: (at) => {
       now = at;
     },
