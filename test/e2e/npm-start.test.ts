@@ -9,6 +9,10 @@ import { httpsClient } from '../support/https-client';
  * What a new user does: `npm start`, paste the printed curl, get 201; stop and start again and
  * find the same data (the demo keys are printed only on the first run).
  */
+// Each case starts npm start (and DynamoDB Local under it) one or more times: minutes, not
+// seconds, on a busy shared machine.
+jest.setTimeout(180_000);
+
 describe('npm start', () => {
   const root = join(__dirname, '..', '..');
   let dataDir: string;
