@@ -201,7 +201,7 @@ export class LeadIngestStack extends Stack {
       });
     }
 
-    acknowledgeStackFindings({ pingSecret, functions: Object.values(functions), api: this.api });
+    acknowledgeStackFindings({ pingSecret, functions: Object.values(functions), restApi: this.api.api });
   }
 
   /**
