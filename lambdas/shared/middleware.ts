@@ -6,6 +6,7 @@ import { ForbiddenError, UnauthorizedError } from './errors';
 import { errorResponse, toAppError } from './http';
 import type { Logger } from './logger';
 import { parseRequestBody, type ParsedBody } from './request-body';
+import { OUTCOME_DIMENSION, ROUTE_DIMENSION, ROUTE_LATENCY_METRIC, ROUTE_REQUESTS_METRIC } from './route-metrics';
 
 /** Who is calling, as the authorizer resolved it. */
 export interface Caller {
@@ -97,18 +98,18 @@ export function embeddedMetrics(namespace: string, route: string, outcome: strin
       CloudWatchMetrics: [
         {
           Namespace: namespace,
-          Dimensions: [['Route', 'Outcome'], ['Route']],
+          Dimensions: [[ROUTE_DIMENSION, OUTCOME_DIMENSION], [ROUTE_DIMENSION]],
           Metrics: [
-            { Name: 'Requests', Unit: 'Count' },
-            { Name: 'Latency', Unit: 'Milliseconds' },
+            { Name: ROUTE_REQUESTS_METRIC, Unit: 'Count' },
+            { Name: ROUTE_LATENCY_METRIC, Unit: 'Milliseconds' },
           ],
         },
       ],
     },
-    Route: route,
-    Outcome: outcome,
-    Requests: 1,
-    Latency: latencyMs,
+    [ROUTE_DIMENSION]: route,
+    [OUTCOME_DIMENSION]: outcome,
+    [ROUTE_REQUESTS_METRIC]: 1,
+    [ROUTE_LATENCY_METRIC]: latencyMs,
   };
 }
 
