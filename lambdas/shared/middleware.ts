@@ -28,17 +28,17 @@ export interface RouteRequest {
 type RouteEvent = APIGatewayProxyEvent & { routeRequest?: RouteRequest };
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-/**
- * The chain every route shares: access log, error mapping, caller and scope, body parsing.
- * Scopes are enforced here rather than in the authorizer because the authorizer's decision is
- * cached for every route of the API (wildcard policy), so it cannot depend on the route.
- */
 /** What the chain needs from the function's runtime. */
 export interface Observability {
   readonly logger: Logger;
   readonly config: { readonly metricsNamespace?: string };
 }
 
+/**
+ * The chain every route shares: access log, error mapping, caller and scope, body parsing.
+ * Scopes are enforced here rather than in the authorizer because the authorizer's decision is
+ * cached for every route of the API (wildcard policy), so it cannot depend on the route.
+ */
 export function routeHandler(
   route: RouteDefinition,
   observability: () => Observability,
