@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { PUBLIC_ROUTES, ROUTES } from '../../lambdas/routes';
-import { FUNCTION_NAMES, LeadIngestStack } from '../../lib/lead-ingest-stack';
+import { FUNCTION_NAMES } from '../../lib/function-names';
+import { LeadIngestStack } from '../../lib/lead-ingest-stack';
 
 /** The feature flags of cdk.json, so the tests synthesize what `cdk synth` does. */
 const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
