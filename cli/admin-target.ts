@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,7 +15,6 @@ import type { PutEntries } from '../lambdas/events/lead-event-publisher';
 import { LeadBackfillRepository } from '../lambdas/leads/lead-backfill.repository';
 import { LeadErasureRepository } from '../lambdas/leads/lead-erasure.repository';
 import { LeadExportRepository } from '../lambdas/leads/lead-export.repository';
-import { isTimeZone } from '../lambdas/shared/config';
 import { SETTINGS } from '../lambdas/shared/settings';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';
 import { claimDataDir, type DataDirClaim } from '../local/data-dir-claim';
@@ -25,6 +24,7 @@ import type { LocalConfig } from '../local/local-config';
 import { appendEvents, EVENTS_FILE } from '../local/event-stream-reader';
 import { ensureTable } from '../local/table';
 import { TargetError } from './cli-errors';
+import { readStackOutputs, STACK_OUTPUTS, type CloudFormationReader, type StackOutputs } from './stack-outputs';
 
 /** How long leadctl waits for a running `npm start`'s DynamoDB Local to answer (it may be starting or restarting it). */
 const SHARED_DYNAMO_WAIT_MS = 30_000;
@@ -70,17 +70,6 @@ export interface LeadTools {
   /** Where replayed events go: PutEvents on the stack's bus, or appended to the local `events.jsonl`. */
   events(): { readonly put: PutEntries; readonly destination: string };
 }
-
-/** The stack outputs leadctl needs (see lib/lead-ingest-stack.ts). */
-const STACK_OUTPUTS = {
-  tableName: 'TableName',
-  usagePlanId: 'UsagePlanId',
-  capTimeZone: 'CapTimeZone',
-  apiUrl: 'ApiUrl',
-  eventBusName: 'EventBusName',
-  pingSecretArn: 'PingSecretArn',
-  pingTtlSeconds: 'PingTtlSeconds',
-} as const;
 
 /** The AWS clients a stack target uses; tests hand in fakes. */
 export interface AwsClients {
@@ -253,83 +242,4 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
       secretsManager?.destroy();
     },
   };
-}
-
-/** What leadctl needs to know about a deployed stack. */
-export interface StackOutputs {
-  readonly region: string;
-  readonly tableName: string;
-  readonly usagePlanId: string;
-  /** The stack's cap time zone, when it publishes one. */
-  readonly capTimeZone?: string;
-  /** The API's base URL (`ApiUrl`). */
-  readonly apiUrl?: string;
-  /** The lead events' bus (`EventBusName`), on stacks deployed with lead events. */
-  readonly eventBusName?: string;
-  /** The ping-token key's secret (`PingSecretArn`). */
-  readonly pingSecretArn?: string;
-  /** How long a ping id lives on the stack (`PingTtlSeconds`). */
-  readonly pingTtlSeconds?: number;
-}
-
-/** The parts of the CloudFormation client used here, so a test can hand in a fake. */
-export type CloudFormationReader = Pick<CloudFormationClient, 'send'> & { readonly config: { region(): Promise<string> } };
-
-/**
- * The stack's region and the outputs leadctl works with; a missing stack, output, region or
- * credentials is a TargetError that says what to fix.
- */
-export async function readStackOutputs(cloudFormation: CloudFormationReader, stackName: string): Promise<StackOutputs> {
-  let region: string;
-  try {
-    region = await cloudFormation.config.region();
-  } catch {
-    throw new TargetError('No AWS region: pass --region or set AWS_REGION (or a region in your AWS profile).');
-  }
-  const stack = await describeStack(cloudFormation, stackName, region);
-  const output = (key: string): string => {
-    const value = stack.Outputs?.find((candidate) => candidate.OutputKey === key)?.OutputValue;
-    if (!value) {
-      throw new TargetError(
-        `Stack ${stackName} (${stack.StackStatus ?? 'unknown status'}) has no ${key} output; is it a lead-ingest stack that finished deploying?`,
-      );
-    }
-    return value;
-  };
-  // Stacks deployed before the output existed count in UTC, the default.
-  const capTimeZone = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.capTimeZone)?.OutputValue;
-  const apiUrl = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.apiUrl)?.OutputValue;
-  const eventBusName = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.eventBusName)?.OutputValue;
-  const pingSecretArn = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.pingSecretArn)?.OutputValue;
-  const pingTtlSeconds = Number(stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.pingTtlSeconds)?.OutputValue);
-  return {
-    region,
-    tableName: output(STACK_OUTPUTS.tableName),
-    usagePlanId: output(STACK_OUTPUTS.usagePlanId),
-    ...(capTimeZone && isTimeZone(capTimeZone) ? { capTimeZone } : {}),
-    ...(apiUrl ? { apiUrl } : {}),
-    ...(eventBusName ? { eventBusName } : {}),
-    ...(pingSecretArn ? { pingSecretArn } : {}),
-    ...(Number.isInteger(pingTtlSeconds) && pingTtlSeconds > 0 ? { pingTtlSeconds } : {}),
-  };
-}
-
-async function describeStack(cloudFormation: CloudFormationReader, stackName: string, region: string): Promise<Stack> {
-  const missing = () => new TargetError(`No stack ${stackName} in ${region}. Check --stack and --region.`);
-  try {
-    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    const stack = Stacks?.[0];
-    if (!stack) throw missing();
-    return stack;
-  } catch (error) {
-    // CloudFormation reports a missing stack as a ValidationError "Stack with id X does not exist".
-    if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) throw missing();
-    // The SDK looks for credentials on the first call; say how to provide them.
-    if ((error as Error).name === 'CredentialsProviderError') {
-      throw new TargetError(`No AWS credentials: set AWS_PROFILE, run 'aws configure' or 'aws sso login' (${(error as Error).message}).`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
 }

@@ -18,12 +18,10 @@ import { LeadTable } from './constructs/lead-table';
 import { allowAlarmsToPublish } from './constructs/operations-alarm';
 import { OperatorPolicy } from './constructs/operator-policy';
 import { SupplierApi } from './constructs/supplier-api';
+import { FUNCTION_NAMES } from './function-names';
 import { acknowledge, acknowledgeStackFindings } from './nag-acknowledgments';
 import { resolveSettings, type LeadIngestSettings } from './stack-settings';
 import { TABLE_GRANTS, tableGrantFor } from './table-actions';
-
-/** Names of the stack's functions: the authorizer, one per route, and the docs function. */
-export const FUNCTION_NAMES: readonly string[] = ['Authorizer', ...ROUTES.map((route) => route.name), 'Docs'];
 
 /** Every setting may also come from CDK context; see `LeadIngestSettings` for keys and defaults. */
 export interface LeadIngestStackProps extends StackProps, Partial<LeadIngestSettings> {}
@@ -201,7 +199,7 @@ export class LeadIngestStack extends Stack {
       });
     }
 
-    acknowledgeStackFindings({ pingSecret, functions: Object.values(functions), api: this.api });
+    acknowledgeStackFindings({ pingSecret, functions: Object.values(functions), restApi: this.api.api });
   }
 
   /**

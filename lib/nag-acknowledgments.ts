@@ -1,8 +1,8 @@
 import { Validations } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import type { ApiFunction } from './constructs/api-function';
-import type { SupplierApi } from './constructs/supplier-api';
 
 /**
  * Accepts one cdk-nag finding on one construct (and what it contains), with the reason it does
@@ -21,7 +21,7 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
 export function acknowledgeStackFindings(parts: {
   readonly pingSecret: ISecret;
   readonly functions: readonly ApiFunction[];
-  readonly api: SupplierApi;
+  readonly restApi: RestApi;
 }): void {
   acknowledge(
     parts.pingSecret,
@@ -42,7 +42,7 @@ export function acknowledgeStackFindings(parts: {
     );
   }
 
-  const restApi = parts.api.api;
+  const restApi = parts.restApi;
   acknowledge(
     restApi,
     'AwsSolutions-APIG2',

@@ -1,10 +1,8 @@
 import type { Node } from 'constructs';
 import { isTimeZone } from '../lambdas/shared/config';
+import { LOG_LEVELS, type LogLevel } from '../lambdas/shared/logger';
 import { SETTINGS } from '../lambdas/shared/settings';
 
-/** Log levels the functions understand (see `LOG_LEVEL` in `lambdas/shared/config.ts`). */
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A custom domain in front of the API: both halves or neither. */
 export interface CustomDomainSettings {

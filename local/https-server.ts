@@ -4,7 +4,8 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { GATEWAY_ANSWERS, type GatewayAnswer } from '../lambdas/gateway-responses';
 import { describeError, type Logger } from '../lambdas/shared/logger';
-import { answer, type GatewayRequest, type GatewayResponse } from './local-gateway';
+import { answer, type GatewayResponse } from './local-gateway';
+import type { GatewayRequest } from './proxy-event';
 
 export interface HttpsListener {
   readonly url: string;

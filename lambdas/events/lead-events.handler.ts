@@ -1,6 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { createLogger, describeError } from '../shared/logger';
+import { createLogger, describeError, LOG_LEVELS } from '../shared/logger';
 import { createEventBridgeClient, eventBusPut } from './event-bus';
 import { publishStreamRecords } from './lead-event-publisher';
 
@@ -8,7 +8,7 @@ import { publishStreamRecords } from './lead-event-publisher';
 const env = z
   .object({
     EVENT_BUS_NAME: z.string().check(z.minLength(1)),
-    LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+    LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'info'),
   })
   .parse(process.env);
 

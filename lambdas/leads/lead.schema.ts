@@ -1,3 +1,7 @@
+/**
+ * The fields a lead or a ping may carry, shared by the ingest and ping bodies. Form-encoded
+ * bodies send every value as a string, so booleans accept "true"/"false" too.
+ */
 import * as z from 'zod/mini';
 import type { FieldErrorCode } from '../shared/error-codes';
 import type { FieldError } from '../shared/errors';
@@ -6,10 +10,7 @@ import { US_STATES } from '../shared/us-states';
 import { normalizePhone } from './contact';
 import { EXPORT_COLUMNS, isExportColumn } from './lead-export.format';
 
-/**
- * The fields a lead or a ping may carry, shared by the ingest and ping bodies. Form-encoded
- * bodies send every value as a string, so booleans accept "true"/"false" too.
- */
+/** Custom fields a lead or a ping body may carry at most. */
 export const MAX_CUSTOM_FIELDS = 100;
 /** A custom field's name: a letter, then up to 63 letters, digits, `_`, `.` or `-`. */
 export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;

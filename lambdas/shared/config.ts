@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { SETTINGS, type IntegerSetting } from './settings';
+import { LOG_LEVELS } from './logger';
 
 /** A whole number from the environment (a string there), within bounds. */
 export function envInteger(min: number, max: number) {
@@ -37,7 +38,7 @@ const ConfigSchema = z.pipe(
     PING_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
     /** The ping-token HMAC key itself (local runtime and tests only). */
     PING_SECRET: z.optional(z.string().check(z.minLength(32))),
-    LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+    LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'info'),
     /**
      * Seconds a function instance reuses a campaign, supplier and attachment it read: a pause,
      * detach, deletion or cap change reaches it this late. 0 reads them on every request.

@@ -2,7 +2,9 @@
  * Structured JSON logs, one object a line, so CloudWatch Logs Insights can query them.
  * Callers pass identifiers (supplier id, key id), never a key or a lead's personal data.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+/** The levels of `LOG_LEVEL`, quietest last: the functions' config and the stack settings accept these. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 

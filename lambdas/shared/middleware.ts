@@ -7,6 +7,7 @@ import { ForbiddenError, UnauthorizedError } from './errors';
 import { errorResponse, toAppError } from './http';
 import type { Logger } from './logger';
 import { parseRequestBody, type ParsedBody } from './request-body';
+import { OUTCOME_DIMENSION, ROUTE_DIMENSION, ROUTE_LATENCY_METRIC, ROUTE_REQUESTS_METRIC } from './route-metrics';
 
 /** What a route's handler works with: the event already parsed, checked and typed. */
 export interface RouteRequest {
@@ -21,17 +22,17 @@ export interface RouteRequest {
 type RouteEvent = APIGatewayProxyEvent & { routeRequest?: RouteRequest };
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-/**
- * The chain every route shares: access log, error mapping, caller and scope, body parsing.
- * Scopes are enforced here rather than in the authorizer because the authorizer's decision is
- * cached for every route of the API (wildcard policy), so it cannot depend on the route.
- */
 /** What the chain needs from the function's runtime. */
 export interface Observability {
   readonly logger: Logger;
   readonly config: { readonly metricsNamespace?: string };
 }
 
+/**
+ * The chain every route shares: access log, error mapping, caller and scope, body parsing.
+ * Scopes are enforced here rather than in the authorizer because the authorizer's decision is
+ * cached for every route of the API (wildcard policy), so it cannot depend on the route.
+ */
 export function routeHandler(
   route: RouteDefinition,
   observability: () => Observability,
@@ -91,18 +92,18 @@ export function embeddedMetrics(namespace: string, route: string, outcome: strin
       CloudWatchMetrics: [
         {
           Namespace: namespace,
-          Dimensions: [['Route', 'Outcome'], ['Route']],
+          Dimensions: [[ROUTE_DIMENSION, OUTCOME_DIMENSION], [ROUTE_DIMENSION]],
           Metrics: [
-            { Name: 'Requests', Unit: 'Count' },
-            { Name: 'Latency', Unit: 'Milliseconds' },
+            { Name: ROUTE_REQUESTS_METRIC, Unit: 'Count' },
+            { Name: ROUTE_LATENCY_METRIC, Unit: 'Milliseconds' },
           ],
         },
       ],
     },
-    Route: route,
-    Outcome: outcome,
-    Requests: 1,
-    Latency: latencyMs,
+    [ROUTE_DIMENSION]: route,
+    [OUTCOME_DIMENSION]: outcome,
+    [ROUTE_REQUESTS_METRIC]: 1,
+    [ROUTE_LATENCY_METRIC]: latencyMs,
   };
 }
 

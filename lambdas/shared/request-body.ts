@@ -1,5 +1,5 @@
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from './errors';
-import { parseStrictJson } from './strict-json.parser';
+import { LONE_SURROGATE, parseStrictJson } from './strict-json.parser';
 
 /** Bodies over 64 KiB are refused before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -8,7 +8,6 @@ export type FlatValue = string | number | boolean | null;
 export type ParsedBody = Record<string, unknown>;
 
 const BODY_FIELD = '(body)';
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Decodes a request body by its Content-Type: JSON, or form-encoded (every value a string).

@@ -11,9 +11,10 @@ import { toCounter, type CounterKind } from '../caps/cap-counter';
 import { cancellationReasons, isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
-import { BUMP_VERSION, FIRST_VERSION, unchangedSince, versionOf, WRITE_CONFLICT, type ReadVersion, type WriteConflict } from '../shared/versioned-write';
+import { BUMP_VERSION, FIRST_VERSION, versionOf, WRITE_CONFLICT, type ReadVersion, type WriteConflict } from '../shared/versioned-write';
 import type { Attachment, CounterState, Supplier } from './supplier';
-import { attachmentItem, supplierItem, toAttachment, toSupplier } from './supplier.item';
+import { supplierItem, toAttachment, toSupplier } from './supplier.item';
+import { attachmentChange, campaignExists, newAttachment, supplierActive, supplierDeletion } from './supplier.writes';
 
 /** Why attaching failed. */
 export type AttachFailure = 'campaign_not_found' | 'supplier_not_found';
@@ -122,19 +123,8 @@ export class SupplierRepository {
    */
   async delete(supplierId: string, readVersion: ReadVersion, keyRevocations: readonly TransactItem[], at: string): Promise<boolean | WriteConflict> {
     const attachments = await this.listAttachments(supplierId);
-    const unchanged = unchangedSince(readVersion);
     const writes: TransactItem[] = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: itemKeys.supplier(supplierId),
-          UpdateExpression: `SET #status = :deleted, deletedAt = :at, ${BUMP_VERSION.set}`,
-          ConditionExpression: `attribute_exists(PK) AND #status = :active AND ${unchanged.condition}`,
-          ExpressionAttributeNames: { '#status': 'status', ...BUMP_VERSION.names, ...unchanged.names },
-          ExpressionAttributeValues: { ':deleted': 'deleted', ':active': 'active', ':at': at, ...BUMP_VERSION.values, ...unchanged.values },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
+      supplierDeletion(this.tableName, supplierId, readVersion, at),
       ...keyRevocations,
       ...attachments.map((attachment) => ({
         Delete: { TableName: this.tableName, Key: itemKeys.attachment(supplierId, attachment.campaignId) },
@@ -165,23 +155,9 @@ export class SupplierRepository {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              ConditionCheck: {
-                TableName: this.tableName,
-                Key: itemKeys.campaign(attachment.campaignId),
-                ConditionExpression: 'attribute_exists(PK)',
-              },
-            },
-            {
-              ConditionCheck: {
-                TableName: this.tableName,
-                Key: itemKeys.supplier(attachment.supplierId),
-                ConditionExpression: '#status = :active',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':active': 'active' },
-              },
-            },
-            read === 'new' ? this.newAttachment(attachment) : this.attachmentChange(attachment, read),
+            campaignExists(this.tableName, attachment.campaignId),
+            supplierActive(this.tableName, attachment.supplierId),
+            read === 'new' ? newAttachment(this.tableName, attachment) : attachmentChange(this.tableName, attachment, read),
           ],
         }),
       );
@@ -286,41 +262,5 @@ export class SupplierRepository {
       if (isConditionFailure(error)) return false;
       throw error;
     }
-  }
-
-  private newAttachment(attachment: Attachment): TransactItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...attachmentItem(attachment), version: FIRST_VERSION },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    };
-  }
-
-  private attachmentChange(attachment: Attachment, read: ReadVersion): TransactItem {
-    const unchanged = unchangedSince(read);
-    const sets = ['capWindow = :capWindow', BUMP_VERSION.set];
-    const removes: string[] = [];
-    const values: Record<string, unknown> = { ':capWindow': attachment.capWindow, ...BUMP_VERSION.values, ...unchanged.values };
-    for (const cap of ['leadCap', 'pingCap'] as const) {
-      const value = attachment[cap];
-      if (value === undefined) {
-        removes.push(cap);
-      } else {
-        sets.push(`${cap} = :${cap}`);
-        values[`:${cap}`] = value;
-      }
-    }
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: itemKeys.attachment(attachment.supplierId, attachment.campaignId),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: `attribute_exists(PK) AND ${unchanged.condition}`,
-        ExpressionAttributeNames: { ...BUMP_VERSION.names, ...unchanged.names },
-        ExpressionAttributeValues: values,
-      },
-    };
   }
 }

@@ -6,6 +6,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { KEY_CHECKS_METRIC, KEY_CHECK_OUTCOMES } from '../../lambdas/authorizer/key-check-metrics';
 import { LEADS_ACCEPTED_METRIC, LEAD_LANES, LEAD_LANE_DIMENSION } from '../../lambdas/ingest/lead-metrics';
+import { OUTCOME_DIMENSION, ROUTE_DIMENSION, ROUTE_LATENCY_METRIC, ROUTE_REQUESTS_METRIC } from '../../lambdas/shared/route-metrics';
 
 export interface ApiDashboardProps {
   readonly api: RestApi;
@@ -39,7 +40,7 @@ export class ApiDashboard extends Construct {
     super(scope, id);
     const period = props.period ?? Duration.minutes(1);
     const route = (name: string, metricName: string, statistic: string): IMetric =>
-      new Metric({ namespace: props.metricsNamespace, metricName, dimensionsMap: { Route: name }, statistic, period, label: `${name} ${statistic}` });
+      new Metric({ namespace: props.metricsNamespace, metricName, dimensionsMap: { [ROUTE_DIMENSION]: name }, statistic, period, label: `${name} ${statistic}` });
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
     this.dashboard.addWidgets(
@@ -58,7 +59,7 @@ export class ApiDashboard extends Construct {
             left: [
               new MathExpression({
                 // Outcomes are open-ended (one per error code), so they are found, not listed.
-                expression: `SEARCH('{${props.metricsNamespace},Outcome,Route} Route="${name}" MetricName="Requests"', 'Sum', ${period.toSeconds()})`,
+                expression: `SEARCH('{${props.metricsNamespace},${OUTCOME_DIMENSION},${ROUTE_DIMENSION}} ${ROUTE_DIMENSION}="${name}" MetricName="${ROUTE_REQUESTS_METRIC}"', 'Sum', ${period.toSeconds()})`,
                 label: '',
                 period,
               }),
@@ -70,7 +71,7 @@ export class ApiDashboard extends Construct {
       new GraphWidget({
         title: 'Route latency (ms)',
         width: 12,
-        left: props.routes.flatMap((name) => [route(name, 'Latency', 'p50'), route(name, 'Latency', 'p99')]),
+        left: props.routes.flatMap((name) => [route(name, ROUTE_LATENCY_METRIC, 'p50'), route(name, ROUTE_LATENCY_METRIC, 'p99')]),
       }),
       new GraphWidget({
         title: 'Gateway: requests, 4XX, 5XX, throttled (429)',

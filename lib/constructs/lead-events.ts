@@ -7,6 +7,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { entryPath } from '../../lambdas/routes';
+import { LEAD_EVENTS_ENTRY } from '../function-names';
 import { acknowledge } from '../nag-acknowledgments';
 import { atLeast, operationsAlarm } from './operations-alarm';
 import { ApiFunction } from './api-function';
@@ -56,7 +57,7 @@ export class LeadEvents extends Construct {
     this.bus = new EventBus(this, 'Bus', { description: 'Lead Accepted events (source lead-ingest), one per stored lead, at least once.' });
 
     this.publisher = new ApiFunction(this, 'Publisher', {
-      entry: entryPath('events/lead-events.handler.ts'),
+      entry: entryPath(LEAD_EVENTS_ENTRY),
       description: 'Table stream -> Lead Accepted events on the lead bus',
       logLevel: props.logLevel,
       environment: { EVENT_BUS_NAME: this.bus.eventBusName },

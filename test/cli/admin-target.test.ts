@@ -1,5 +1,5 @@
 import { DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
-import { readStackOutputs, type CloudFormationReader } from '../../cli/admin-target';
+import { readStackOutputs, type CloudFormationReader } from '../../cli/stack-outputs';
 import { TargetError } from '../../cli/cli-errors';
 
 /** A CloudFormation that answers DescribeStacks with the given stack, or fails with the given error. */

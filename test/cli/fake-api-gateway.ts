@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import type { ApiGatewaySender } from '../../lambdas/admin/api-gateway-usage-plan';
-import type { AwsClients, CloudFormationReader } from '../../cli/admin-target';
+import type { AwsClients } from '../../cli/admin-target';
+import type { CloudFormationReader } from '../../cli/stack-outputs';
 import { runLeadctl } from '../../cli/leadctl.program';
 import { ApiCallPacer } from '../../lambdas/admin/api-call-pacer';
 import { createDocumentClient } from '../../lambdas/shared/dynamo-client';

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { PUBLIC_ROUTES, ROUTES } from '../../lambdas/routes';
+import { FUNCTION_NAMES } from '../../lib/function-names';
 import { LeadIngestStack } from '../../lib/lead-ingest-stack';
 
 /** The feature flags of cdk.json, so the tests synthesize what `cdk synth` does. */
@@ -327,11 +328,12 @@ describe('LeadIngestStack', () => {
       it('are exactly the authorizer and one per route, with no helper functions added by CDK', () => {
         // The route functions, the authorizer, the documentation's and the lead events' publisher.
         template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 3);
-        expect(ROUTES.length + 3).toBe(6);
+        // Each by name, exactly once: a function missing or doubled fails here.
+        for (const name of [...FUNCTION_NAMES, 'LeadEventsPublisher']) functionNamed(template, name);
         template.resourceCountIs('Custom::LogRetention', 0);
       });
 
-      it('all run Node.js 22 on arm64 with active tracing, 512 MB and a 10 s timeout', () => {
+      it('all run Node.js 24 on arm64 with active tracing, 512 MB and a 10 s timeout', () => {
         for (const { Properties } of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
           expect(Properties).toMatchObject({
             Runtime: 'nodejs24.x',

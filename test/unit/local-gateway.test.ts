@@ -5,7 +5,8 @@ import { BASE_HEADERS } from '../../lambdas/shared/http';
 import { createLogger } from '../../lambdas/shared/logger';
 import type { ApiHandler } from '../../lambdas/shared/middleware';
 import { InvocationLimit } from '../../local/invocation-limit';
-import { answer, LOCAL_BUSY, LocalGateway, routablePath, type GatewayRequest } from '../../local/local-gateway';
+import { answer, LOCAL_BUSY, LocalGateway } from '../../local/local-gateway';
+import { routablePath, type GatewayRequest } from '../../local/proxy-event';
 
 describe('local gateway', () => {
   describe('its own answers', () => {
