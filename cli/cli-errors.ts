@@ -1,4 +1,4 @@
-import { AdminError } from '../lambdas/admin/admin.service';
+import { AdminError } from '../admin/admin.service';
 
 /** The command line itself is wrong: unknown command or flag, missing or malformed value. */
 export class UsageError extends Error {

@@ -1,4 +1,4 @@
-import type { AdminService } from '../lambdas/admin/admin.service';
+import type { AdminService } from '../admin/admin.service';
 import type { LeadTools, PingSecretTarget } from './admin-target';
 
 /** A flag as declared once: parsing, the required check and the help text all read it. */

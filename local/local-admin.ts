@@ -1,5 +1,5 @@
-import { AdminService } from '../lambdas/admin/admin.service';
-import { localUsagePlan } from '../lambdas/admin/usage-plan.gateway';
+import { AdminService } from '../admin/admin.service';
+import { localUsagePlan } from '../admin/usage-plan.gateway';
 import { CampaignRepository } from '../lambdas/campaigns/campaign.repository';
 import { KeyRepository } from '../lambdas/keys/key.repository';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';

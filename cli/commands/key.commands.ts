@@ -1,4 +1,4 @@
-import { AdminError } from '../../lambdas/admin/admin-error';
+import { AdminError } from '../../admin/admin-error';
 import { SCOPES } from '../../lambdas/keys/api-key';
 import type { KeyRecord } from '../../lambdas/keys/key.repository';
 import { oneOf } from '../arguments.parser';

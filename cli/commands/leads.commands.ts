@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { requireId } from '../../lambdas/admin/admin-input';
+import { requireId } from '../../admin/admin-input';
 import type { Campaign } from '../../lambdas/campaigns/campaign';
 import { normalizeEmail, normalizePhone } from '../../lambdas/leads/contact';
 import { phoneField } from '../../lambdas/leads/lead.schema';

@@ -1,4 +1,4 @@
-import { rotatePingSecret, rotationIntervalSeconds } from '../../lambdas/admin/ping-secret-rotation';
+import { rotatePingSecret, rotationIntervalSeconds } from '../../admin/ping-secret-rotation';
 import { PING_KEY_CACHE } from '../../lambdas/ping/ping-keys';
 import { UsageError } from '../cli-errors';
 import type { Command, CommandGroup } from '../command.types';

@@ -5,7 +5,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { STACK_TAG } from '../../lambdas/admin/api-gateway-usage-plan';
+import { STACK_TAG } from '../../admin/api-gateway-usage-plan';
 import { acknowledge } from '../nag-acknowledgments';
 
 export interface OperatorPolicyProps {

@@ -1,4 +1,4 @@
-import { ApiCallPacer } from '../../lambdas/admin/api-call-pacer';
+import { ApiCallPacer } from '../../admin/api-call-pacer';
 
 /** A pacer on a virtual clock that records each wait. */
 function pacerWithClock(options: { callsPerSecond?: number; maxAttempts?: number } = {}) {

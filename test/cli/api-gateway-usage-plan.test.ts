@@ -1,5 +1,5 @@
-import { ApiCallPacer } from '../../lambdas/admin/api-call-pacer';
-import { ApiGatewayUsagePlan, STACK_TAG } from '../../lambdas/admin/api-gateway-usage-plan';
+import { ApiCallPacer } from '../../admin/api-call-pacer';
+import { ApiGatewayUsagePlan, STACK_TAG } from '../../admin/api-gateway-usage-plan';
 import { adminService } from '../../local/local-admin';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { FakeApiGateway, accessDenied, throttled } from './fake-api-gateway';

@@ -10,11 +10,11 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-api-gateway';
 import { DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
-import type { ApiGatewaySender } from '../../lambdas/admin/api-gateway-usage-plan';
+import type { ApiGatewaySender } from '../../admin/api-gateway-usage-plan';
 import type { AwsClients } from '../../cli/admin-target';
 import type { CloudFormationReader } from '../../cli/stack-outputs';
 import { runLeadctl } from '../../cli/leadctl.program';
-import { ApiCallPacer } from '../../lambdas/admin/api-call-pacer';
+import { ApiCallPacer } from '../../admin/api-call-pacer';
 import { createDocumentClient } from '../../lambdas/shared/dynamo-client';
 
 export interface FakeApiKey {

@@ -1,4 +1,4 @@
-import { ApiGatewayUsagePlan, STACK_TAG, partitionOf } from '../../lambdas/admin/api-gateway-usage-plan';
+import { ApiGatewayUsagePlan, STACK_TAG, partitionOf } from '../../admin/api-gateway-usage-plan';
 import { KeyRepository } from '../../lambdas/keys/key.repository';
 import { adminService } from '../../local/local-admin';
 import { createTestTable, type TestTable } from '../support/test-table';

@@ -1,4 +1,4 @@
-import { ApiGatewayUsagePlan, STACK_TAG } from '../../lambdas/admin/api-gateway-usage-plan';
+import { ApiGatewayUsagePlan, STACK_TAG } from '../../admin/api-gateway-usage-plan';
 import { KeyRepository } from '../../lambdas/keys/key.repository';
 import { runLeadctl } from '../../cli/leadctl.program';
 import { adminService } from '../../local/local-admin';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AdminService } from '../../lambdas/admin/admin.service';
+import type { AdminService } from '../../admin/admin.service';
 import { hashApiKey } from '../../lambdas/keys/api-key';
 import { DynamoSubmissionStore } from '../../lambdas/submissions/dynamo-submission-store';
 import { isDynamoUp } from '../../local/dynamodb-local';

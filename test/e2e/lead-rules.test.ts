@@ -1,4 +1,4 @@
-import type { AdminService } from '../../lambdas/admin/admin.service';
+import type { AdminService } from '../../admin/admin.service';
 import { startE2e, type E2eHarness } from '../support/e2e-harness';
 import type { httpsClient } from '../support/https-client';
 

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:tls';
-import type { AdminService } from '../../lambdas/admin/admin.service';
+import type { AdminService } from '../../admin/admin.service';
 import type { LocalApp } from '../../local/local-app';
 import { startE2e, type E2eHarness } from '../support/e2e-harness';
 import type { httpsClient } from '../support/https-client';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AdminService } from '../../lambdas/admin/admin.service';
+import type { AdminService } from '../../admin/admin.service';
 import { adminService } from '../../local/local-admin';
 import { freePort } from '../support/free-port';
 import { httpsClient } from '../support/https-client';

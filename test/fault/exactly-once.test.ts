@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { AdminService } from '../../lambdas/admin/admin.service';
+import type { AdminService } from '../../admin/admin.service';
 import { startE2e, type E2eHarness } from '../support/e2e-harness';
 import { everyWrite, firstWriteAttempts, startFaultProxy, type FaultAction, type FaultProxy } from '../support/fault-proxy';
 import type { HttpsAnswer } from '../support/https-client';

@@ -1,5 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { STACK_TAG } from '../../lambdas/admin/api-gateway-usage-plan';
+import { STACK_TAG } from '../../admin/api-gateway-usage-plan';
 import { synthStack } from './synth-stack';
 
 interface Statement {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { AdminError, type AdminService } from '../../lambdas/admin/admin.service';
+import { AdminError, type AdminService } from '../../admin/admin.service';
 import { KeyRepository } from '../../lambdas/keys/key.repository';
 import { itemKeys } from '../../lambdas/shared/item-keys';
 import { WRITE_CONFLICT } from '../../lambdas/shared/versioned-write';

@@ -1,4 +1,4 @@
-import { AdminService } from '../../lambdas/admin/admin.service';
+import { AdminService } from '../../admin/admin.service';
 import { adminService } from '../../local/local-admin';
 import { createTestTable, type TestTable } from '../support/test-table';
 

@@ -1,4 +1,4 @@
-import type { AdminService } from '../../lambdas/admin/admin.service';
+import type { AdminService } from '../../admin/admin.service';
 
 export type WrittenField = 'lead-cap' | 'ping-cap' | 'pause';
 

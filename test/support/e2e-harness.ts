@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AdminService } from '../../lambdas/admin/admin.service';
+import type { AdminService } from '../../admin/admin.service';
 import { loadConfig } from '../../lambdas/shared/config';
 import { createLogger } from '../../lambdas/shared/logger';
 import { adminService } from '../../local/local-admin';

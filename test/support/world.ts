@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { AdminService } from '../../lambdas/admin/admin.service';
+import type { AdminService } from '../../admin/admin.service';
 import { createIngestHandler } from '../../lambdas/ingest/ingest.handler';
 import type { Scope } from '../../lambdas/keys/api-key';
 import { createLookupHandler } from '../../lambdas/lookup/lookup.handler';

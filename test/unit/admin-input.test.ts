@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AdminError, type AdminService } from '../../lambdas/admin/admin.service';
+import { AdminError, type AdminService } from '../../admin/admin.service';
 import { generateApiKey } from '../../lambdas/keys/api-key';
 import { adminService } from '../../local/local-admin';
 

@@ -1,8 +1,8 @@
-import { capWindowKey, currentHeadroom, type Headroom } from '../leads/submission-rules';
-import { newId } from '../shared/ids';
-import { retryOnConflict, WRITE_CONFLICT } from '../shared/versioned-write';
-import type { Attachment, CapWindow, Supplier } from '../suppliers/supplier';
-import type { SupplierRepository } from '../suppliers/supplier.repository';
+import { capWindowKey, currentHeadroom, type Headroom } from '../lambdas/leads/submission-rules';
+import { newId } from '../lambdas/shared/ids';
+import { retryOnConflict, WRITE_CONFLICT } from '../lambdas/shared/versioned-write';
+import type { Attachment, CapWindow, Supplier } from '../lambdas/suppliers/supplier';
+import type { SupplierRepository } from '../lambdas/suppliers/supplier.repository';
 import type { AccountDependencies } from './admin.dependencies';
 import { AdminError, conflictRetry } from './admin-error';
 import { requireId, requireName } from './admin-input';

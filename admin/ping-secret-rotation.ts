@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PING_KEY_CACHE } from '../ping/ping-keys';
+import { PING_KEY_CACHE } from '../lambdas/ping/ping-keys';
 import { AdminError } from './admin-error';
 
 /** One version of the secret, as Secrets Manager lists it. */

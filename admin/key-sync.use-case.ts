@@ -1,5 +1,5 @@
-import type { KeyRecord, KeyRepository } from '../keys/key.repository';
-import type { SupplierRepository } from '../suppliers/supplier.repository';
+import type { KeyRecord, KeyRepository } from '../lambdas/keys/key.repository';
+import type { SupplierRepository } from '../lambdas/suppliers/supplier.repository';
 import { AdminError } from './admin-error';
 import { API_KEY_QUOTA, type UsagePlanGateway } from './usage-plan.gateway';
 

@@ -1,6 +1,6 @@
-import type { Scope } from '../keys/api-key';
-import type { KeyRecord } from '../keys/key.repository';
-import { retryOnConflict, WRITE_CONFLICT } from '../shared/versioned-write';
+import type { Scope } from '../lambdas/keys/api-key';
+import type { KeyRecord } from '../lambdas/keys/key.repository';
+import { retryOnConflict, WRITE_CONFLICT } from '../lambdas/shared/versioned-write';
 import type { AccountDependencies } from './admin.dependencies';
 import { AdminError, conflictRetry } from './admin-error';
 import { keyIdOf, requireId } from './admin-input';

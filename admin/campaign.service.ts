@@ -1,7 +1,7 @@
-import type { Campaign } from '../campaigns/campaign';
-import type { CampaignRepository } from '../campaigns/campaign.repository';
-import { checkCampaignSettings, DEFAULT_CAMPAIGN_SETTINGS, type CampaignSettings } from '../campaigns/campaign.settings';
-import { newId } from '../shared/ids';
+import type { Campaign } from '../lambdas/campaigns/campaign';
+import type { CampaignRepository } from '../lambdas/campaigns/campaign.repository';
+import { checkCampaignSettings, DEFAULT_CAMPAIGN_SETTINGS, type CampaignSettings } from '../lambdas/campaigns/campaign.settings';
+import { newId } from '../lambdas/shared/ids';
 import { AdminError } from './admin-error';
 import { requireId, requireName } from './admin-input';
 

@@ -1,4 +1,4 @@
-import type { RetryOptions } from '../shared/versioned-write';
+import type { RetryOptions } from '../lambdas/shared/versioned-write';
 
 /** An admin operation that cannot be done as asked; the CLI prints it and exits non-zero. */
 export class AdminError extends Error {

@@ -1,9 +1,9 @@
-import type { Campaign } from '../campaigns/campaign';
-import type { CampaignSettings } from '../campaigns/campaign.settings';
-import type { Scope } from '../keys/api-key';
-import type { KeyRecord } from '../keys/key.repository';
-import type { Headroom } from '../leads/submission-rules';
-import type { Attachment, Supplier } from '../suppliers/supplier';
+import type { Campaign } from '../lambdas/campaigns/campaign';
+import type { CampaignSettings } from '../lambdas/campaigns/campaign.settings';
+import type { Scope } from '../lambdas/keys/api-key';
+import type { KeyRecord } from '../lambdas/keys/key.repository';
+import type { Headroom } from '../lambdas/leads/submission-rules';
+import type { Attachment, Supplier } from '../lambdas/suppliers/supplier';
 import type { AdminDependencies } from './admin.dependencies';
 import { CampaignService } from './campaign.service';
 import { KeyService } from './key.service';

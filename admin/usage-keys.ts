@@ -1,5 +1,5 @@
-import { generateApiKey, type Scope } from '../keys/api-key';
-import type { KeyRecord } from '../keys/key.repository';
+import { generateApiKey, type Scope } from '../lambdas/keys/api-key';
+import type { KeyRecord } from '../lambdas/keys/key.repository';
 import { AdminError } from './admin-error';
 import type { UsagePlanGateway } from './usage-plan.gateway';
 

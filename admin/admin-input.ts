@@ -1,5 +1,5 @@
-import { parseApiKey } from '../keys/api-key';
-import { ID_PATTERN } from '../shared/ids';
+import { parseApiKey } from '../lambdas/keys/api-key';
+import { ID_PATTERN } from '../lambdas/shared/ids';
 import { AdminError } from './admin-error';
 
 /**

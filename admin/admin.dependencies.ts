@@ -1,7 +1,7 @@
-import type { CampaignRepository } from '../campaigns/campaign.repository';
-import type { KeyRepository } from '../keys/key.repository';
-import type { RetryOptions } from '../shared/versioned-write';
-import type { SupplierRepository } from '../suppliers/supplier.repository';
+import type { CampaignRepository } from '../lambdas/campaigns/campaign.repository';
+import type { KeyRepository } from '../lambdas/keys/key.repository';
+import type { RetryOptions } from '../lambdas/shared/versioned-write';
+import type { SupplierRepository } from '../lambdas/suppliers/supplier.repository';
 import type { UsageKeys } from './usage-keys';
 import type { UsagePlanGateway } from './usage-plan.gateway';
 
