@@ -9,8 +9,7 @@ import { EXPORT_SETTLE_SECONDS } from '../../lambdas/leads/lead-export.repositor
 import type { SubmissionStore } from '../../lambdas/submissions/submission-store';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { attachedSupplier, createWorld, leadBody, type World } from '../support/world';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { attachedSupplier, createWorld, leadBody, storedLeadIds, type World } from '../support/world';
 
 const DAY = 86_400_000;
 
@@ -149,15 +148,7 @@ describe('lead export as an incremental feed, on DynamoDB Local', () => {
       const accepted = await Promise.all(requests.map((request) => request.done));
       await consume();
 
-      const stored = await table.db.send(
-        new ScanCommand({
-          TableName: table.tableName,
-          FilterExpression: '#type = :lead AND campaignId = :campaign',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':lead': 'lead', ':campaign': campaignId },
-        }),
-      );
-      const storedIds = (stored.Items ?? []).map((item) => String(item.leadId)).sort();
+      const storedIds = await storedLeadIds(table, campaignId);
       expect(storedIds).toEqual([...accepted].sort());
       expect(storedIds.length).toBe(TICKS * PER_TICK);
       expect(storedIds.filter((id) => !seen.has(id))).toEqual([]);

@@ -2,13 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { publishStreamRecords, type PutEntries } from '../../lambdas/events/lead-event-publisher';
 import { LEAD_ACCEPTED, LEAD_EVENT_SOURCE, type LeadAcceptedDetail } from '../../lambdas/events/lead-event';
 import { EVENTS_FILE, EventStreamReader } from '../../local/event-stream-reader';
 import { streamRecords } from '../support/stream-records';
 import { createTestTable, type TestTable } from '../support/test-table';
-import { apiEvent, attachedSupplier, call, createWorld, leadBody, type World } from '../support/world';
+import { apiEvent, attachedSupplier, call, createWorld, leadBody, storedLeadIds, type World } from '../support/world';
 
 /** The events the reader appended, parsed, with their detail. */
 function eventsIn(dataDir: string): { Source: string; DetailType: string; detail: LeadAcceptedDetail }[] {
@@ -21,25 +20,6 @@ function eventsIn(dataDir: string): { Source: string; DetailType: string; detail
       const entry = JSON.parse(line) as { Source: string; DetailType: string; Detail: string };
       return { Source: entry.Source, DetailType: entry.DetailType, detail: JSON.parse(entry.Detail) as LeadAcceptedDetail };
     });
-}
-
-async function storedLeadIds(table: TestTable, campaignId: string): Promise<string[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await table.db.send(
-      new ScanCommand({
-        TableName: table.tableName,
-        FilterExpression: '#type = :lead AND campaignId = :campaign',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':lead': 'lead', ':campaign': campaignId },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items.map((item) => String(item.leadId)).sort();
 }
 
 /** Runs calls 15 at a time: concurrent, within what DynamoDB Local on a shared machine answers in time. */

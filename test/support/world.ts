@@ -148,15 +148,27 @@ export function leadBody(campaignId: string, extra: Record<string, unknown> = {}
   };
 }
 
+/** The ids of the leads stored in a campaign, read straight from the table (every Scan page), sorted. */
+export async function storedLeadIds(table: TestTable, campaignId: string): Promise<string[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.db.send(
+      new ScanCommand({
+        TableName: table.tableName,
+        FilterExpression: '#type = :lead AND campaignId = :campaign',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':lead': 'lead', ':campaign': campaignId },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items.map((item) => String(item.leadId)).sort();
+}
+
 /** Leads stored in a campaign, counted straight from the table. */
 export async function countLeads(table: TestTable, campaignId: string): Promise<number> {
-  const { Items } = await table.db.send(
-    new ScanCommand({
-      TableName: table.tableName,
-      FilterExpression: '#type = :lead AND campaignId = :campaign',
-      ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: { ':lead': 'lead', ':campaign': campaignId },
-    }),
-  );
-  return Items?.length ?? 0;
+  return (await storedLeadIds(table, campaignId)).length;
 }
