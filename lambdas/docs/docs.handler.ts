@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { PUBLIC_ROUTES } from '../routes';
 import { NotFoundError } from '../shared/errors';
 import { errorResponse } from '../shared/http';
-import { createLogger, type Logger } from '../shared/logger';
+import { createLogger, LOG_LEVELS, type Logger } from '../shared/logger';
 import { renderDocsPage } from './docs-page';
 import { buildOpenApiDocument } from './openapi.document';
 
@@ -74,7 +74,7 @@ export function serverUrl(event: APIGatewayProxyEvent): string | undefined {
   return `https://${domain}${stage}`;
 }
 
-const DocsConfigSchema = z.object({ LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info') });
+const DocsConfigSchema = z.object({ LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'info') });
 
 /** The factory the local runtime finds through the route table (it needs only the logger). */
 export const createHandler = (runtime: () => Pick<Runtime, 'logger'>) => createDocsHandler(runtime().logger);

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { failedCondition, isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
@@ -35,10 +35,6 @@ export class KeyRepository implements KeyReader {
   async get(keyId: string): Promise<KeyRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: itemKeys.apiKey(keyId), ConsistentRead: true }));
     return Item ? toKeyRecord(Item) : undefined;
-  }
-
-  async create(record: KeyRecord): Promise<void> {
-    await this.db.send(new PutCommand(this.creation(record).Put));
   }
 
   /**
