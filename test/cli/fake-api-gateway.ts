@@ -13,9 +13,9 @@ import { DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformatio
 import type { ApiGatewaySender } from '../../admin/api-gateway-usage-plan';
 import type { AwsClients } from '../../cli/admin-target';
 import type { CloudFormationReader } from '../../cli/stack-outputs';
-import { runLeadctl } from '../../cli/leadctl.program';
 import { ApiCallPacer } from '../../admin/api-call-pacer';
 import { createDocumentClient } from '../../lambdas/shared/dynamo-client';
+import { leadctl, type LeadctlRun } from '../support/leadctl-runner';
 
 export interface FakeApiKey {
   readonly id: string;
@@ -211,14 +211,6 @@ export function virtualClockPacer(): ApiCallPacer {
 }
 
 /** `leadctl ... --stack STACK` run in this process on the given (fake) clients, its output captured. */
-export async function leadctlOnStack(stackName: string, clients: AwsClients, args: readonly string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runLeadctl(
-    [...args, '--stack', stackName],
-    {},
-    { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
-    { clients, pacer: virtualClockPacer() },
-  );
-  return { status, stdout, stderr };
+export function leadctlOnStack(stackName: string, clients: AwsClients, args: readonly string[]): Promise<LeadctlRun> {
+  return leadctl([...args, '--stack', stackName], {}, { clients, pacer: virtualClockPacer() });
 }

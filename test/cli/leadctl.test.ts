@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { AdminService } from '../../admin/admin.service';
 import { hashApiKey } from '../../lambdas/keys/api-key';
 import { DynamoSubmissionStore } from '../../lambdas/submissions/dynamo-submission-store';
@@ -9,24 +8,7 @@ import { isDynamoUp } from '../../local/dynamodb-local';
 import { adminService } from '../../local/local-admin';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { freePort } from '../support/free-port';
-
-const BIN = resolve(__dirname, '../../bin/leadctl.js');
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real CLI in a child process, as a user would, and collects what it printed. */
-function run(args: readonly string[], env: Record<string, string>, cwd = process.cwd()): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, timeout: 90_000 }, (error, stdout, stderr) => {
-      const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      done({ status, stdout, stderr });
-    });
-  });
-}
+import { leadctl as run, type LeadctlRun as Run } from '../support/leadctl-runner';
 
 /** The command's JSON output, failing the test with what was printed when it did not succeed. */
 function json(result: Run): any {
@@ -246,18 +228,6 @@ describe('leadctl', () => {
       expect(noSupplier.stderr).toContain('No supplier sup_missing.');
       expect(noCampaign.status).toBe(1);
       expect(JSON.parse(noCampaign.stderr)).toEqual({ error: { code: 'not_found', message: 'No campaign cmp_missing.' } });
-    });
-  });
-
-  describe('help', () => {
-    it('prints the commands from any working directory', async () => {
-      const result = await run(['--help'], env, tmpdir());
-
-      expect(result.status).toBe(0);
-      expect(result.stdout).toMatch(/Usage: leadctl <group> <command>/);
-      expect(result.stdout).toMatch(/^\s+campaign\s/m);
-      expect(result.stdout).toMatch(/^\s+supplier\s/m);
-      expect(result.stdout).toMatch(/^\s+key\s/m);
     });
   });
 

@@ -1,23 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdminService } from '../../admin/admin.service';
 import type { Lead } from '../../lambdas/leads/lead';
 import { leadItem } from '../../lambdas/leads/lead.item';
 import { adminService } from '../../local/local-admin';
+import { leadctl } from '../support/leadctl-runner';
 import { createTestTable, type TestTable } from '../support/test-table';
-
-const BIN = resolve(__dirname, '../../bin/leadctl.js');
-
-function leadctl(args: readonly string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      done({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** A field as read, with whether it was enclosed in double quotes (an empty string is, a null is not). */
 interface CsvCell {

@@ -6,9 +6,9 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { PING_ID_PLACEHOLDER } from '../../lambdas/docs/campaign-spec';
 import { startE2e, type E2eHarness } from '../support/e2e-harness';
+import { leadctl as runLeadctl } from '../support/leadctl-runner';
 
 const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'leadctl.js');
 
 interface Run {
   readonly status: number;
@@ -25,8 +25,8 @@ function run(file: string, args: readonly string[], env: Record<string, string> 
 }
 
 /**
- * `leadctl campaign spec`, run as a process against the local runtime's table, and the requests
- * it prints pasted into a shell (with the real key) against the running API.
+ * `leadctl campaign spec`, run in this process against the local runtime's table, and the
+ * requests it prints pasted into a shell (with the real key) against the running API.
  */
 describe('leadctl campaign spec', () => {
   let harness: E2eHarness;
@@ -73,7 +73,7 @@ describe('leadctl campaign spec', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const leadctl = (...args: string[]) => run(process.execPath, [BIN, ...args], env);
+  const leadctl = (...args: string[]) => runLeadctl(args, env);
   /** The printed curl, as a user would paste it: their key, and the certificate where the test keeps it. */
   const paste = async (curl: string, replacements: Record<string, string> = {}) => {
     let command = curl.replace('YOUR_API_KEY', apiKey).replace('.local/tls/cert.pem', caFile);

@@ -2,23 +2,20 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLeadctl } from '../../cli/leadctl.program';
 import { parseIngestBody } from '../../lambdas/ingest/ingest.schema';
 import { IngestUseCase } from '../../lambdas/ingest/ingest.use-case';
 import { EXPORT_SETTLE_SECONDS } from '../../lambdas/leads/lead-export.repository';
 import type { SubmissionStore } from '../../lambdas/submissions/submission-store';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { leadctl as runLeadctl, type LeadctlRun } from '../support/leadctl-runner';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { attachedSupplier, createWorld, leadBody, storedLeadIds, type World } from '../support/world';
 
 const DAY = 86_400_000;
 
 /** leadctl in this process, on a suite's table (or a proxy in front of it). */
-async function leadctl(env: Record<string, string>, ...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runLeadctl(args, env, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
-  return { status, stdout, stderr };
+function leadctl(env: Record<string, string>, ...args: string[]): Promise<LeadctlRun> {
+  return runLeadctl(args, env);
 }
 
 describe('lead export as an incremental feed, on DynamoDB Local', () => {

@@ -6,7 +6,7 @@ import type { Lead } from '../../lambdas/leads/lead';
 import { dedupeKey, leadItem } from '../../lambdas/leads/lead.item';
 import { LeadRepository, MAX_LOOKUP_QUERIES } from '../../lambdas/leads/lead.repository';
 import { itemKeys } from '../../lambdas/shared/item-keys';
-import { runLeadctl } from '../../cli/leadctl.program';
+import { leadctl as runLeadctl, type LeadctlRun } from '../support/leadctl-runner';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { apiEvent, call, createWorld, leadBody, type World } from '../support/world';
 
@@ -31,12 +31,7 @@ describe('retention and erasure on DynamoDB Local', () => {
   afterEach(() => world.setNow(undefined));
 
   /** leadctl in this process, on the suite's table. */
-  async function leadctl(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const status = await runLeadctl(args, env, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
-    return { status, stdout, stderr };
-  }
+  const leadctl = (...args: string[]): Promise<LeadctlRun> => runLeadctl(args, env);
 
   async function supplierIn(campaignId: string): Promise<string> {
     const { supplier } = await world.admin.createSupplier('Supplier');
