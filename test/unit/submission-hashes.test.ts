@@ -1,8 +1,8 @@
-import { parseIngestBody } from '../../lambdas/ingest/ingest.schema';
+import { parseIngestBody, toLeadSubmission } from '../../lambdas/ingest/ingest.schema';
 import { IngestUseCase } from '../../lambdas/ingest/ingest.use-case';
 import { fixedPingKeys } from '../../lambdas/ping/ping-keys';
 import { signPingToken, verifyPingToken } from '../../lambdas/ping/ping-token';
-import { parsePingBody } from '../../lambdas/ping/ping.schema';
+import { parsePingBody, toPingSubmission } from '../../lambdas/ping/ping.schema';
 import { PingUseCase } from '../../lambdas/ping/ping.use-case';
 import type { SubmissionConfig, SubmissionPlan, SubmissionStore } from '../../lambdas/submissions/submission-store';
 
@@ -32,9 +32,9 @@ function fakeStore(mode: 'direct' | 'ping_post') {
 }
 
 /** The wire body as the ingest handler hands it on. */
-const ingestCommand = (wire: Record<string, unknown>) => ({ caller, body: parseIngestBody(wire), idempotencyKey: 'key-1' });
+const ingestCommand = (wire: Record<string, unknown>) => ({ caller, submission: toLeadSubmission(parseIngestBody(wire)), idempotencyKey: 'key-1' });
 /** The wire body as the ping handler hands it on. */
-const pingCommand = (wire: Record<string, unknown>) => ({ caller, body: parsePingBody(wire) });
+const pingCommand = (wire: Record<string, unknown>) => ({ caller, submission: toPingSubmission(parsePingBody(wire)) });
 
 async function bodyHashOf(wire: Record<string, unknown>, mode: 'direct' | 'ping_post' = 'direct'): Promise<string | undefined> {
   const { store, commits } = fakeStore(mode);
