@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { FIELD_NAME } from '../leads/lead.schema';
+import { FIELD_NAME } from '../leads/submission';
 import { US_STATES } from '../shared/us-states';
 
 /**

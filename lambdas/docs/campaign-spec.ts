@@ -1,6 +1,6 @@
 import type { Campaign } from '../campaigns/campaign';
 import type { Headroom } from '../leads/submission-rules';
-import { PERSONAL_FIELDS } from '../ping/ping.schema';
+import { PERSONAL_FIELDS } from '../leads/submission';
 import { routeNamed } from '../routes';
 import type { ErrorCode } from '../shared/error-codes';
 import type { Attachment, Supplier } from '../suppliers/supplier';

@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import { EDGE_ANSWERS, GATEWAY_ANSWERS, type GatewayAnswer } from '../gateway-responses';
-import { IngestBodySchema } from '../ingest/ingest.schema';
+import { IDEMPOTENCY_KEY_PATTERN, IngestBodySchema } from '../ingest/ingest.schema';
 import { LookupQuerySchema } from '../lookup/lookup.schema';
 import { PingBodySchema } from '../ping/ping.schema';
 import { ERROR_CODES, type ErrorCodeInfo } from '../shared/error-codes';
@@ -113,7 +113,7 @@ export function sharedComponents() {
         in: 'header',
         required: false,
         description: `Makes a retry safe: the same key with the same body within ${IDEMPOTENCY_HOURS} h answers the first response again (\`Idempotent-Replayed: true\`) and stores nothing new; with another body, 422 \`idempotency_key_reused\`. Kept per supplier.`,
-        schema: { type: 'string', pattern: '^[\\x20-\\x7E]{1,255}$' },
+        schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
         example: 'order-81723-attempt',
       },
     },

@@ -3,7 +3,7 @@ import { jsonResponse } from '../shared/http';
 import { routeHandler, type ApiHandler } from '../shared/middleware';
 import { lambdaEntry, perRuntime, type Runtime } from '../shared/runtime';
 import { routeNamed } from '../routes';
-import { parseIngestBody } from './ingest.schema';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, parseIngestBody, toLeadSubmission } from './ingest.schema';
 import { IngestUseCase, type AcceptedLead } from './ingest.use-case';
 import { leadAcceptedMetric } from './lead-metrics';
 
@@ -16,7 +16,7 @@ export function createIngestHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Ingest'), runtime, async (request) => {
     const accepted = await ingestUseCase(runtime()).execute({
       caller: request.caller,
-      body: parseIngestBody(request.body),
+      submission: toLeadSubmission(parseIngestBody(request.body)),
       idempotencyKey: idempotencyKey(request.headers['idempotency-key']),
     });
     // Real leads counted apart from test leads: the quiet alarm watches for real ones stopping.
@@ -44,13 +44,11 @@ export function acceptedBody(accepted: AcceptedLead): Record<string, unknown> {
   };
 }
 
-/** 1 to 255 printable ASCII characters. */
+/** The Idempotency-Key header, when it follows IDEMPOTENCY_KEY_RULE. */
 function idempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^[\x20-\x7e]{1,255}$/.test(value)) {
-    throw new ValidationError([
-      { field: 'Idempotency-Key', code: 'invalid_format', message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.' },
-    ]);
+  if (!IDEMPOTENCY_KEY_PATTERN.test(value)) {
+    throw new ValidationError([{ field: 'Idempotency-Key', code: 'invalid_format', message: `Idempotency-Key must be ${IDEMPOTENCY_KEY_RULE}.` }]);
   }
   return value;
 }

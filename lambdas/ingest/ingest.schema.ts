@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { ID_PATTERN } from '../shared/ids';
-import { booleanField, campaignIdField, customValue, emailField, fieldNameErrors, phoneField, stateField } from '../leads/lead.schema';
+import { booleanField, campaignIdField, customValue, emailField, fieldNameErrors, phoneField, splitFields, stateField } from '../leads/lead.schema';
+import type { LeadFields, LeadSubmission } from '../leads/submission';
+import { fingerprint } from '../shared/fingerprint';
 import { parseWith } from '../shared/validation';
 
 const KNOWN_FIELDS = [
@@ -38,11 +40,31 @@ export function parseIngestBody(body: Record<string, unknown>): IngestBody {
 }
 
 /** The lead's own fields: everything the supplier sent except the routing ones. */
-export function leadFields(body: IngestBody): Record<string, string | number | boolean | null> {
-  const fields: Record<string, string | number | boolean | null> = {};
-  for (const [name, value] of Object.entries(body)) {
-    if (name.startsWith('flo_') || name === 'is_test' || value === undefined) continue;
-    fields[name] = value as string | number | boolean | null;
-  }
-  return fields;
+export function leadFields(body: IngestBody): LeadFields {
+  return splitFields(body).own;
 }
+
+/**
+ * The lead in the domain's terms. Its fingerprint hashes the parsed wire body itself, as the
+ * idempotency record always has, so records stored before keep matching the same request.
+ */
+export function toLeadSubmission(body: IngestBody): LeadSubmission {
+  const { own, routing } = splitFields(body);
+  return {
+    campaignId: body.flo_campaign_id,
+    supplierId: body.flo_supplier_id,
+    pingId: body.flo_ping_id,
+    isTest: body.is_test === true,
+    fields: own,
+    routingFields: routing,
+    email: body.email,
+    phone: body.phone,
+    fingerprint: fingerprint(body),
+  };
+}
+
+/** The Idempotency-Key header's longest value. */
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+/** What an Idempotency-Key may be, for the check and its docs. */
+export const IDEMPOTENCY_KEY_RULE = `1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters`;
+export const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^[\\x20-\\x7E]{1,${IDEMPOTENCY_KEY_MAX_LENGTH}}$`);

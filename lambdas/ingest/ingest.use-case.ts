@@ -1,23 +1,24 @@
-import { createHash } from 'node:crypto';
 import type { Campaign } from '../campaigns/campaign';
 import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyRecord } from '../idempotency/idempotency-record';
 import type { Caller } from '../keys/caller';
 import { normalizeEmail, normalizePhone } from '../leads/contact';
 import type { Lead } from '../leads/lead';
 import type { DedupeEntry } from '../leads/lead.item';
+import { submittedValues, type LeadSubmission } from '../leads/submission';
 import { RETRY, untilSettled } from '../leads/retry';
 import { capReachedError, checkAccess, filterErrors, planCap, throwIfFiltered, type Headroom } from '../leads/submission-rules';
 import type { PingKeys } from '../ping/ping-keys';
 import { hashFields, verifyPingToken } from '../ping/ping-token';
+import { ROUTING_FIELD_ANSWERS } from '../shared/error-codes';
 import { BadRequestError, ConflictError, ForbiddenError, UnprocessableError, ValidationError } from '../shared/errors';
+import { sha256 } from '../shared/fingerprint';
 import { newId } from '../shared/ids';
 import type { SubmissionPlan, SubmissionStore } from '../submissions/submission-store';
 import { CAP_WINDOWS } from '../suppliers/supplier';
-import { leadFields, type IngestBody } from './ingest.schema';
 
 export interface IngestCommand {
   readonly caller: Caller;
-  readonly body: IngestBody;
+  readonly submission: LeadSubmission;
   /** The Idempotency-Key header, already validated. */
   readonly idempotencyKey?: string;
 }
@@ -52,7 +53,7 @@ const PING_MARKER_MARGIN_SECONDS = 3600;
 /**
  * Accepts a lead in one write.
  *
- * 1. The key's supplier must be the one the body names, if it names one.
+ * 1. The key's supplier must be the one the lead names, if it names one.
  * 2. Campaign, supplier and attachment (from the store's short-lived cache) must allow it:
  *    404, 401, 403; then the ping (ping/post campaigns) and the campaign's filters: 400, 422.
  *    A refusal here first rules out a replay of an Idempotency-Key already used.
@@ -65,13 +66,13 @@ export class IngestUseCase {
   constructor(private readonly deps: IngestDependencies) {}
 
   async execute(command: IngestCommand): Promise<AcceptedLead> {
-    const { caller, body } = command;
-    if (body.flo_supplier_id !== undefined && body.flo_supplier_id !== caller.supplierId) {
-      throw new ForbiddenError('flo_supplier_id names another supplier than this key.');
+    const { caller, submission } = command;
+    if (submission.supplierId !== undefined && submission.supplierId !== caller.supplierId) {
+      throw new ForbiddenError(ROUTING_FIELD_ANSWERS.otherSupplier);
     }
-    const campaignId = body.flo_campaign_id;
+    const { campaignId } = submission;
     const idempotency = command.idempotencyKey
-      ? { keyHash: sha256(command.idempotencyKey), bodyHash: sha256(canonicalJson(body)) }
+      ? { keyHash: sha256(command.idempotencyKey), bodyHash: submission.fingerprint }
       : undefined;
 
     return untilSettled(async () => {
@@ -80,9 +81,9 @@ export class IngestUseCase {
       const config = await this.deps.store.load(caller.supplierId, campaignId);
       const checked = await this.replayingRefusals(caller, idempotency, nowSeconds, async () => {
         const access = checkAccess(config, campaignId);
-        const pingUse = await this.checkPing(access.campaign, caller, body, nowSeconds);
-        throwIfFiltered(filterErrors(access.campaign, body));
-        const isTest = body.is_test === true || access.supplier.testMode;
+        const pingUse = await this.checkPing(access.campaign, caller, submission, nowSeconds);
+        throwIfFiltered(filterErrors(access.campaign, submittedValues(submission)));
+        const isTest = submission.isTest || access.supplier.testMode;
         const { capWindow, leadCap } = access.attachment;
         const cap = isTest ? undefined : planCap('lead', leadCap, capWindow, config.counters.lead, now, this.deps.capTimeZone);
         return { ...access, pingUse, isTest, cap };
@@ -97,9 +98,9 @@ export class IngestUseCase {
         status: 'ACCEPTED',
         isTest,
         createdAt: now.toISOString(),
-        fields: leadFields(body),
-        phone: body.phone === undefined ? undefined : normalizePhone(body.phone),
-        email: normalizeEmail(body.email),
+        fields: submission.fields,
+        phone: submission.phone === undefined ? undefined : normalizePhone(submission.phone),
+        email: normalizeEmail(submission.email),
         pingNonce: pingUse?.nonce,
         ...(campaign.retentionDays ? { expiresAt: nowSeconds + campaign.retentionDays * DAY_SECONDS } : {}),
       };
@@ -169,25 +170,26 @@ export class IngestUseCase {
     }
   }
 
-  private async checkPing(campaign: Campaign, caller: Caller, body: IngestBody, nowSeconds: number): Promise<SubmissionPlan['pingUse']> {
-    if (body.flo_ping_id === undefined) {
+  private async checkPing(campaign: Campaign, caller: Caller, submission: LeadSubmission, nowSeconds: number): Promise<SubmissionPlan['pingUse']> {
+    const { pingId } = submission;
+    if (pingId === undefined) {
       if (campaign.mode === 'ping_post') {
         throw new ValidationError([
-          { field: 'flo_ping_id', code: 'required', message: 'This campaign is ping/post: post with the ping_id of an accepted ping.' },
+          { field: ROUTING_FIELD_ANSWERS.pingIdField, code: 'required', message: 'This campaign is ping/post: post with the ping_id of an accepted ping.' },
         ]);
       }
       return undefined;
     }
-    const pingId = body.flo_ping_id;
     const claims = await this.deps.pingKeys.verify((key) => verifyPingToken(pingId, key));
-    if (!claims) throw new BadRequestError('invalid_ping_id', 'flo_ping_id is not a ping id issued by this API.');
-    if (claims.supplierId !== caller.supplierId || claims.campaignId !== body.flo_campaign_id) {
+    if (!claims) throw new BadRequestError('invalid_ping_id', ROUTING_FIELD_ANSWERS.invalidPingId);
+    if (claims.supplierId !== caller.supplierId || claims.campaignId !== submission.campaignId) {
       throw new UnprocessableError('ping_mismatch', 'The ping was made by another supplier or for another campaign.');
     }
     if (claims.expiresAt <= nowSeconds) {
       throw new UnprocessableError('ping_expired', `The ping expired at ${new Date(claims.expiresAt * 1000).toISOString()}; ping again.`);
     }
-    if (hashFields(claims.fields, body) !== claims.fieldsHash) {
+    // The values by the names the ping was sent with: the hash is the one the ping signed.
+    if (hashFields(claims.fields, submittedValues(submission)) !== claims.fieldsHash) {
       throw new UnprocessableError('ping_mismatch', `The post must repeat the pinged fields unchanged: ${claims.fields.join(', ')}.`);
     }
     return { nonce: claims.nonce, expiresAt: claims.expiresAt + PING_MARKER_MARGIN_SECONDS };
@@ -255,20 +257,4 @@ function dedupeEntries(campaign: Campaign, lead: Lead): DedupeEntry[] {
   if (campaign.dedupeOn.includes('phone') && lead.phone) entries.push({ lane, field: 'phone', value: lead.phone });
   if (campaign.dedupeOn.includes('email') && lead.email) entries.push({ lane, field: 'email', value: lead.email });
   return entries;
-}
-
-function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('base64url');
-}
-
-/** JSON with sorted keys, so the same body sent with its fields reordered hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -9,11 +9,10 @@ import { ID_PATTERN } from '../shared/ids';
 import { US_STATES } from '../shared/us-states';
 import { normalizePhone } from './contact';
 import { EXPORT_COLUMNS, isExportColumn } from './lead-export.format';
+import { FIELD_NAME, type LeadFields } from './submission';
 
 /** Custom fields a lead or a ping body may carry at most. */
 export const MAX_CUSTOM_FIELDS = 100;
-/** A custom field's name: a letter, then up to 63 letters, digits, `_`, `.` or `-`. */
-export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 export const campaignIdField = z
   .string({ error: 'flo_campaign_id must be a string.' })
@@ -96,4 +95,16 @@ export function fieldNameErrors(body: Record<string, unknown>, known: readonly s
     }
   }
   return errors;
+}
+
+/** A parsed body split into the lead's own fields and the routing ones (`flo_*`, `is_test`); undefined values left out. */
+export function splitFields(body: Readonly<Record<string, unknown>>): { own: LeadFields; routing: Record<string, unknown> } {
+  const own: Record<string, string | number | boolean | null> = {};
+  const routing: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (value === undefined) continue;
+    if (name.startsWith('flo_') || name === 'is_test') routing[name] = value;
+    else own[name] = value as string | number | boolean | null;
+  }
+  return { own, routing };
 }

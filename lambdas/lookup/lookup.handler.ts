@@ -4,7 +4,7 @@ import { routeHandler, type ApiHandler } from '../shared/middleware';
 import { lambdaEntry, perRuntime, type Runtime } from '../shared/runtime';
 import { parseWith } from '../shared/validation';
 import { routeNamed } from '../routes';
-import { LookupQuerySchema } from './lookup.schema';
+import { LookupQuerySchema, toLookupCriteria } from './lookup.schema';
 import { LookupUseCase } from './lookup.use-case';
 
 const lookupUseCase = perRuntime(({ leads, store }) => new LookupUseCase({ leads, store }));
@@ -12,7 +12,7 @@ const lookupUseCase = perRuntime(({ leads, store }) => new LookupUseCase({ leads
 /** GET /api/v1/leads/lookup: the supplier's own leads, by id or by contact in a campaign. */
 export function createLookupHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Lookup'), runtime, async (request) => {
-    const result = await lookupUseCase(runtime()).execute(request.caller, parseWith(LookupQuerySchema, request.query));
+    const result = await lookupUseCase(runtime()).execute(request.caller, toLookupCriteria(parseWith(LookupQuerySchema, request.query)));
     return jsonResponse(200, { data: result.kind === 'one' ? presentLead(result.lead) : result.leads.map(presentLead) });
   });
 }

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { envInteger } from '../shared/config';
 import { campaignIdField, emailField, phoneField } from '../leads/lead.schema';
 import { ID_PATTERN } from '../shared/ids';
+import type { LookupCriteria } from './lookup.use-case';
 
 /** `?id=` alone, or `?flo_campaign_id=` with `phone` or `email`. */
 export const LookupQuerySchema = z.strictObject({
@@ -23,3 +24,10 @@ export const LookupQuerySchema = z.strictObject({
 );
 
 export type LookupQuery = z.infer<typeof LookupQuerySchema>;
+
+/** The lookup in the domain's terms; the schema has made sure a contact lookup names its campaign. */
+export function toLookupCriteria(query: LookupQuery): LookupCriteria {
+  if (query.id !== undefined) return { leadId: query.id };
+  const contact = query.phone !== undefined ? { phone: query.phone } : { email: query.email as string };
+  return { campaignId: query.flo_campaign_id as string, contact, limit: query.limit };
+}

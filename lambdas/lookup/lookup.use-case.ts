@@ -4,12 +4,16 @@ import type { Lead } from '../leads/lead';
 import type { LeadRepository } from '../leads/lead.repository';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import type { SubmissionStore } from '../submissions/submission-store';
-import type { LookupQuery } from './lookup.schema';
 
 export interface LookupDependencies {
   readonly leads: Pick<LeadRepository, 'get' | 'findByContact'>;
   readonly store: Pick<SubmissionStore, 'load'>;
 }
+
+/** One lead by its id, or a supplier's leads by phone or email in a campaign (at most `limit`, default 20). */
+export type LookupCriteria =
+  | { readonly leadId: string }
+  | { readonly campaignId: string; readonly contact: { readonly phone: string } | { readonly email: string }; readonly limit?: number };
 
 /** One lead by its id, or a supplier's leads by contact in a campaign, newest first. */
 export type LookupResult = { readonly kind: 'one'; readonly lead: Lead } | { readonly kind: 'many'; readonly leads: readonly Lead[] };
@@ -27,18 +31,18 @@ const DEFAULT_LIMIT = 20;
 export class LookupUseCase {
   constructor(private readonly deps: LookupDependencies) {}
 
-  async execute(caller: Caller, query: LookupQuery): Promise<LookupResult> {
-    if (query.id !== undefined) {
-      const lead = await this.deps.leads.get(query.id);
+  async execute(caller: Caller, criteria: LookupCriteria): Promise<LookupResult> {
+    if ('leadId' in criteria) {
+      const lead = await this.deps.leads.get(criteria.leadId);
       if (!lead || lead.supplierId !== caller.supplierId) throw new NotFoundError('not_found', 'No such lead.');
       return { kind: 'one', lead };
     }
-    const campaignId = query.flo_campaign_id as string;
+    const { campaignId, contact: given } = criteria;
     const config = await this.deps.store.load(caller.supplierId, campaignId);
     if (!config.campaign) throw new NotFoundError('campaign_not_found', `Campaign ${campaignId} does not exist.`);
     if (!config.attachment) throw new ForbiddenError(`This supplier is not attached to campaign ${campaignId}.`);
-    const contact = query.phone !== undefined ? { phone: normalizePhone(query.phone) } : { email: normalizeEmail(query.email as string) };
-    const leads = await this.deps.leads.findByContact(campaignId, caller.supplierId, contact, query.limit ?? DEFAULT_LIMIT);
+    const contact = 'phone' in given ? { phone: normalizePhone(given.phone) } : { email: normalizeEmail(given.email) };
+    const leads = await this.deps.leads.findByContact(campaignId, caller.supplierId, contact, criteria.limit ?? DEFAULT_LIMIT);
     return { kind: 'many', leads };
   }
 }

@@ -2,7 +2,7 @@ import { jsonResponse } from '../shared/http';
 import { routeHandler, type ApiHandler } from '../shared/middleware';
 import { lambdaEntry, perRuntime, type Runtime } from '../shared/runtime';
 import { routeNamed } from '../routes';
-import { parsePingBody } from './ping.schema';
+import { parsePingBody, toPingSubmission } from './ping.schema';
 import { PingUseCase, type PingAccepted } from './ping.use-case';
 
 const pingUseCase = perRuntime(
@@ -13,7 +13,7 @@ const pingUseCase = perRuntime(
 /** POST /api/v1/ping: would this lead be taken? 200 with a signed ping_id. */
 export function createPingHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Ping'), runtime, async (request) =>
-    jsonResponse(200, pingBody(await pingUseCase(runtime()).execute({ caller: request.caller, body: parsePingBody(request.body) }))),
+    jsonResponse(200, pingBody(await pingUseCase(runtime()).execute({ caller: request.caller, submission: toPingSubmission(parsePingBody(request.body)) }))),
   );
 }
 

@@ -1,10 +1,8 @@
 import * as z from 'zod/mini';
 import type { FieldError } from '../shared/errors';
-import { booleanField, campaignIdField, customValue, fieldNameErrors, stateField } from '../leads/lead.schema';
+import { booleanField, campaignIdField, customValue, fieldNameErrors, splitFields, stateField } from '../leads/lead.schema';
+import { PERSONAL_FIELDS, type PingSubmission } from '../leads/submission';
 import { parseWith } from '../shared/validation';
-
-/** Fields that identify a person: a ping must not carry them. */
-export const PERSONAL_FIELDS = ['first_name', 'last_name', 'email', 'phone', 'address', 'address1', 'address2', 'street', 'dob', 'date_of_birth', 'ssn'];
 
 const KNOWN_FIELDS = ['flo_campaign_id', 'is_test', 'state'];
 
@@ -27,7 +25,8 @@ export function parsePingBody(body: Record<string, unknown>): PingBody {
   return parseWith(PingBodySchema, body, [...fieldNameErrors(body, KNOWN_FIELDS), ...personal]);
 }
 
-/** The fields a ping binds its post to: every field sent except the routing ones. */
-export function pingedFields(body: PingBody): string[] {
-  return Object.keys(body).filter((name) => !name.startsWith('flo_') && name !== 'is_test' && body[name] !== undefined);
+/** The ping in the domain's terms; its `fields` (every field sent but the routing ones) are the ones its post must repeat. */
+export function toPingSubmission(body: PingBody): PingSubmission {
+  const { own, routing } = splitFields(body);
+  return { campaignId: body.flo_campaign_id, isTest: body.is_test === true, fields: own, routingFields: routing };
 }

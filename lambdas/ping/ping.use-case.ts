@@ -1,14 +1,14 @@
 import type { Caller } from '../keys/caller';
 import { RETRY, untilSettled } from '../leads/retry';
+import { PERSONAL_FIELDS, submittedValues, type PingSubmission } from '../leads/submission';
 import { capReachedError, capWindowKey, checkAccess, currentHeadroom, filterErrors, planCap, throwIfFiltered, type Headroom } from '../leads/submission-rules';
 import type { SubmissionStore } from '../submissions/submission-store';
 import type { PingKeys } from './ping-keys';
 import { hashFields, newPingNonce, signPingToken } from './ping-token';
-import { PERSONAL_FIELDS, pingedFields, type PingBody } from './ping.schema';
 
 export interface PingCommand {
   readonly caller: Caller;
-  readonly body: PingBody;
+  readonly submission: PingSubmission;
 }
 
 /** A ping the post may follow: its signed id, when it expires, and the caps' headroom. */
@@ -42,18 +42,18 @@ export interface PingDependencies {
 export class PingUseCase {
   constructor(private readonly deps: PingDependencies) {}
 
-  async execute({ caller, body }: PingCommand): Promise<PingAccepted> {
-    const campaignId = body.flo_campaign_id;
+  async execute({ caller, submission }: PingCommand): Promise<PingAccepted> {
+    const { campaignId } = submission;
     const { capTimeZone } = this.deps;
     return untilSettled(async () => {
       const now = this.deps.clock();
       const config = await this.deps.store.load(caller.supplierId, campaignId);
       const { campaign, supplier, attachment } = checkAccess(config, campaignId);
       // A ping carries no personal data and may leave state for the post: judge what it has.
-      const skip = [...PERSONAL_FIELDS, ...(body.state === undefined ? ['state'] : [])];
-      throwIfFiltered(filterErrors(campaign, body, skip));
+      const skip = [...PERSONAL_FIELDS, ...(submission.fields.state === undefined ? ['state'] : [])];
+      throwIfFiltered(filterErrors(campaign, submittedValues(submission), skip));
 
-      const isTest = body.is_test === true || supplier.testMode;
+      const isTest = submission.isTest || supplier.testMode;
       const { capWindow, leadCap, pingCap } = attachment;
       let pingHeadroom: Headroom | undefined;
       let leadHeadroom: Headroom | undefined;
@@ -83,10 +83,10 @@ export class PingUseCase {
         pingHeadroom = currentHeadroom(pingCap, capWindow, config.counters.ping, now, capTimeZone);
       }
 
-      const fields = pingedFields(body);
+      const fields = Object.keys(submission.fields);
       const expiresAt = Math.floor(now.getTime() / 1000) + this.deps.pingTtlSeconds;
       const pingId = signPingToken(
-        { nonce: newPingNonce(), supplierId: caller.supplierId, campaignId, expiresAt, fields, fieldsHash: hashFields(fields, body) },
+        { nonce: newPingNonce(), supplierId: caller.supplierId, campaignId, expiresAt, fields, fieldsHash: hashFields(fields, submission.fields) },
         await this.deps.pingKeys.signingKey(),
       );
       return { pingId, expiresAt: new Date(expiresAt * 1000), campaignId, isTest, pingCap: pingHeadroom, leadCap: leadHeadroom };

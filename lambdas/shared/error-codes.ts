@@ -110,3 +110,13 @@ export const FIELD_ERROR_CODES = {
 } as const satisfies Record<string, { readonly when: string }>;
 
 export type FieldErrorCode = keyof typeof FIELD_ERROR_CODES;
+
+/**
+ * Answer texts that name a routing field as the supplier sends it: the use cases refuse in
+ * these words, so the wire names stay with the catalogue that documents them.
+ */
+export const ROUTING_FIELD_ANSWERS = {
+  otherSupplier: 'flo_supplier_id names another supplier than this key.',
+  pingIdField: 'flo_ping_id',
+  invalidPingId: 'flo_ping_id is not a ping id issued by this API.',
+} as const;

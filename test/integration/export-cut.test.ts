@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseIngestBody } from '../../lambdas/ingest/ingest.schema';
+import { parseIngestBody, toLeadSubmission } from '../../lambdas/ingest/ingest.schema';
 import { IngestUseCase } from '../../lambdas/ingest/ingest.use-case';
 import { EXPORT_SETTLE_SECONDS } from '../../lambdas/leads/lead-export.repository';
 import type { SubmissionStore } from '../../lambdas/submissions/submission-store';
@@ -102,8 +102,8 @@ describe('lead export as an incremental feed, on DynamoDB Local', () => {
       const ingest = new IngestUseCase({ store, clock: world.runtime.clock, capTimeZone: world.runtime.config.capTimeZone, pingKeys: world.runtime.pingKeys });
       const requests: { tick: number; done: Promise<string> }[] = [];
       const send = () => {
-        const body = parseIngestBody(leadBody(campaignId));
-        requests.push({ tick, done: requestTick.run(tick, () => ingest.execute({ caller, body }).then((accepted) => accepted.leadId)) });
+        const submission = toLeadSubmission(parseIngestBody(leadBody(campaignId)));
+        requests.push({ tick, done: requestTick.run(tick, () => ingest.execute({ caller, submission }).then((accepted) => accepted.leadId)) });
       };
 
       // The consumer: since = newest created_at seen minus the settle lag; dedupe by lead_id.

@@ -1,7 +1,9 @@
 import { fixedPingKeys } from '../../lambdas/ping/ping-keys';
-import { IngestUseCase, canonicalJson } from '../../lambdas/ingest/ingest.use-case';
+import { IngestUseCase } from '../../lambdas/ingest/ingest.use-case';
+import type { LeadSubmission } from '../../lambdas/leads/submission';
 import { MAX_ATTEMPTS } from '../../lambdas/leads/retry';
 import { CapReachedError, ForbiddenError } from '../../lambdas/shared/errors';
+import { canonicalJson } from '../../lambdas/shared/fingerprint';
 import { StorageUnavailableError } from '../../lambdas/shared/storage-failure';
 import type { CommitOutcome, SubmissionConfig, SubmissionPlan, SubmissionStore } from '../../lambdas/submissions/submission-store';
 
@@ -12,7 +14,15 @@ describe('ingest use case', () => {
     attachment: { supplierId: 'sup_1', campaignId: 'cmp_1', paused: false, capWindow: 'day', attachedAt: '' },
     counters: {},
   };
-  const command = { caller: { supplierId: 'sup_1', keyId: 'k', scope: 'ingest' as const }, body: { flo_campaign_id: 'cmp_1', email: 'a@example.com' } };
+  const submission: LeadSubmission = {
+    campaignId: 'cmp_1',
+    isTest: false,
+    fields: { email: 'a@example.com' },
+    routingFields: { flo_campaign_id: 'cmp_1' },
+    email: 'a@example.com',
+    fingerprint: 'lead-1',
+  };
+  const command = { caller: { supplierId: 'sup_1', keyId: 'k', scope: 'ingest' as const }, submission };
 
   function useCaseWith(outcomes: CommitOutcome[], config: SubmissionConfig = base, stored?: Awaited<ReturnType<SubmissionStore['idempotencyRecord']>>) {
     const commits: SubmissionPlan[] = [];

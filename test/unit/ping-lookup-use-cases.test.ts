@@ -1,4 +1,5 @@
 import type { Lead } from '../../lambdas/leads/lead';
+import type { PingSubmission } from '../../lambdas/leads/submission';
 import { LookupUseCase } from '../../lambdas/lookup/lookup.use-case';
 import { fixedPingKeys } from '../../lambdas/ping/ping-keys';
 import { verifyPingToken } from '../../lambdas/ping/ping-token';
@@ -31,12 +32,14 @@ describe('ping use case', () => {
   const ping = (config: SubmissionConfig, outcomes: CommitOutcome[] = [], usage = 0) => {
     const fake = fakeStore(config, outcomes, usage);
     const useCase = new PingUseCase({ store: fake.store, clock: () => now, capTimeZone: 'UTC', pingTtlSeconds: 300, pingKeys: fixedPingKeys(secret) });
-    return { run: (body: Record<string, unknown> = {}) => useCase.execute({ caller, body: { flo_campaign_id: 'cmp_1', ...body } }), calls: fake.calls };
+    const run = (submission: Partial<PingSubmission> = {}) =>
+      useCase.execute({ caller, submission: { campaignId: 'cmp_1', isTest: false, fields: {}, routingFields: {}, ...submission } });
+    return { run, calls: fake.calls };
   };
 
   it('without caps reads and writes nothing, and signs a ping bound to the pinged fields', async () => {
     const { run, calls } = ping(base);
-    const accepted = await run({ zip: '90210' });
+    const accepted = await run({ fields: { zip: '90210' } });
 
     expect(calls).toEqual({ commits: [], usage: 0 });
     expect(verifyPingToken(accepted.pingId, secret)).toMatchObject({ supplierId: 'sup_1', campaignId: 'cmp_1', fields: ['zip'] });
@@ -77,7 +80,7 @@ describe('ping use case', () => {
     const capped = { ...base, attachment: { ...base.attachment!, pingCap: 1 }, counters: { ping: { window: 'day:2026-11-28', used: 1 } } };
     const { run, calls } = ping(capped);
 
-    await expect(run({ is_test: true })).resolves.toMatchObject({ isTest: true });
+    await expect(run({ isTest: true })).resolves.toMatchObject({ isTest: true });
     expect(calls.commits).toHaveLength(0);
   });
 
@@ -94,13 +97,13 @@ describe('lookup use case', () => {
     new LookupUseCase({ leads: { get: async () => found, findByContact: async () => (found ? [found] : []) }, store: fakeStore(config).store });
 
   it('finds the supplier\'s own lead by id, and answers another supplier\'s like a missing one', async () => {
-    await expect(lookup(base, lead).execute(caller, { id: 'lead_1' })).resolves.toEqual({ kind: 'one', lead });
-    await expect(lookup(base, { ...lead, supplierId: 'sup_2' }).execute(caller, { id: 'lead_1' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(lookup(base, undefined).execute(caller, { id: 'lead_1' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(lookup(base, lead).execute(caller, { leadId: 'lead_1' })).resolves.toEqual({ kind: 'one', lead });
+    await expect(lookup(base, { ...lead, supplierId: 'sup_2' }).execute(caller, { leadId: 'lead_1' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(lookup(base, undefined).execute(caller, { leadId: 'lead_1' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('by contact needs the campaign and the attachment', async () => {
-    const query = { flo_campaign_id: 'cmp_1', email: 'a@example.com' };
+    const query = { campaignId: 'cmp_1', contact: { email: 'a@example.com' } };
 
     await expect(lookup(base, lead).execute(caller, query)).resolves.toEqual({ kind: 'many', leads: [lead] });
     await expect(lookup({ ...base, campaign: undefined }, lead).execute(caller, query)).rejects.toMatchObject({ code: 'campaign_not_found' });
