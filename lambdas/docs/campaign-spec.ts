@@ -3,6 +3,7 @@ import type { Headroom } from '../leads/submission-rules';
 import { PERSONAL_FIELDS } from '../ping/ping.schema';
 import { routeNamed } from '../routes';
 import type { ErrorCode } from '../shared/error-codes';
+import { MAX_BODY_BYTES } from '../shared/request-body';
 import type { Attachment, Supplier } from '../suppliers/supplier';
 import { EXAMPLE_API_KEY, INGEST_EXAMPLES, LEAD_ACCEPTED_EXAMPLES, PING_ACCEPTED_EXAMPLES } from './api-examples';
 import { buildOpenApiDocument, curlStart, errorCatalogue, type JsonSchema, type OpenApiDocument } from './openapi.document';
@@ -153,7 +154,7 @@ export function campaignSpecMarkdown(spec: CampaignSpec): string {
   const lines = [
     `# Posting spec: ${spec.name} (${spec.campaignId})`,
     '',
-    `- **Endpoint:** \`POST ${spec.endpoint}\`, body JSON or \`application/x-www-form-urlencoded\`, at most 64 KiB.`,
+    `- **Endpoint:** \`POST ${spec.endpoint}\`, body JSON or \`application/x-www-form-urlencoded\`, at most ${MAX_BODY_BYTES / 1024} KiB.`,
     '- **Authentication:** `x-api-key: <your ingest key>` on every request, HTTPS only, server to server only. 401 = fix the key; 403 = the supplier is not attached to this campaign.',
     `- **Mode:** ${spec.mode === 'ping_post' ? 'ping/post: first `POST /api/v1/ping` with the non-personal fields, then post the lead with `flo_ping_id` (the ping\'s `ping_id`) before it expires, repeating the pinged fields unchanged.' : 'direct: post the lead.'}`,
     `- **Required fields:** ${spec.requiredFields.map((field) => `\`${field}\``).join(', ')}.`,

@@ -7,13 +7,15 @@ import type { FieldErrorCode } from '../shared/error-codes';
 import type { FieldError } from '../shared/errors';
 import { ID_PATTERN } from '../shared/ids';
 import { US_STATES } from '../shared/us-states';
-import { normalizePhone } from './contact';
+import { normalizePhone, PHONE_DIGITS } from './contact';
 import { EXPORT_COLUMNS, isExportColumn } from './lead-export.format';
 
 /** Custom fields a lead or a ping body may carry at most. */
 export const MAX_CUSTOM_FIELDS = 100;
+/** The longest a custom field's name may be. */
+export const FIELD_NAME_MAX_LENGTH = 64;
 /** A custom field's name: a letter, then up to 63 letters, digits, `_`, `.` or `-`. */
-export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+export const FIELD_NAME = new RegExp(`^[A-Za-z][A-Za-z0-9_.-]{0,${FIELD_NAME_MAX_LENGTH - 1}}$`);
 
 export const campaignIdField = z
   .string({ error: 'flo_campaign_id must be a string.' })
@@ -46,7 +48,7 @@ export function isPhoneNumber(value: string): boolean {
 export const phoneField = z.string().check(
   z.maxLength(32),
   z.refine(isPhoneNumber, {
-    error: 'phone must be a phone number of 8 to 15 digits, written with digits, spaces, ( ) - . and a leading +, starting with a digit, ( or +.',
+    error: `phone must be a phone number of ${PHONE_DIGITS.min} to ${PHONE_DIGITS.max} digits, written with digits, spaces, ( ) - . and a leading +, starting with a digit, ( or +.`,
     params: { code: 'invalid_phone' },
   }),
 );

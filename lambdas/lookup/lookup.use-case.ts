@@ -4,7 +4,7 @@ import type { Lead } from '../leads/lead';
 import type { LeadRepository } from '../leads/lead.repository';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import type { SubmissionStore } from '../submissions/submission-store';
-import type { LookupQuery } from './lookup.schema';
+import { LOOKUP_LIMIT, type LookupQuery } from './lookup.schema';
 
 export interface LookupDependencies {
   readonly leads: Pick<LeadRepository, 'get' | 'findByContact'>;
@@ -13,8 +13,6 @@ export interface LookupDependencies {
 
 /** One lead by its id, or a supplier's leads by contact in a campaign, newest first. */
 export type LookupResult = { readonly kind: 'one'; readonly lead: Lead } | { readonly kind: 'many'; readonly leads: readonly Lead[] };
-
-const DEFAULT_LIMIT = 20;
 
 /**
  * Reads back a supplier's own leads.
@@ -38,7 +36,7 @@ export class LookupUseCase {
     if (!config.campaign) throw new NotFoundError('campaign_not_found', `Campaign ${campaignId} does not exist.`);
     if (!config.attachment) throw new ForbiddenError(`This supplier is not attached to campaign ${campaignId}.`);
     const contact = query.phone !== undefined ? { phone: normalizePhone(query.phone) } : { email: normalizeEmail(query.email as string) };
-    const leads = await this.deps.leads.findByContact(campaignId, caller.supplierId, contact, query.limit ?? DEFAULT_LIMIT);
+    const leads = await this.deps.leads.findByContact(campaignId, caller.supplierId, contact, query.limit ?? LOOKUP_LIMIT.default);
     return { kind: 'many', leads };
   }
 }
