@@ -1,8 +1,9 @@
 import type { Campaign } from '../campaigns/campaign';
+import { filterErrors, throwIfFiltered } from '../campaigns/campaign.rules';
 import { EDGE_ANSWERS, GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from '../gateway-responses';
 import { IDEMPOTENCY_TTL_SECONDS } from '../idempotency/idempotency-record';
 import { parseIngestBody } from '../ingest/ingest.schema';
-import { capReachedError, checkAccess, filterErrors, throwIfFiltered } from '../leads/submission-rules';
+import { capReachedError, checkAccess } from '../leads/submission-rules';
 import { signPingToken } from '../ping/ping-token';
 import { LookupQuerySchema } from '../lookup/lookup.schema';
 import { parsePingBody } from '../ping/ping.schema';
