@@ -29,7 +29,3 @@ export function details(pairs: readonly (readonly [string, string])[]): string {
 export function yesNo(value: boolean): string {
   return value ? 'yes' : 'no';
 }
-
-export function listOrNone(items: readonly string[], none: string): string {
-  return items.length === 0 ? none : items.join(', ');
-}

@@ -3,9 +3,11 @@ import { FIELD_NAME } from '../leads/submission';
 import { US_STATES } from '../shared/us-states';
 
 /**
- * A campaign's settings, in one place: their type, defaults, limits and the schema that checks
- * them (for the admin service, the CLI's flags and the stored item alike). A new setting is
- * added here, in its test and in the docs.
+ * A campaign's settings, in one place: their type, defaults, limits, the schema that checks
+ * them (for the admin service, the CLI's flags and the stored item alike), and how each is
+ * given, shown and stated in the posting spec (`SETTING_DESCRIPTORS`). A new setting is added
+ * here, in its test and in the docs; if leads must meet it, its check goes in
+ * `campaign.rules.ts`.
  */
 export const CAMPAIGN_MODES = ['direct', 'ping_post'] as const;
 export type CampaignMode = (typeof CAMPAIGN_MODES)[number];
@@ -79,6 +81,152 @@ const settingsSchema = z.object({
   ),
 });
 
+export type SettingName = keyof CampaignSettings;
+
+/** How a setting's `leadctl campaign` flag turns its text into the setting's value. */
+export type FlagParse =
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  /** A whole number in the range; with `none`, the word `none` (any case) is null: cleared. */
+  | { readonly kind: 'number'; readonly range: { readonly min: number; readonly max: number }; readonly none?: boolean }
+  /** Comma-separated; with `values`, a non-empty list of those; `letterCase` is applied first. */
+  | { readonly kind: 'list'; readonly values?: readonly string[]; readonly letterCase?: 'lower' | 'upper' }
+  | { readonly kind: 'boolean' };
+
+/** How the posting spec states a rule: its field in the spec's data, and its line in the Markdown. */
+export interface PostedRule<K extends string, V> {
+  readonly key: K;
+  readonly label: string;
+  value(settings: CampaignSettings): V;
+  text(value: V): string;
+}
+
+/** One setting as the CLI takes it, `campaign show` prints it and the posting spec states it. */
+export interface SettingDescriptor {
+  readonly flag: string;
+  /** The flag's value in help, e.g. `N|none`. */
+  readonly placeholder: string;
+  readonly help: string;
+  readonly parse: FlagParse;
+  /** Its line in `campaign show`; absent when another setting's line says it. */
+  readonly show?: { readonly label: string; text(settings: CampaignSettings): string };
+  readonly posted?: PostedRule<string, unknown>;
+}
+
+function postedRule<const K extends string, V>(rule: PostedRule<K, V>): PostedRule<K, V> {
+  return rule;
+}
+
+function listOr(items: readonly string[], none: string): string {
+  return items.length === 0 ? none : items.join(', ');
+}
+
+/** The duplicate window as people read it: `off`, or `phone or email within 30 days`. */
+export function describeDuplicates(settings: CampaignSettings): string {
+  return settings.dedupeDays === 0 ? 'off' : `${settings.dedupeOn.join(' or ')} within ${settings.dedupeDays} days`;
+}
+
+/** Every setting, in the order the CLI lists their flags and `campaign show` their lines. */
+export const SETTING_DESCRIPTORS = {
+  mode: {
+    flag: 'mode',
+    placeholder: CAMPAIGN_MODES.join('|'),
+    help: 'ping_post: every lead must carry the flo_ping_id of an earlier ping.',
+    parse: { kind: 'enum', values: CAMPAIGN_MODES },
+    show: { label: 'mode', text: (settings) => settings.mode },
+    posted: postedRule({
+      key: 'mode',
+      label: 'Mode',
+      value: (settings) => settings.mode,
+      text: (mode) =>
+        mode === 'ping_post'
+          ? "ping/post: first `POST /api/v1/ping` with the non-personal fields, then post the lead with `flo_ping_id` (the ping's `ping_id`) before it expires, repeating the pinged fields unchanged."
+          : 'direct: post the lead.',
+    }),
+  },
+  dedupeDays: {
+    flag: 'dedupe-days',
+    placeholder: 'N',
+    help: 'Days a phone or email blocks a repeat lead; 0 turns duplicate checks off.',
+    parse: { kind: 'number', range: SETTING_LIMITS.dedupeDays },
+    show: { label: 'duplicates', text: describeDuplicates },
+    posted: postedRule({
+      key: 'dedupe',
+      label: 'Duplicates',
+      value: (settings) => ({ days: settings.dedupeDays, on: settings.dedupeDays > 0 ? settings.dedupeOn : [] }),
+      text: ({ days, on }) => (days > 0 ? `a lead with the same ${on.join(' or ')} as one accepted in the last ${days} days answers 409 \`duplicate_lead\`` : 'not checked') + '.',
+    }),
+  },
+  dedupeOn: {
+    flag: 'dedupe-on',
+    placeholder: DEDUPE_FIELDS.join(','),
+    help: 'What makes a lead a duplicate: phone, email or both.',
+    parse: { kind: 'list', values: DEDUPE_FIELDS, letterCase: 'lower' },
+  },
+  requiredFields: {
+    flag: 'required-fields',
+    placeholder: 'a,b',
+    help: "Fields each lead must carry beyond the contract's own; '' clears.",
+    parse: { kind: 'list' },
+    show: { label: 'required fields', text: (settings) => listOr(settings.requiredFields, 'only the standard ones') },
+    posted: postedRule({
+      key: 'requiredFields',
+      label: 'Required fields',
+      // The contract's own first: the campaign id and email always, the ping id in ping/post.
+      value: (settings): readonly string[] => [
+        'flo_campaign_id',
+        'email',
+        ...(settings.mode === 'ping_post' ? ['flo_ping_id'] : []),
+        ...settings.requiredFields.filter((field) => field !== 'email'),
+      ],
+      text: (fields) => `${fields.map((field) => `\`${field}\``).join(', ')}.`,
+    }),
+  },
+  allowedStates: {
+    flag: 'allowed-states',
+    placeholder: 'CA,TX',
+    help: "Two-letter states leads may come from; '' allows all.",
+    // States are stored upper-case, as leads are matched; `ca` is surely meant as CA.
+    parse: { kind: 'list', letterCase: 'upper' },
+    show: { label: 'allowed states', text: (settings) => listOr(settings.allowedStates, 'all') },
+    posted: postedRule({
+      key: 'allowedStates',
+      label: 'Allowed states',
+      value: (settings) => settings.allowedStates,
+      text: (states) => `${listOr(states, 'any US state (state is optional)')}.`,
+    }),
+  },
+  retentionDays: {
+    flag: 'retention-days',
+    placeholder: 'N|none',
+    help: 'Days after which leads (and their lookup and duplicate entries) expire through the TTL; applies to leads stored from now on.',
+    parse: { kind: 'number', range: SETTING_LIMITS.retentionDays, none: true },
+    show: { label: 'retention', text: (settings) => (settings.retentionDays ? `${settings.retentionDays} days` : 'none (kept until erased)') },
+  },
+} as const satisfies Record<SettingName, SettingDescriptor>;
+
+export const SETTING_NAMES = Object.keys(SETTING_DESCRIPTORS) as SettingName[];
+
+/** The rules the posting spec states, in its order (a setting's own `posted` says how). */
+export const POSTED_SETTINGS = ['mode', 'requiredFields', 'allowedStates', 'dedupeDays'] as const satisfies readonly SettingName[];
+
+type Posted<N extends (typeof POSTED_SETTINGS)[number]> = (typeof SETTING_DESCRIPTORS)[N]['posted'];
+
+/** The rules as the posting spec's data holds them, e.g. `{ mode, requiredFields, allowedStates, dedupe }`. */
+export type PostedRules = { readonly [N in (typeof POSTED_SETTINGS)[number] as Posted<N>['key']]: ReturnType<Posted<N>['value']> };
+
+export function postedRules(settings: CampaignSettings): PostedRules {
+  return Object.fromEntries(POSTED_SETTINGS.map((name) => [SETTING_DESCRIPTORS[name].posted.key, SETTING_DESCRIPTORS[name].posted.value(settings)])) as PostedRules;
+}
+
+/** The posting spec's Markdown lines for the rules, e.g. `- **Mode:** direct: post the lead.` */
+export function postedRuleLines(rules: PostedRules): string[] {
+  const values: Readonly<Record<string, unknown>> = rules;
+  return POSTED_SETTINGS.map((name) => {
+    const rule: PostedRule<string, unknown> = SETTING_DESCRIPTORS[name].posted;
+    return `- **${rule.label}:** ${rule.text(values[rule.key])}`;
+  });
+}
+
 /** Settings as given, checked: the settings given (undefined ones left out), or why they are refused. */
 export function checkCampaignSettings(settings: Partial<CampaignSettings>): { settings: Partial<CampaignSettings> } | { refused: string } {
   const parsed = settingsSchema.safeParse(settings);
@@ -92,12 +240,7 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 
 /** The settings of a stored campaign item; a setting stored before it existed reads as its default. */
 export function storedSettings(item: Record<string, unknown>): CampaignSettings {
-  return {
-    mode: (item.mode as CampaignMode) ?? DEFAULT_CAMPAIGN_SETTINGS.mode,
-    dedupeDays: (item.dedupeDays as number) ?? DEFAULT_CAMPAIGN_SETTINGS.dedupeDays,
-    dedupeOn: (item.dedupeOn as DedupeField[]) ?? DEFAULT_CAMPAIGN_SETTINGS.dedupeOn,
-    requiredFields: (item.requiredFields as string[]) ?? DEFAULT_CAMPAIGN_SETTINGS.requiredFields,
-    allowedStates: (item.allowedStates as string[]) ?? DEFAULT_CAMPAIGN_SETTINGS.allowedStates,
-    ...(typeof item.retentionDays === 'number' ? { retentionDays: item.retentionDays } : {}),
-  };
+  // A cleared optional setting (retention) may be stored as null: it reads as absent.
+  const stored = Object.fromEntries(SETTING_NAMES.filter((name) => item[name] !== undefined && item[name] !== null).map((name) => [name, item[name]]));
+  return { ...DEFAULT_CAMPAIGN_SETTINGS, ...stored };
 }

@@ -1,8 +1,9 @@
 import type { Campaign } from '../campaigns/campaign';
+import { filterErrors, throwIfFiltered } from '../campaigns/campaign.rules';
 import { EDGE_ANSWERS, GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from '../gateway-responses';
 import { IDEMPOTENCY_TTL_SECONDS } from '../idempotency/idempotency-record';
 import { parseIngestBody } from '../ingest/ingest.schema';
-import { capReachedError, checkAccess, filterErrors, throwIfFiltered } from '../leads/submission-rules';
+import { capReachedError, checkAccess } from '../leads/submission-rules';
 import { signPingToken } from '../ping/ping-token';
 import { LookupQuerySchema } from '../lookup/lookup.schema';
 import { parsePingBody } from '../ping/ping.schema';
@@ -19,6 +20,7 @@ import {
 } from '../shared/errors';
 import { errorBody, toAppError } from '../shared/http';
 import { MAX_BODY_BYTES, parseRequestBody } from '../shared/request-body';
+import { SETTINGS } from '../shared/settings';
 import type { Attachment, Supplier } from '../suppliers/supplier';
 
 /**
@@ -34,6 +36,8 @@ export const UNKNOWN_CAMPAIGN_ID = 'cmp_00000000000000000000';
 export const EXAMPLE_LEAD_ID = 'lead_5c2e8a1f9d3b7e0a4c6d';
 export const EXAMPLE_API_KEY = 'YOUR_API_KEY';
 const NOW = new Date('2026-01-15T14:03:07.123Z');
+/** When the example ping expires: a ping lives the default time, counted in whole seconds. */
+const PING_EXPIRES_AT = new Date((Math.floor(NOW.getTime() / 1000) + SETTINGS.pingTtlSeconds.default) * 1000);
 
 export interface NamedExample {
   readonly summary: string;
@@ -145,7 +149,7 @@ export const EXAMPLE_PING_ID = signPingToken(
     nonce: 'ZXhhbXBsZS1ub25jZQ',
     supplierId: EXAMPLE_SUPPLIER_ID,
     campaignId: EXAMPLE_CAMPAIGN_ID,
-    expiresAt: Math.floor(NOW.getTime() / 1000) + 300,
+    expiresAt: PING_EXPIRES_AT.getTime() / 1000,
     fields: ['state', 'zip'],
     fieldsHash: 'ZXhhbXBsZS1oYXNo',
   },
@@ -158,7 +162,7 @@ export const PING_ACCEPTED_EXAMPLES = {
     value: {
       accepted: true,
       ping_id: EXAMPLE_PING_ID,
-      expires_at: new Date(NOW.getTime() + 300_000).toISOString().replace(/\.\d+Z$/, '.000Z'),
+      expires_at: PING_EXPIRES_AT.toISOString(),
       campaign_id: EXAMPLE_CAMPAIGN_ID,
       is_test: false,
       caps: { ping: headroom(5000, 1204), lead: headroom(500, 87) },
@@ -169,7 +173,7 @@ export const PING_ACCEPTED_EXAMPLES = {
     value: {
       accepted: true,
       ping_id: EXAMPLE_PING_ID,
-      expires_at: new Date(NOW.getTime() + 300_000).toISOString().replace(/\.\d+Z$/, '.000Z'),
+      expires_at: PING_EXPIRES_AT.toISOString(),
       campaign_id: EXAMPLE_CAMPAIGN_ID,
       is_test: false,
       caps: { ping: headroom(5000, 1205), lead: headroom(500, 87) },
@@ -259,7 +263,7 @@ export const ERROR_EXAMPLES: Partial<Record<ErrorCode, (route?: RouteDefinition[
       throwIfFiltered(filterErrors(campaign({ requiredFields: ['zip'], allowedStates: ['CA', 'NV'] }), { email: 'jane.doe@example.com', state: 'TX' })),
     ),
   ping_expired: () => answerOf(() => {
-    throw new UnprocessableError('ping_expired', 'The ping expired at 2026-01-15T14:08:07.000Z; ping again.');
+    throw new UnprocessableError('ping_expired', `The ping expired at ${PING_EXPIRES_AT.toISOString()}; ping again.`);
   }),
   ping_mismatch: () => answerOf(() => {
     throw new UnprocessableError('ping_mismatch', 'The post must repeat the pinged fields unchanged: state, zip.');

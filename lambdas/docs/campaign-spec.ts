@@ -1,8 +1,10 @@
 import type { Campaign } from '../campaigns/campaign';
+import { postedRuleLines, postedRules, type PostedRules } from '../campaigns/campaign.settings';
 import type { Headroom } from '../leads/submission-rules';
 import { PERSONAL_FIELDS } from '../leads/submission';
 import { routeNamed } from '../routes';
 import type { ErrorCode } from '../shared/error-codes';
+import { MAX_BODY_BYTES } from '../shared/request-body';
 import type { Attachment, Supplier } from '../suppliers/supplier';
 import { EXAMPLE_API_KEY, INGEST_EXAMPLES, LEAD_ACCEPTED_EXAMPLES, PING_ACCEPTED_EXAMPLES } from './api-examples';
 import { buildOpenApiDocument, curlStart, errorCatalogue, type JsonSchema, type OpenApiDocument } from './openapi.document';
@@ -36,14 +38,16 @@ export interface Answer {
   readonly when: string;
 }
 
-export interface CampaignSpec {
+/** The campaign's rules (`PostedRules`: mode, required fields, allowed states, duplicates) sit between the endpoint and the supplier. */
+export type CampaignSpec = SpecHead & PostedRules & SpecTail;
+
+interface SpecHead {
   readonly campaignId: string;
   readonly name: string;
   readonly endpoint: string;
-  readonly mode: Campaign['mode'];
-  readonly requiredFields: readonly string[];
-  readonly allowedStates: readonly string[];
-  readonly dedupe: { readonly days: number; readonly on: readonly string[] };
+}
+
+interface SpecTail {
   readonly supplier?: {
     readonly supplierId: string;
     readonly attached: boolean;
@@ -77,10 +81,7 @@ export function campaignSpec(campaign: Campaign, apiUrl: string, supplier?: Supp
     campaignId: campaign.campaignId,
     name: campaign.name,
     endpoint: `${base}/${routeNamed('Ingest').path}`,
-    mode: campaign.mode,
-    requiredFields: ['flo_campaign_id', 'email', ...(campaign.mode === 'ping_post' ? ['flo_ping_id'] : []), ...campaign.requiredFields.filter((field) => field !== 'email')],
-    allowedStates: campaign.allowedStates,
-    dedupe: { days: campaign.dedupeDays, on: campaign.dedupeDays > 0 ? campaign.dedupeOn : [] },
+    ...postedRules(campaign),
     ...(supplier
       ? {
           supplier: {
@@ -153,12 +154,9 @@ export function campaignSpecMarkdown(spec: CampaignSpec): string {
   const lines = [
     `# Posting spec: ${spec.name} (${spec.campaignId})`,
     '',
-    `- **Endpoint:** \`POST ${spec.endpoint}\`, body JSON or \`application/x-www-form-urlencoded\`, at most 64 KiB.`,
+    `- **Endpoint:** \`POST ${spec.endpoint}\`, body JSON or \`application/x-www-form-urlencoded\`, at most ${MAX_BODY_BYTES / 1024} KiB.`,
     '- **Authentication:** `x-api-key: <your ingest key>` on every request, HTTPS only, server to server only. 401 = fix the key; 403 = the supplier is not attached to this campaign.',
-    `- **Mode:** ${spec.mode === 'ping_post' ? 'ping/post: first `POST /api/v1/ping` with the non-personal fields, then post the lead with `flo_ping_id` (the ping\'s `ping_id`) before it expires, repeating the pinged fields unchanged.' : 'direct: post the lead.'}`,
-    `- **Required fields:** ${spec.requiredFields.map((field) => `\`${field}\``).join(', ')}.`,
-    `- **Allowed states:** ${spec.allowedStates.length > 0 ? spec.allowedStates.join(', ') : 'any US state (state is optional)'}.`,
-    `- **Duplicates:** ${spec.dedupe.days > 0 ? `a lead with the same ${spec.dedupe.on.join(' or ')} as one accepted in the last ${spec.dedupe.days} days answers 409 \`duplicate_lead\`` : 'not checked'}.`,
+    ...postedRuleLines(spec),
   ];
   if (spec.supplier) {
     const supplier = spec.supplier;

@@ -1,7 +1,8 @@
 import type * as z from 'zod/mini';
 import { EDGE_ANSWERS, GATEWAY_ANSWERS, type GatewayAnswer } from '../gateway-responses';
 import { IDEMPOTENCY_KEY_PATTERN, IngestBodySchema } from '../ingest/ingest.schema';
-import { LookupQuerySchema } from '../lookup/lookup.schema';
+import { PHONE_DIGITS } from '../leads/contact';
+import { LOOKUP_LIMIT, LookupQuerySchema } from '../lookup/lookup.schema';
 import { PingBodySchema } from '../ping/ping.schema';
 import { ERROR_CODES, type ErrorCodeInfo } from '../shared/error-codes';
 import { EXAMPLE_CAMPAIGN_ID, IDEMPOTENCY_HOURS } from './api-examples';
@@ -36,7 +37,7 @@ const FIELD_NOTES: Record<string, JsonSchema> = {
   first_name: { description: 'Trimmed.', examples: ['Jane'] },
   last_name: { description: 'Trimmed.', examples: ['Doe'] },
   phone: {
-    description: 'A phone number of 8 to 15 digits, written with digits, spaces, `( ) - .` and a leading `+`, starting with a digit, `(` or `+`; a US number without country code reads as +1. Normalised to E.164 for duplicate checks.',
+    description: `A phone number of ${PHONE_DIGITS.min} to ${PHONE_DIGITS.max} digits, written with digits, spaces, \`( ) - .\` and a leading \`+\`, starting with a digit, \`(\` or \`+\`; a US number without country code reads as +1. Normalised to E.164 for duplicate checks.`,
     examples: ['+1 555 010 2030', '(555) 010-2030'],
   },
   email: { description: 'An email address; trimmed, and compared lowercased for duplicate checks.', format: 'email', examples: ['jane.doe@example.com'] },
@@ -46,7 +47,7 @@ const FIELD_NOTES: Record<string, JsonSchema> = {
     examples: ['CA'],
   },
   id: { description: 'A lead id from a 201.', examples: ['lead_5c2e8a1f9d3b7e0a4c6d'] },
-  limit: { type: 'integer', description: 'At most this many leads, newest first.', default: 20 },
+  limit: { type: 'integer', description: 'At most this many leads, newest first.', default: LOOKUP_LIMIT.default },
 };
 
 /**

@@ -1,5 +1,6 @@
 import { THROTTLE } from '../routes';
 import { MAX_CUSTOM_FIELDS, customValue } from '../leads/lead.schema';
+import { FIELD_NAME_MAX_LENGTH } from '../leads/submission';
 import { FIELD_ERROR_CODES, type ErrorCodeInfo } from '../shared/error-codes';
 import { MAX_BODY_BYTES } from '../shared/request-body';
 import { SETTINGS } from '../shared/settings';
@@ -25,7 +26,7 @@ const CUSTOM_TEXT_MAX_LENGTH = textMaxLength((convert({ CustomValue: customValue
 
 /** The custom fields a lead may carry beside the named ones. */
 export const CUSTOM_FIELDS_NOTE =
-  `Any further flat field is kept as the lead's custom field: a name of a letter then at most 63 letters, digits, \`_\`, \`.\` or \`-\` ` +
+  `Any further flat field is kept as the lead's custom field: a name of a letter then at most ${FIELD_NAME_MAX_LENGTH - 1} letters, digits, \`_\`, \`.\` or \`-\` ` +
   `(not starting with \`flo_\`), a string of at most ${CUSTOM_TEXT_MAX_LENGTH} characters, a number, a boolean or null; at most ${MAX_CUSTOM_FIELDS} of them.`;
 
 /** The document's introduction: how to authenticate and post, and every error code. */
@@ -68,7 +69,7 @@ export function guide(catalogue: Record<string, ErrorCodeInfo>): string {
     '- **Direct campaigns:** `POST /api/v1/ingest` with `flo_campaign_id` and `email` (and any other fields). 201 means stored exactly once; any error means nothing was written.',
     '- **Ping/post campaigns:** first `POST /api/v1/ping` with the non-personal fields; a 200 gives a `ping_id`. Then post the lead with `flo_ping_id` before `expires_at`, repeating the pinged fields unchanged. A ping is used once.',
     `- **Bodies** are JSON or \`application/x-www-form-urlencoded\` (UTF-8), at most ${MAX_BODY_BYTES / 1024} KiB. Every problem with the body is listed at once in \`field_errors\`.`,
-    `- **Stored exactly as sent, or refused:** nothing in a body is silently changed. A field given twice (\`duplicate_field\`), bytes that are not UTF-8 (\`invalid_encoding\`), a number a double cannot hold exactly — more than 15-17 significant digits, beyond ±${Number.MAX_SAFE_INTEGER}, or closer to 0 than ${MIN_MAGNITUDE} (\`invalid_number\`: send such values as strings) — and a \`phone\` written with anything but digits, spaces, \`(\`, \`)\`, \`-\`, \`.\` and a leading \`+\`, or not starting with a digit, \`(\` or \`+\` (\`invalid_phone\`) are answered 400 with that field error. At most ${MAX_CUSTOM_FIELDS} custom fields, each a string of at most ${CUSTOM_TEXT_MAX_LENGTH} characters, a number, a boolean or null; their names start with a letter and hold at most 64 letters, digits, \`_\`, \`.\` or \`-\`. Also refused (\`reserved_field_name\`): ` + FIELD_ERROR_CODES.reserved_field_name.when + '.',
+    `- **Stored exactly as sent, or refused:** nothing in a body is silently changed. A field given twice (\`duplicate_field\`), bytes that are not UTF-8 (\`invalid_encoding\`), a number a double cannot hold exactly — more than 15-17 significant digits, beyond ±${Number.MAX_SAFE_INTEGER}, or closer to 0 than ${MIN_MAGNITUDE} (\`invalid_number\`: send such values as strings) — and a \`phone\` written with anything but digits, spaces, \`(\`, \`)\`, \`-\`, \`.\` and a leading \`+\`, or not starting with a digit, \`(\` or \`+\` (\`invalid_phone\`) are answered 400 with that field error. At most ${MAX_CUSTOM_FIELDS} custom fields, each a string of at most ${CUSTOM_TEXT_MAX_LENGTH} characters, a number, a boolean or null; their names start with a letter and hold at most ${FIELD_NAME_MAX_LENGTH} letters, digits, \`_\`, \`.\` or \`-\`. Also refused (\`reserved_field_name\`): ` + FIELD_ERROR_CODES.reserved_field_name.when + '.',
     `- **Retries:** send an \`Idempotency-Key\` header; a retry with the same key and body within ${IDEMPOTENCY_HOURS} h answers the first response again with \`Idempotent-Replayed: true\`. After a 5xx or a timeout, retrying with the same key is always safe.`,
     '- **Campaign rules:** required fields and allowed states (422 `filtered`, `filter_errors` lists each), a duplicate window on phone and/or email (409 `duplicate_lead`), and per-supplier caps. Every 201 and ping 200 carries the caps\' headroom: `caps.lead` / `caps.ping` with `limit`, `used`, `remaining`, `window`, `resets_at`, `exact`.',
     '- **Test leads:** `is_test: true` runs every check and stores the lead flagged; it counts against no cap and is checked for duplicates only against test leads.',

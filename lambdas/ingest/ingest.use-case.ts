@@ -1,12 +1,12 @@
 import type { Campaign } from '../campaigns/campaign';
+import { dedupeEntries, filterErrors, throwIfFiltered } from '../campaigns/campaign.rules';
 import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyRecord } from '../idempotency/idempotency-record';
 import type { Caller } from '../keys/caller';
 import { normalizeEmail, normalizePhone } from '../leads/contact';
 import type { Lead } from '../leads/lead';
-import type { DedupeEntry } from '../leads/lead.item';
 import { submittedValues, type LeadSubmission } from '../leads/submission';
 import { RETRY, untilSettled } from '../leads/retry';
-import { capReachedError, checkAccess, filterErrors, planCap, throwIfFiltered, type Headroom } from '../leads/submission-rules';
+import { capReachedError, checkAccess, planCap, type Headroom } from '../leads/submission-rules';
 import type { PingKeys } from '../ping/ping-keys';
 import { hashFields, verifyPingToken } from '../ping/ping-token';
 import { ROUTING_FIELD_ANSWERS } from '../shared/error-codes';
@@ -248,13 +248,4 @@ function headroomFrom(value: Record<string, unknown>): Headroom {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function dedupeEntries(campaign: Campaign, lead: Lead): DedupeEntry[] {
-  if (campaign.dedupeDays <= 0) return [];
-  const lane = lead.isTest ? 'test' : 'live';
-  const entries: DedupeEntry[] = [];
-  if (campaign.dedupeOn.includes('phone') && lead.phone) entries.push({ lane, field: 'phone', value: lead.phone });
-  if (campaign.dedupeOn.includes('email') && lead.email) entries.push({ lane, field: 'email', value: lead.email });
-  return entries;
 }

@@ -7,7 +7,7 @@ import type { FieldErrorCode } from '../shared/error-codes';
 import type { FieldError } from '../shared/errors';
 import { ID_PATTERN } from '../shared/ids';
 import { US_STATES } from '../shared/us-states';
-import { normalizePhone } from './contact';
+import { normalizePhone, PHONE_DIGITS } from './contact';
 import { EXPORT_COLUMNS, isExportColumn } from './lead-export.format';
 import { FIELD_NAME, type LeadFields } from './submission';
 
@@ -45,7 +45,7 @@ export function isPhoneNumber(value: string): boolean {
 export const phoneField = z.string().check(
   z.maxLength(32),
   z.refine(isPhoneNumber, {
-    error: 'phone must be a phone number of 8 to 15 digits, written with digits, spaces, ( ) - . and a leading +, starting with a digit, ( or +.',
+    error: `phone must be a phone number of ${PHONE_DIGITS.min} to ${PHONE_DIGITS.max} digits, written with digits, spaces, ( ) - . and a leading +, starting with a digit, ( or +.`,
     params: { code: 'invalid_phone' },
   }),
 );

@@ -2,11 +2,14 @@ import { COUNTER_GRACE_SECONDS, type CounterKind } from '../caps/cap-counter';
 import { windowPosition, secondsUntil } from '../caps/cap-window';
 import type { CounterIncrement } from '../submissions/submission-store';
 import type { Campaign } from '../campaigns/campaign';
-import { CapReachedError, ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../shared/errors';
+import { CapReachedError, ForbiddenError, NotFoundError, UnauthorizedError } from '../shared/errors';
 import type { Attachment, CapWindow, CounterState, Supplier } from '../suppliers/supplier';
 import type { SubmissionConfig } from '../submissions/submission-store';
 
-/** The checks a lead and a ping share, on the configuration the submission store serves. */
+/**
+ * The checks a lead and a ping share, on the configuration the submission store serves: access
+ * and caps. The campaign's own rules (filters) are `campaign.rules.ts`'s.
+ */
 export interface Access {
   readonly campaign: Campaign;
   readonly supplier: Supplier;
@@ -28,41 +31,6 @@ export function checkAccess(context: SubmissionConfig, campaignId: string): Acce
     throw new ForbiddenError(`This supplier is paused for campaign ${campaignId}.`, 'supplier_paused');
   }
   return { campaign, supplier, attachment };
-}
-
-export interface FilterError {
-  readonly rule: 'required_field' | 'allowed_states';
-  readonly field: string;
-  readonly message: string;
-}
-
-/** The campaign's filters; `present` names the fields the submission carries. */
-export function filterErrors(campaign: Campaign, values: Readonly<Record<string, unknown>>, skip: readonly string[] = []): FilterError[] {
-  const errors: FilterError[] = [];
-  for (const field of campaign.requiredFields) {
-    if (skip.includes(field)) continue;
-    const value = Object.hasOwn(values, field) ? values[field] : undefined;
-    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
-      errors.push({ rule: 'required_field', field, message: `This campaign requires ${field}.` });
-    }
-  }
-  if (campaign.allowedStates.length > 0 && !skip.includes('state')) {
-    const state = Object.hasOwn(values, 'state') ? values.state : undefined;
-    if (typeof state !== 'string' || !campaign.allowedStates.includes(state)) {
-      errors.push({
-        rule: 'allowed_states',
-        field: 'state',
-        message: `This campaign takes leads from ${campaign.allowedStates.join(', ')} only.`,
-      });
-    }
-  }
-  return errors;
-}
-
-export function throwIfFiltered(errors: readonly FilterError[]): void {
-  if (errors.length > 0) {
-    throw new UnprocessableError('filtered', 'The campaign\'s filters reject this submission.', { filter_errors: errors });
-  }
 }
 
 /** A cap as the supplier sees it in each answer. */

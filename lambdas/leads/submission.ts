@@ -6,8 +6,10 @@
 /** A lead's own fields: everything the supplier sent except the routing fields. */
 export type LeadFields = Readonly<Record<string, string | number | boolean | null>>;
 
-/** A field's name: a letter, then up to 63 letters, digits, `_`, `.` or `-`. */
-export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/** The longest a custom field's name may be. */
+export const FIELD_NAME_MAX_LENGTH = 64;
+/** A custom field's name: a letter, then up to 63 letters, digits, `_`, `.` or `-`. */
+export const FIELD_NAME = new RegExp(`^[A-Za-z][A-Za-z0-9_.-]{0,${FIELD_NAME_MAX_LENGTH - 1}}$`);
 
 /** Fields that identify a person: a ping must not carry them. */
 export const PERSONAL_FIELDS = ['first_name', 'last_name', 'email', 'phone', 'address', 'address1', 'address2', 'street', 'dob', 'date_of_birth', 'ssn'];

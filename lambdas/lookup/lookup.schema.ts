@@ -2,7 +2,9 @@ import * as z from 'zod/mini';
 import { envInteger } from '../shared/config';
 import { campaignIdField, emailField, phoneField } from '../leads/lead.schema';
 import { ID_PATTERN } from '../shared/ids';
-import type { LookupCriteria } from './lookup.use-case';
+import { LOOKUP_LIMIT, type LookupCriteria } from './lookup.use-case';
+
+export { LOOKUP_LIMIT };
 
 /** `?id=` alone, or `?flo_campaign_id=` with `phone` or `email`. */
 export const LookupQuerySchema = z.strictObject({
@@ -10,7 +12,7 @@ export const LookupQuerySchema = z.strictObject({
   flo_campaign_id: z.optional(campaignIdField),
   phone: z.optional(phoneField),
   email: z.optional(emailField),
-  limit: z.optional(envInteger(1, 100)),
+  limit: z.optional(envInteger(1, LOOKUP_LIMIT.max)),
 }).check(
   z.superRefine((query, context) => {
     const byContact = query.phone !== undefined || query.email !== undefined;

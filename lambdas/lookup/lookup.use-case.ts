@@ -10,15 +10,16 @@ export interface LookupDependencies {
   readonly store: Pick<SubmissionStore, 'load'>;
 }
 
-/** One lead by its id, or a supplier's leads by phone or email in a campaign (at most `limit`, default 20). */
+/** Leads a lookup by contact answers at most, unless `limit` says otherwise; and the most it may ask for. */
+export const LOOKUP_LIMIT = { default: 20, max: 100 } as const;
+
+/** One lead by its id, or a supplier's leads by phone or email in a campaign (at most `limit`, default `LOOKUP_LIMIT.default`). */
 export type LookupCriteria =
   | { readonly leadId: string }
   | { readonly campaignId: string; readonly contact: { readonly phone: string } | { readonly email: string }; readonly limit?: number };
 
 /** One lead by its id, or a supplier's leads by contact in a campaign, newest first. */
 export type LookupResult = { readonly kind: 'one'; readonly lead: Lead } | { readonly kind: 'many'; readonly leads: readonly Lead[] };
-
-const DEFAULT_LIMIT = 20;
 
 /**
  * Reads back a supplier's own leads.
@@ -42,7 +43,7 @@ export class LookupUseCase {
     if (!config.campaign) throw new NotFoundError('campaign_not_found', `Campaign ${campaignId} does not exist.`);
     if (!config.attachment) throw new ForbiddenError(`This supplier is not attached to campaign ${campaignId}.`);
     const contact = 'phone' in given ? { phone: normalizePhone(given.phone) } : { email: normalizeEmail(given.email) };
-    const leads = await this.deps.leads.findByContact(campaignId, caller.supplierId, contact, criteria.limit ?? DEFAULT_LIMIT);
+    const leads = await this.deps.leads.findByContact(campaignId, caller.supplierId, contact, criteria.limit ?? LOOKUP_LIMIT.default);
     return { kind: 'many', leads };
   }
 }

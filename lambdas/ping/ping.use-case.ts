@@ -1,7 +1,8 @@
 import type { Caller } from '../keys/caller';
 import { RETRY, untilSettled } from '../leads/retry';
+import { filterErrors, throwIfFiltered } from '../campaigns/campaign.rules';
 import { PERSONAL_FIELDS, submittedValues, type PingSubmission } from '../leads/submission';
-import { capReachedError, capWindowKey, checkAccess, currentHeadroom, filterErrors, planCap, throwIfFiltered, type Headroom } from '../leads/submission-rules';
+import { capReachedError, capWindowKey, checkAccess, currentHeadroom, planCap, type Headroom } from '../leads/submission-rules';
 import type { SubmissionStore } from '../submissions/submission-store';
 import type { PingKeys } from './ping-keys';
 import { hashFields, newPingNonce, signPingToken } from './ping-token';

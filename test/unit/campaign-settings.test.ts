@@ -1,4 +1,15 @@
-import { checkCampaignSettings, DEFAULT_CAMPAIGN_SETTINGS, storedSettings, type CampaignSettings } from '../../lambdas/campaigns/campaign.settings';
+import {
+  checkCampaignSettings,
+  DEFAULT_CAMPAIGN_SETTINGS,
+  describeDuplicates,
+  POSTED_SETTINGS,
+  postedRuleLines,
+  postedRules,
+  SETTING_DESCRIPTORS,
+  SETTING_NAMES,
+  storedSettings,
+  type CampaignSettings,
+} from '../../lambdas/campaigns/campaign.settings';
 
 function refusal(settings: Partial<CampaignSettings>): string | undefined {
   const checked = checkCampaignSettings(settings);
@@ -60,5 +71,34 @@ describe('campaign settings', () => {
       expect(storedSettings(item)).toEqual(item);
       expect(storedSettings({ retentionDays: null })).not.toHaveProperty('retentionDays');
     });
+  });
+});
+
+describe('campaign setting descriptors', () => {
+  it('describe every setting, each with its own flag', () => {
+    expect([...SETTING_NAMES].sort()).toEqual(['allowedStates', 'dedupeDays', 'dedupeOn', 'mode', 'requiredFields', 'retentionDays']);
+    expect(new Set(SETTING_NAMES.map((name) => SETTING_DESCRIPTORS[name].flag)).size).toBe(SETTING_NAMES.length);
+  });
+
+  it('state in the posting spec every setting that has a posted rule', () => {
+    const posted = SETTING_NAMES.filter((name) => 'posted' in SETTING_DESCRIPTORS[name]);
+
+    expect([...POSTED_SETTINGS].sort()).toEqual(posted.sort());
+  });
+
+  it("turn a campaign's settings into the posting spec's rules and lines", () => {
+    const rules = postedRules({ ...DEFAULT_CAMPAIGN_SETTINGS, mode: 'ping_post', dedupeDays: 3, dedupeOn: ['phone'], requiredFields: ['email', 'zip'] });
+
+    expect(rules).toEqual({ mode: 'ping_post', requiredFields: ['flo_campaign_id', 'email', 'flo_ping_id', 'zip'], allowedStates: [], dedupe: { days: 3, on: ['phone'] } });
+    expect(postedRuleLines(rules).slice(1)).toEqual([
+      '- **Required fields:** `flo_campaign_id`, `email`, `flo_ping_id`, `zip`.',
+      '- **Allowed states:** any US state (state is optional).',
+      '- **Duplicates:** a lead with the same phone as one accepted in the last 3 days answers 409 `duplicate_lead`.',
+    ]);
+  });
+
+  it('say what the duplicate window does', () => {
+    expect(describeDuplicates(DEFAULT_CAMPAIGN_SETTINGS)).toBe('off');
+    expect(describeDuplicates({ ...DEFAULT_CAMPAIGN_SETTINGS, dedupeDays: 5 })).toBe('phone or email within 5 days');
   });
 });
