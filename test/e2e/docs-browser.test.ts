@@ -119,8 +119,11 @@ describe('/docs in Chromium', () => {
         ),
       );
 
+      const guide = [...document.info.description.matchAll(/^```[a-z]*\n([\s\S]*?)\n```$/gm)].map((match) => match[1]);
+
       expect(requests.length).toBeGreaterThan(3);
-      for (const sample of [...requests, ...answers]) expect(samples).toContain(sample);
+      expect(guide.length).toBeGreaterThan(0);
+      for (const sample of [...guide, ...requests, ...answers]) expect(samples).toContain(sample);
     });
 
     it('reaches every section and error code from the navigation', async () => {
