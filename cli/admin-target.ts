@@ -45,7 +45,10 @@ export type TargetChoice =
 export interface AdminTarget {
   /** Without a time zone, the target's own: the local runtime's, or the stack's `CapTimeZone` output. */
   admin(capTimeZone?: string): AdminService;
-  /** The API's base URL, without a trailing slash. */
+  /**
+   * The API's base URL, without a trailing slash: the stack's `ApiUrl`, or locally the URL the
+   * running `npm start` recorded in its data directory (this process's PORT and HOST without one).
+   */
   apiUrl(): string;
   /** Reads and erasures of stored leads, and where replayed lead events go. */
   leads(): LeadTools;
@@ -121,7 +124,8 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
   }
   let dynamo: RunningDynamo | undefined;
   let endpoint = local.dynamoEndpoint;
-  let apiPort = local.port;
+  // The API's URL: the one the running `npm start` recorded, else this process's PORT and HOST.
+  let apiUrl = localApiUrl(local.host, local.port);
   let stopOnSignal: ((signal: NodeJS.Signals) => void) | undefined;
   const release = async () => {
     if (stopOnSignal) {
@@ -140,7 +144,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
   if (claim.kind === 'shared') {
     const { holder } = claim;
     endpoint = `http://127.0.0.1:${holder.dynamoPort}`;
-    apiPort = holder.apiPort ?? apiPort;
+    apiUrl = holder.apiUrl ?? (holder.apiPort ? localApiUrl(local.host, holder.apiPort) : apiUrl);
     if (holder.dynamoPort !== local.dynamoPort) notify(`npm start (pid ${holder.pid}) holds ${local.dataDir}; using its DynamoDB Local on port ${holder.dynamoPort}.`);
     if (!(await answersWithin(endpoint, SHARED_DYNAMO_WAIT_MS))) {
       throw new TargetError(
@@ -174,7 +178,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
   }
   return {
     admin: (capTimeZone) => adminService(db, local.tableName, { capTimeZone: capTimeZone ?? local.capTimeZone, usagePlan: localUsagePlan }),
-    apiUrl: () => `https://${local.host}${apiPort === 443 ? '' : `:${apiPort}`}`,
+    apiUrl: () => apiUrl,
     pingSecret: () => {
       throw new TargetError(`The local runtime's ping-token key is the file ${join(local.dataDir, 'ping-secret')}; ping-secret commands work on a deployed stack (--stack).`);
     },
@@ -192,6 +196,10 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
     }),
     close,
   };
+}
+
+function localApiUrl(host: string, port: number): string {
+  return `https://${host}${port === 443 ? '' : `:${port}`}`;
 }
 
 /**

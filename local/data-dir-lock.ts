@@ -16,8 +16,10 @@ export interface LockRecord {
   readonly startTime?: string;
   /** Where the holder's DynamoDB Local answers (or the one it uses). */
   readonly dynamoPort: number;
-  /** The API's port (`npm start` only). */
+  /** The API's port as configured (`npm start` only); 0 picks a free one, so see `apiUrl`. */
   readonly apiPort?: number;
+  /** The URL the API serves, once it listens (`npm start` only): what `leadctl campaign spec` prints. */
+  readonly apiUrl?: string;
   /** The java process of the DynamoDB Local the holder started on this data directory. */
   readonly javaPid?: number;
 }
@@ -114,7 +116,7 @@ export type LockAttempt =
 export interface DataDirLock {
   readonly path: string;
   record(): LockRecord;
-  update(change: Partial<Pick<LockRecord, 'javaPid' | 'dynamoPort'>>): void;
+  update(change: Partial<Pick<LockRecord, 'javaPid' | 'dynamoPort' | 'apiUrl'>>): void;
   release(): void;
 }
 
@@ -179,6 +181,7 @@ function isLockRecord(value: unknown): value is LockRecord {
     Number.isInteger(record.pid) &&
     Number.isInteger(record.dynamoPort) &&
     (record.javaPid === undefined || Number.isInteger(record.javaPid)) &&
+    (record.apiUrl === undefined || typeof record.apiUrl === 'string') &&
     (record.startTime === undefined || typeof record.startTime === 'string')
   );
 }

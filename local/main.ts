@@ -57,6 +57,8 @@ async function main(): Promise<void> {
   }
   try {
     const app = await serve(local, dynamo, print);
+    // Where the API answers, for `leadctl campaign spec` run from another shell with other settings.
+    if (claim.kind === 'own') claim.lock.update({ apiUrl: app.url });
     giveUp = (reason) => {
       warn(`npm start failed: ${reason}`);
       void app.close().finally(() => process.exit(1));

@@ -1,5 +1,6 @@
 import { campaignOpenApi, campaignSpec, campaignSpecMarkdown, type SupplierView } from '../../lambdas/docs/campaign-spec';
 import { oneOf, textOption } from '../arguments.parser';
+import { UsageError } from '../cli-errors';
 import type { Command } from '../command.types';
 
 /**
@@ -14,13 +15,20 @@ export const specCommand: Command = {
   options: {
     format: { type: 'string', value: 'md|openapi', description: 'md (default): Markdown to hand a supplier; openapi: the OpenAPI document narrowed to this campaign.' },
     supplier: { type: 'string', value: 'SUPPLIER_ID', description: "Add this supplier's attachment, pause and caps (usage now)." },
+    'base-url': {
+      type: 'string',
+      value: 'URL',
+      description: "The API's URL to print (a custom domain, say). Default: the stack's ApiUrl with --stack, else the URL the running npm start serves.",
+    },
   },
   async run({ args: [campaignId], options }, context) {
     const format = oneOf(textOption(options, 'format') ?? 'md', ['md', 'openapi'] as const, '--format');
     const supplierId = textOption(options, 'supplier');
+    const baseUrl = textOption(options, 'base-url');
+    const given = baseUrl === undefined ? undefined : apiBaseUrl(baseUrl);
     const admin = await context.admin();
     const campaign = await admin.showCampaign(campaignId);
-    const apiUrl = await context.apiUrl();
+    const apiUrl = given ?? (await context.apiUrl());
     let supplier: SupplierView | undefined;
     if (supplierId !== undefined) {
       const { supplier: found, attachments } = await admin.showSupplier(supplierId);
@@ -35,3 +43,17 @@ export const specCommand: Command = {
     return { json: spec, text: campaignSpecMarkdown(spec) };
   },
 };
+
+/** `--base-url`: an absolute http(s) URL with no query or fragment, printed without a trailing slash. */
+function apiBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--base-url must be an absolute URL such as https://api.example.com, not ${JSON.stringify(value)}`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new UsageError('--base-url must be an http(s) URL without credentials, query or fragment, such as https://api.example.com');
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}

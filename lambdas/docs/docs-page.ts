@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EXAMPLE_API_KEY } from './api-examples';
-import { escapeHtml, inlineMarkdown, markdownToHtml, slug } from './markdown';
+import { escapeHtml, inlineMarkdown, markdownToHtml, scrollingTable, slug } from './markdown';
 import { curlStart, type JsonSchema, type OpenApiDocument, type OperationObject } from './openapi.document';
 
 /**
@@ -13,36 +13,57 @@ export interface DocsPage {
   readonly contentSecurityPolicy: string;
 }
 
+/**
+ * One column up to 900 px wide: the navigation is a menu at the top (a `<details>`, so it opens
+ * without a script), wide tables scroll inside their own box and long words break. From 900 px,
+ * the navigation is a side column.
+ */
 const STYLE = `
 :root { color-scheme: light; --ink: #1d2430; --muted: #5b6472; --line: #dde2e8; --code: #f4f6f8; --accent: #0b5cad; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); }
-header { padding: 28px 40px 18px; border-bottom: 1px solid var(--line); background: #f9fafb; }
-header h1 { margin: 0 0 4px; font-size: 26px; }
+body { margin: 0; font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); overflow-wrap: break-word; }
+header { padding: 20px 16px 14px; border-bottom: 1px solid var(--line); background: #f9fafb; }
+header h1 { margin: 0 0 4px; font-size: 22px; }
 header p { margin: 4px 0; color: var(--muted); }
-.layout { display: grid; grid-template-columns: 250px minmax(0, 1fr); }
-nav { position: sticky; top: 0; align-self: start; max-height: 100vh; overflow: auto; padding: 20px 16px 40px 40px; font-size: 14px; }
+.layout { display: block; }
+.side { display: none; }
+.menu { position: sticky; top: 0; z-index: 1; margin: 0; padding: 0 16px; background: #fff; border-bottom: 1px solid var(--line); }
+.menu > summary { padding: 10px 0; font-weight: 600; }
+.menu[open] { max-height: 100vh; overflow: auto; }
 nav ul { list-style: none; margin: 0 0 14px; padding: 0; }
 nav li { margin: 3px 0; }
 nav .group { font-weight: 600; margin-top: 10px; color: var(--muted); text-transform: uppercase; font-size: 12px; letter-spacing: .04em; }
-main { padding: 8px 40px 60px 24px; max-width: 1050px; }
+main { padding: 8px 16px 60px; min-width: 0; max-width: 1050px; }
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
 h2 { margin-top: 36px; padding-top: 8px; border-top: 1px solid var(--line); font-size: 22px; }
 h3 { margin-top: 28px; font-size: 18px; }
 h4 { margin: 18px 0 6px; font-size: 15px; }
-code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--code); padding: 1px 4px; border-radius: 3px; }
-pre { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; white-space: pre-wrap; word-break: break-all; }
+code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--code); padding: 1px 4px; border-radius: 3px; overflow-wrap: anywhere; }
+pre { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; white-space: pre-wrap; word-break: break-all; max-width: 100%; }
 pre code { background: none; padding: 0; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 14px; }
+.table-box { max-width: 100%; overflow-x: auto; margin: 8px 0 14px; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { border: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
+td:last-child { min-width: 10em; }
+td code { overflow-wrap: normal; }
 th { background: #f9fafb; }
+tr:target { background: #fff6d6; }
+[id] { scroll-margin-top: 48px; }
 .method { display: inline-block; min-width: 52px; text-align: center; border-radius: 4px; padding: 1px 6px; margin-right: 6px; color: #fff; font-size: 13px; font-weight: 700; }
 .method.post { background: #1f7a4d; } .method.get { background: #0b5cad; }
 .status { font-weight: 700; }
 .status.ok { color: #1f7a4d; } .status.err { color: #a8321f; }
 .note { color: var(--muted); font-size: 14px; }
 details { margin: 6px 0; } summary { cursor: pointer; }
+@media (min-width: 900px) {
+  header { padding: 28px 40px 18px; }
+  header h1 { font-size: 26px; }
+  .layout { display: grid; grid-template-columns: 250px minmax(0, 1fr); }
+  .menu { display: none; }
+  .side { display: block; position: sticky; top: 0; align-self: start; max-height: 100vh; overflow: auto; padding: 20px 16px 40px 40px; font-size: 14px; }
+  main { padding: 8px 40px 60px 24px; }
+}
 `;
 
 export function renderDocsPage(document: OpenApiDocument): DocsPage {
@@ -50,8 +71,15 @@ export function renderDocsPage(document: OpenApiDocument): DocsPage {
   const contentSecurityPolicy = `default-src 'none'; style-src 'sha256-${styleHash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
   const operations = listOperations(document);
   const server = document.servers[0]?.url ?? '';
-  const guide = markdownToHtml(document.info.description, 0);
+  const guide = markdownToHtml(document.info.description, { rowId: errorRowId });
   const guideHeadings = [...document.info.description.matchAll(/^## (.*)$/gm)].map((match) => match[1]);
+  // The same links twice: a menu on narrow screens, a side column on wide ones (CSS picks one).
+  const contents = [
+    '<div class="group">Guide</div>',
+    `<ul>${guideHeadings.map((heading) => `<li><a href="#${slug(heading)}">${inlineMarkdown(heading)}</a></li>`).join('')}</ul>`,
+    '<div class="group">Routes</div>',
+    `<ul>${operations.map(({ method, path, operation }) => `<li><a href="#${operation.operationId}">${method.toUpperCase()} ${escapeHtml(path)}</a></li>`).join('')}</ul>`,
+  ].join('');
 
   const html = `<!doctype html>
 <html lang="en">
@@ -68,13 +96,9 @@ export function renderDocsPage(document: OpenApiDocument): DocsPage {
 <p>${escapeHtml(String(document.info.summary ?? ''))}</p>
 <p>Base URL <code>${escapeHtml(server)}</code> · version ${escapeHtml(document.info.version)} · <a href="api/v1/openapi.json">OpenAPI 3.1 document</a> (for code generators and validators)</p>
 </header>
+<details class="menu"><summary>Contents</summary><nav aria-label="Contents">${contents}</nav></details>
 <div class="layout">
-<nav>
-<div class="group">Guide</div>
-<ul>${guideHeadings.map((heading) => `<li><a href="#${slug(heading)}">${inlineMarkdown(heading)}</a></li>`).join('')}</ul>
-<div class="group">Routes</div>
-<ul>${operations.map(({ method, path, operation }) => `<li><a href="#${operation.operationId}">${method.toUpperCase()} ${escapeHtml(path)}</a></li>`).join('')}</ul>
-</nav>
+<nav class="side" aria-label="Contents">${contents}</nav>
 <main>
 ${guide}
 <h2 id="routes">Routes</h2>
@@ -147,14 +171,33 @@ function renderOperation(document: OpenApiDocument, { method, path, operation }:
     if (headers.length > 0) parts.push(`<p class="note">Headers: ${headers.join('; ')}</p>`);
     for (const media of Object.values(response.content)) {
       for (const [name, example] of Object.entries(media.examples ?? {})) {
+        const code = errorCodeOf(example.value);
+        const label = code === undefined ? `<code>${escapeHtml(name)}</code>` : `<a href="#${errorAnchor(code)}"><code>${escapeHtml(name)}</code></a>`;
         parts.push(
-          `<details><summary><code>${escapeHtml(name)}</code>: ${escapeHtml(example.summary)}</summary><pre><code>${escapeHtml(JSON.stringify(example.value, null, 2))}</code></pre></details>`,
+          `<details><summary>${label}: ${escapeHtml(example.summary)}</summary><pre><code>${escapeHtml(JSON.stringify(example.value, null, 2))}</code></pre></details>`,
         );
       }
     }
   }
   parts.push('</section>');
   return parts.filter((part) => part !== '').join('\n');
+}
+
+/** The id of an error code's row in the guide's error table: `#error-duplicate_lead`. */
+export function errorAnchor(code: string): string {
+  return `error-${code}`;
+}
+
+/** A row of the guide's error table (`| 409 | \`duplicate_lead\` | ... |`) gets its code's anchor. */
+function errorRowId(cells: readonly string[]): string | undefined {
+  const code = /^`([a-z0-9_]+)`$/.exec(cells[1] ?? '');
+  return /^[1-5][0-9]{2}$/.test(cells[0] ?? '') && code ? errorAnchor(code[1]) : undefined;
+}
+
+/** The `error` of an error body example. */
+function errorCodeOf(value: unknown): string | undefined {
+  const code = typeof value === 'object' && value !== null ? (value as { error?: unknown }).error : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 interface FieldRow {
@@ -172,7 +215,7 @@ function fieldsTable(rows: readonly FieldRow[]): string {
         `<td>${escapeHtml(schemaSummary(row.schema))}</td><td>${inlineMarkdown(row.description)}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>field</th><th></th><th>type and rules</th><th>meaning</th></tr></thead><tbody>${body}</tbody></table>`;
+  return scrollingTable('<tr><th>field</th><th></th><th>type and rules</th><th>meaning</th></tr>', body);
 }
 
 /** `string, 1-100 characters`, `one of: true, false`, ... */

@@ -20,8 +20,24 @@ export function inlineMarkdown(text: string): string {
     .join('');
 }
 
-/** Block-level Markdown; `headingOffset` shifts heading levels to fit the page's outline. */
-export function markdownToHtml(markdown: string, headingOffset = 0): string {
+export interface MarkdownOptions {
+  /** Shifts heading levels to fit the page's outline. @default 0 */
+  readonly headingOffset?: number;
+  /** The id of a table body row (from its cells as written), so a page can link to it. @default none */
+  readonly rowId?: (cells: readonly string[]) => string | undefined;
+}
+
+/**
+ * A table inside its own scrolling box: on a narrow screen a wide table scrolls by itself
+ * instead of widening the page.
+ */
+export function scrollingTable(head: string, body: string): string {
+  return `<div class="table-box"><table><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
+}
+
+/** Block-level Markdown. */
+export function markdownToHtml(markdown: string, options: MarkdownOptions = {}): string {
+  const headingOffset = options.headingOffset ?? 0;
   const lines = markdown.split('\n');
   const out: string[] = [];
   let index = 0;
@@ -52,10 +68,11 @@ export function markdownToHtml(markdown: string, headingOffset = 0): string {
       const rows: string[][] = [];
       while (index < lines.length && lines[index].startsWith('|')) rows.push(tableCells(lines[index++]));
       const [head, , ...body] = rows;
-      out.push(
-        `<table><thead><tr>${head.map((cell) => `<th>${inlineMarkdown(cell)}</th>`).join('')}</tr></thead>` +
-          `<tbody>${body.map((row) => `<tr>${row.map((cell) => `<td>${inlineMarkdown(cell)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
-      );
+      const row = (cells: string[]) => {
+        const id = options.rowId?.(cells);
+        return `<tr${id === undefined ? '' : ` id="${escapeHtml(id)}"`}>${cells.map((cell) => `<td>${breakableCode(inlineMarkdown(cell))}</td>`).join('')}</tr>`;
+      };
+      out.push(scrollingTable(`<tr>${head.map((cell) => `<th>${inlineMarkdown(cell)}</th>`).join('')}</tr>`, body.map(row).join('')));
       continue;
     }
     if (line.trim() === '') {
@@ -67,6 +84,11 @@ export function markdownToHtml(markdown: string, headingOffset = 0): string {
     out.push(`<p>${inlineMarkdown(paragraph.join(' '))}</p>`);
   }
   return out.join('\n');
+}
+
+/** Lets long `snake_case` names in a table cell wrap after an underscore (and nowhere else). */
+function breakableCode(html: string): string {
+  return html.replace(/<code>([^<]*)<\/code>/g, (_match, code: string) => `<code>${code.replace(/_/g, '_<wbr>')}</code>`);
 }
 
 function tableCells(line: string): string[] {

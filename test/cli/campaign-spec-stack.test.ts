@@ -31,6 +31,19 @@ describe('leadctl campaign spec --stack', () => {
     expect(spec.requests[0].body).toMatchObject({ flo_campaign_id: campaign.campaignId, state: 'TX' });
   });
 
+  it("prints the URL given with --base-url instead of the stack's ApiUrl (a custom domain)", async () => {
+    const campaign = await adminService(table.db, table.tableName).createCampaign('Custom domain');
+
+    const result = await leadctl(
+      { TableName: table.tableName, UsagePlanId: 'plan-1', ApiUrl: API_URL },
+      'campaign', 'spec', campaign.campaignId, '--format', 'openapi', '--base-url', 'https://leads.example.com/v1/',
+    );
+
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).servers).toEqual([{ url: 'https://leads.example.com/v1', description: 'This deployment.' }]);
+    expect(result.stdout).not.toContain('execute-api');
+  });
+
   it('says what is missing when the stack has no ApiUrl output', async () => {
     const campaign = await adminService(table.db, table.tableName).createCampaign('Old stack');
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,6 +6,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { PING_ID_PLACEHOLDER } from '../../lambdas/docs/campaign-spec';
 import { startE2e, type E2eHarness } from '../support/e2e-harness';
+import { freePort } from '../support/free-port';
 import { leadctl as runLeadctl } from '../support/leadctl-runner';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -176,5 +177,75 @@ describe('leadctl campaign spec', () => {
       expect(missing.status).toBe(1);
       expect(missing.stderr).toContain('cmp_nope');
     });
+  });
+});
+
+/**
+ * Locally, the URL in a spec is the one the running `npm start` serves, whatever PORT says in
+ * the shell leadctl runs in; `--base-url` overrides it.
+ */
+describe('leadctl campaign spec beside a running npm start', () => {
+  let dataDir: string;
+  let runtime: ChildProcess;
+  let runtimeUrl: string;
+  let campaignId: string;
+  let leadctlEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'leadctl-spec-runtime-'));
+    const dynamoPort = String(await freePort());
+    // PORT=0: the runtime takes a free port, known only once it listens.
+    runtime = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'local', 'main.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, LOCAL_DATA_DIR: dataDir, DYNAMODB_PORT: dynamoPort, PORT: '0', LOG_LEVEL: 'warn', LOCAL_EVENTS: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      runtime.stdout?.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('Ctrl-C stops it')) resolve(text);
+      });
+      runtime.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      runtime.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${text}`)));
+    });
+    runtimeUrl = /Lead ingest API on (https:\/\/\S+) /.exec(output)![1];
+    campaignId = /campaign +(cmp_\S+)/.exec(output)![1];
+    leadctlEnv = { LOCAL_DATA_DIR: dataDir, DYNAMODB_PORT: dynamoPort, PORT: String(await freePort()), HOST: 'localhost' };
+  }, 180_000);
+
+  afterAll(async () => {
+    if (runtime?.exitCode === null) {
+      const exited = new Promise((resolve) => runtime.once('exit', resolve));
+      runtime.kill('SIGINT');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const leadctl = (...args: string[]) => runLeadctl(args, leadctlEnv);
+
+  it("prints the runtime's URL, not one from leadctl's own PORT, in Markdown and in the OpenAPI document's servers", async () => {
+    const [markdown, openapi] = await Promise.all([leadctl('campaign', 'spec', campaignId), leadctl('campaign', 'spec', campaignId, '--format', 'openapi')]);
+
+    expect(runtimeUrl).toMatch(/^https:\/\/localhost:[1-9][0-9]*$/);
+    expect(markdown.status).toBe(0);
+    expect(markdown.stdout).toContain(`${runtimeUrl}/api/v1/ingest`);
+    expect(markdown.stdout).not.toContain(`:${leadctlEnv.PORT}`);
+    expect(JSON.parse(openapi.stdout).servers).toEqual([{ url: runtimeUrl, description: 'This deployment.' }]);
+  });
+
+  it('prints the URL given with --base-url instead, and refuses one that is not an http(s) URL', async () => {
+    const [markdown, openapi, wrong] = await Promise.all([
+      leadctl('campaign', 'spec', campaignId, '--base-url', 'https://leads.example.com/'),
+      leadctl('campaign', 'spec', campaignId, '--format', 'openapi', '--base-url', 'https://leads.example.com'),
+      leadctl('campaign', 'spec', campaignId, '--base-url', 'leads.example.com'),
+    ]);
+
+    expect(markdown.stdout).toContain('https://leads.example.com/api/v1/ingest');
+    expect(markdown.stdout).not.toContain(runtimeUrl);
+    expect(JSON.parse(openapi.stdout).servers[0].url).toBe('https://leads.example.com');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--base-url must be an absolute URL');
   });
 });

@@ -45,6 +45,16 @@ describe('data directory lock', () => {
       if (attempt.kind === 'acquired') attempt.lock.release();
     });
 
+    it('records the URL the API serves once it listens, for leadctl to read', () => {
+      const attempt = acquireLock(dir, { owner: 'npm start', dynamoPort: 8123, apiPort: 0 }, fakeProcesses({}));
+      if (attempt.kind !== 'acquired') throw new Error('not acquired');
+
+      attempt.lock.update({ apiUrl: 'https://localhost:40123' });
+
+      expect(readLock(dir)).toMatchObject({ owner: 'npm start', apiPort: 0, apiUrl: 'https://localhost:40123' });
+      attempt.lock.release();
+    });
+
     it('says who holds it when its holder is alive and the same process', () => {
       writeLock(record({ javaPid: 4343 }));
 

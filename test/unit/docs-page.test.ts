@@ -4,6 +4,7 @@ import { createDocsHandler, serverUrl } from '../../lambdas/docs/docs.handler';
 import { renderDocsPage } from '../../lambdas/docs/docs-page';
 import { markdownToHtml } from '../../lambdas/docs/markdown';
 import { buildOpenApiDocument } from '../../lambdas/docs/openapi.document';
+import { ERROR_CODES } from '../../lambdas/shared/error-codes';
 import { createLogger } from '../../lambdas/shared/logger';
 
 describe('the docs page', () => {
@@ -64,7 +65,33 @@ describe('the docs page', () => {
     });
   });
 
+  describe('on any screen', () => {
+    it('gives every error code an anchor, and links each error example to it', () => {
+      for (const code of Object.keys(ERROR_CODES)) expect(page.html).toContain(`<tr id="error-${code}">`);
+      expect(page.html).toContain('<a href="#error-duplicate_lead"><code>duplicate_lead</code></a>');
+    });
+
+    it('puts every table in its own scrolling box', () => {
+      const tables = page.html.match(/<table>/g)!.length;
+
+      expect(page.html.match(/<div class="table-box"><table>/g)).toHaveLength(tables);
+      expect(page.html).toContain('.table-box { max-width: 100%; overflow-x: auto;');
+    });
+
+    it('has a Contents menu that opens without a script on narrow screens, and a side column from 900 px', () => {
+      expect(page.html).toContain('<details class="menu"><summary>Contents</summary><nav aria-label="Contents">');
+      expect(page.html).toContain('<nav class="side" aria-label="Contents">');
+      expect(page.html).toMatch(/@media \(min-width: 900px\) \{[\s\S]*?\.layout \{ display: grid;/);
+    });
+  });
+
   describe('markdown from the document', () => {
+    it('gives a table row the id asked for, and lets codes in cells wrap after an underscore', () => {
+      const html = markdownToHtml('| a | b |\n|---|---|\n| 1 | `x_y` |', { rowId: (cells) => `row-${cells[0]}` });
+
+      expect(html).toContain('<tr id="row-1"><td>1</td><td><code>x_<wbr>y</code></td></tr>');
+    });
+
     it('is escaped, so a description cannot inject markup', () => {
       const html = markdownToHtml('Hello <script>alert(1)</script> `<b>` [x](https://evil.example) [y](#ok)');
 
