@@ -50,7 +50,7 @@ function idempotencyKey(value: string | undefined): string | undefined {
   if (!/^[\x20-\x7e]{1,255}$/.test(value)) {
     throw new ValidationError([
       { field: 'Idempotency-Key', code: 'invalid_format', message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.' },
-    ]);
+    ], 'header');
   }
   return value;
 }
