@@ -141,6 +141,19 @@ describe('answers that tell a supplier what to fix', () => {
     });
   });
 
+  describe('bounds', () => {
+    it('says "at least 1 character" for an empty name, naming the body', async () => {
+      const answer = await client.send('POST', '/api/v1/ingest', { headers: withKey(), body: { ...lead(), first_name: '  ' } });
+
+      expect(answer.status).toBe(400);
+      expect(answer.body).toEqual({
+        error: 'validation_failed',
+        message: 'The request body failed validation; field_errors lists each field to fix.',
+        field_errors: [{ field: 'first_name', code: 'too_short', message: 'first_name must be at least 1 character.' }],
+      });
+    });
+  });
+
   describe('where the problem is', () => {
     it('names the query string for a lookup out of range, with a range code and the maximum', async () => {
       const answer = await client.send('GET', `/api/v1/leads/lookup?flo_campaign_id=${campaignId}&email=a@example.com&limit=500`, { headers: withKey() });

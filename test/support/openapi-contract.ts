@@ -150,7 +150,9 @@ function routePath(path: string): string {
     .split('/')
     .map((segment) => {
       try {
-        return decodeURIComponent(segment);
+        // An encoded `/` stays inside its segment (as API Gateway and the local runtime read it): no route's path.
+        const decoded = decodeURIComponent(segment);
+        return decoded.includes('/') ? segment : decoded;
       } catch {
         return segment;
       }
