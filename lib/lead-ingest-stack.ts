@@ -128,6 +128,7 @@ export class LeadIngestStack extends Stack {
       reservedConcurrency: settings.reservedConcurrency.Docs,
     });
     for (const route of PUBLIC_ROUTES) this.api.addPublicRoute(route, docs.fn);
+    this.api.addMethodNotAllowed([...ROUTES, ...PUBLIC_ROUTES]);
     functions.Docs = docs;
     this.functions = functions;
 

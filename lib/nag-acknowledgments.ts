@@ -68,3 +68,15 @@ export function acknowledgeStackFindings(parts: {
     'Stage tracing records the request URL with its query string, where lookups carry phone numbers and e-mail addresses. The functions are traced instead.',
   );
 }
+
+/**
+ * The `ANY` method on a route's resource that answers 405 with `Allow` (a MOCK integration):
+ * it has no authorizer and no API key on purpose.
+ */
+export function acknowledgeMethodNotAllowed(method: IConstruct): void {
+  const reason =
+    'Answers a route path called with a method it does not take: a MOCK integration inside API Gateway returns a fixed 405 with an Allow header. ' +
+    'It reads no data and invokes nothing, so an authorizer would only add a Lambda run (and a key a usage-plan count) to a refusal; the stage throttles it.';
+  acknowledge(method, 'AwsSolutions-APIG4', reason);
+  acknowledge(method, 'AwsSolutions-COG4', reason);
+}

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { UNAUTHORIZED, type AuthorizerHandler } from '../lambdas/authorizer/authorizer.handler';
-import { GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from '../lambdas/gateway-responses';
+import { allowHeader, GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from '../lambdas/gateway-responses';
 import type { PublicRouteDefinition, RouteDefinition } from '../lambdas/routes';
 import { BASE_HEADERS } from '../lambdas/shared/http';
 import { MAX_BODY_BYTES } from '../lambdas/shared/request-body';
@@ -49,8 +49,8 @@ export const LOCAL_BUSY: GatewayAnswer = {
 const METHOD_ARN_PREFIX = 'arn:aws:execute-api:local:000000000000:local-api';
 
 /**
- * What API Gateway does in front of the functions, on one machine: route matching (an unknown
- * route is 404, `CONNECT` 405 with `Allow`), the REQUEST authorizer on `x-api-key` with its decision cache, the usage
+ * What API Gateway does in front of the functions, on one machine: route matching (a route's
+ * path with another method, or `CONNECT`, is 405 with `Allow`; any other path 404), the REQUEST authorizer on `x-api-key` with its decision cache, the usage
  * plan's per-key token bucket, and API Gateway-shaped proxy events for the same handlers.
  */
 export class LocalGateway {
@@ -78,11 +78,12 @@ export class LocalGateway {
 
   private async route(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
     const path = routablePath(request.url);
-    if (request.method === 'CONNECT') return unread(this.methodNotAllowed(path));
+    if (request.method === 'CONNECT') return unread(this.methodNotAllowed(path) ?? this.methodNotAllowedAnywhere());
     const open = path === undefined ? undefined : this.options.publicRoutes?.find(({ route }) => `/${route.path}` === path && route.method === request.method);
     if (open) return this.servePublic(open.route, open.handler, request, requestId);
     const match = path === undefined ? undefined : this.options.routes.find(({ route }) => `/${route.path}` === path && route.method === request.method);
-    if (!match) return unread(answer(GATEWAY_ANSWERS.notFound));
+    // A route's path with another method is 405 (API Gateway's ANY mock method); any other path 404.
+    if (!match) return unread(this.methodNotAllowed(path) ?? answer(GATEWAY_ANSWERS.notFound));
     const url = new URL(request.url, 'https://localhost');
 
     const apiKey = header(request.headers, 'x-api-key');
@@ -111,16 +112,19 @@ export class LocalGateway {
     return { statusCode: result.statusCode, headers: stringHeaders(result.headers), body: result.body };
   }
 
-  /**
-   * 405 with `Allow`: the methods of the routes on `path` when it names one, else those of every
-   * route (a `CONNECT` target such as `host:443` names no resource of this API).
-   */
-  private methodNotAllowed(path: string | undefined): GatewayResponse {
-    const routes = [...this.options.routes, ...(this.options.publicRoutes ?? [])].map(({ route }) => route);
-    const onPath = routes.filter((route) => `/${route.path}` === path);
-    const methods = [...new Set((onPath.length > 0 ? onPath : routes).map((route) => route.method))].sort();
-    const response = answer(GATEWAY_ANSWERS.methodNotAllowed);
-    return { ...response, headers: { ...response.headers, Allow: methods.join(', ') } };
+  /** 405 with `Allow` listing the methods of the routes on `path`; undefined when no route has that path. */
+  private methodNotAllowed(path: string | undefined): GatewayResponse | undefined {
+    const onPath = this.allRoutes().filter((route) => `/${route.path}` === path);
+    return onPath.length > 0 ? withAllow(onPath) : undefined;
+  }
+
+  /** 405 for a method no resource takes (a `CONNECT` target such as `host:443`): `Allow` lists every route's methods. */
+  private methodNotAllowedAnywhere(): GatewayResponse {
+    return withAllow(this.allRoutes());
+  }
+
+  private allRoutes(): readonly Pick<RouteDefinition, 'method' | 'path'>[] {
+    return [...this.options.routes, ...(this.options.publicRoutes ?? [])].map(({ route }) => route);
   }
 
   /** Outside the authorizer and the usage plan: one bucket per route, shared by every caller (the stage's method throttle). */
@@ -196,6 +200,11 @@ export function answer(gatewayAnswer: GatewayAnswer): GatewayResponse {
     },
     body: gatewayAnswerBody(gatewayAnswer),
   };
+}
+
+function withAllow(routes: readonly Pick<RouteDefinition, 'method'>[]): GatewayResponse {
+  const response = answer(GATEWAY_ANSWERS.methodNotAllowed);
+  return { ...response, headers: { ...response.headers, Allow: allowHeader(routes) } };
 }
 
 function unread(response: GatewayResponse): GatewayResponse {

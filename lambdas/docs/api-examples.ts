@@ -238,7 +238,7 @@ const fullCap = (kind: 'lead' | 'ping') => () => {
 export const ERROR_EXAMPLES: Partial<Record<ErrorCode, (route?: RouteDefinition['name']) => Record<string, unknown>>> = {
   validation_failed: (route) =>
     answerOf(() =>
-      route === 'Lookup' ? parseWith(LookupQuerySchema, { flo_campaign_id: EXAMPLE_CAMPAIGN_ID, phone: '555-12' }) : parseIngestBody(INGEST_EXAMPLES.invalid_fields.value),
+      route === 'Lookup' ? parseWith(LookupQuerySchema, { flo_campaign_id: EXAMPLE_CAMPAIGN_ID, phone: '555-12' }, [], 'query') : parseIngestBody(INGEST_EXAMPLES.invalid_fields.value),
     ),
   invalid_ping_id: () => answerOf(() => {
     throw new BadRequestError('invalid_ping_id', 'flo_ping_id is not a ping id issued by this API.');

@@ -76,7 +76,7 @@ export function guide(catalogue: Record<string, ErrorCodeInfo>): string {
     '',
     '## Errors',
     '',
-    'Every error has the same envelope: `{"error": "<code>", "message": "<for people>"}` plus details: `field_errors` (400 `validation_failed`), `filter_errors` (422 `filtered`), `field` (409 `duplicate_lead`), `retry_after` in seconds with a `Retry-After` header (429, 503), `outcome` on a 5xx (`not_written`: nothing was stored; `unknown`: the lead may have been stored, so retry with the same `Idempotency-Key`). A 5xx never shows internals. Unknown routes answer 404 `not_found`.',
+    'Every error has the same envelope: `{"error": "<code>", "message": "<for people>"}` plus details: `field_errors` (400 `validation_failed`), `filter_errors` (422 `filtered`), `field` (409 `duplicate_lead`), `retry_after` in seconds with a `Retry-After` header (429, 503), `outcome` on a 5xx (`not_written`: nothing was stored; `unknown`: the lead may have been stored, so retry with the same `Idempotency-Key`). A 5xx never shows internals. An unknown path answers 404 `not_found`, listing the routes; a route\'s path called with another method answers 405 `method_not_allowed` with an `Allow` header.',
     '',
     '| status | code | when |',
     '|---|---|---|',

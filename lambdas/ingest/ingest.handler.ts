@@ -48,7 +48,7 @@ export function acceptedBody(accepted: AcceptedLead): Record<string, unknown> {
 function idempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!IDEMPOTENCY_KEY_PATTERN.test(value)) {
-    throw new ValidationError([{ field: 'Idempotency-Key', code: 'invalid_format', message: `Idempotency-Key must be ${IDEMPOTENCY_KEY_RULE}.` }]);
+    throw new ValidationError([{ field: 'Idempotency-Key', code: 'invalid_format', message: `Idempotency-Key must be ${IDEMPOTENCY_KEY_RULE}.` }], 'header');
   }
   return value;
 }

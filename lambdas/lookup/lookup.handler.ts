@@ -12,7 +12,7 @@ const lookupUseCase = perRuntime(({ leads, store }) => new LookupUseCase({ leads
 /** GET /api/v1/leads/lookup: the supplier's own leads, by id or by contact in a campaign. */
 export function createLookupHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Lookup'), runtime, async (request) => {
-    const result = await lookupUseCase(runtime()).execute(request.caller, toLookupCriteria(parseWith(LookupQuerySchema, request.query)));
+    const result = await lookupUseCase(runtime()).execute(request.caller, toLookupCriteria(parseWith(LookupQuerySchema, request.query, [], 'query')));
     return jsonResponse(200, { data: result.kind === 'one' ? presentLead(result.lead) : result.leads.map(presentLead) });
   });
 }

@@ -36,11 +36,11 @@ export const ERROR_CODES = {
     when: 'The supplier is not attached to the campaign, a read-only key calls ingest or ping, or `flo_supplier_id` names another supplier. Attach the supplier or fix `flo_campaign_id`.',
   },
   supplier_paused: { status: 403, when: 'The owner paused this supplier, everywhere or on this campaign.', routes: ['Ingest', 'Ping'] },
-  not_found: { status: 404, when: 'No such route, or the lead does not exist or is not this supplier\'s own.' },
+  not_found: { status: 404, when: 'No route has this path (the message lists the routes), or the lead does not exist or is not this supplier\'s own.' },
   campaign_not_found: { status: 404, when: 'No campaign has this `flo_campaign_id`.', routes: ['Ingest', 'Ping', 'Lookup'] },
   method_not_allowed: {
     status: 405,
-    when: '`CONNECT`: this API is not a proxy. The `Allow` header lists the methods the route named takes, or those of every route.',
+    when: 'A route\'s path called with a method it does not take, or `CONNECT` (this API is not a proxy). The `Allow` header lists the methods the path takes (for `CONNECT` to no route\'s path, those of every route).',
   },
   duplicate_lead: {
     status: 409,

@@ -31,8 +31,21 @@ export abstract class AppError extends Error {
   }
 }
 
+/** Where in the request a validation problem sits, named in the answer's message. */
+export type RequestPart = 'body' | 'query' | 'header';
+
+const PART_FAILED: Record<RequestPart, string> = {
+  body: 'The request body failed validation; field_errors lists each field to fix.',
+  query: 'The query string failed validation; field_errors lists each parameter to fix.',
+  header: 'A request header failed validation; field_errors names the header to fix.',
+};
+
 export class ValidationError extends AppError {
-  constructor(readonly fieldErrors: readonly FieldError[], message = 'The request body failed validation.') {
+  constructor(
+    readonly fieldErrors: readonly FieldError[],
+    readonly part: RequestPart = 'body',
+    message = PART_FAILED[part],
+  ) {
     super('validation_failed', message, { field_errors: fieldErrors });
   }
 }
@@ -40,8 +53,17 @@ export class ValidationError extends AppError {
 /** A 400 with its own code, for a malformed body or token rather than a field rule. */
 export class BadRequestError extends AppError {}
 
+/**
+ * The one 401 message, on AWS (a static gateway response: API Gateway answers a missing header
+ * itself and cannot branch on the cause) and locally alike. It says how a key is sent and never
+ * whether a given key exists.
+ */
+export const UNAUTHORIZED_MESSAGE =
+  'Send your API key in the x-api-key header. The key is missing or not accepted; ' +
+  'an Authorization: Bearer token and a key in the URL, query string or body are not accepted.';
+
 export class UnauthorizedError extends AppError {
-  constructor(message = 'The x-api-key header is missing or the key is not valid.') {
+  constructor(message = UNAUTHORIZED_MESSAGE) {
     super('unauthorized', message);
   }
 }
@@ -62,7 +84,7 @@ export class ConflictError extends AppError {}
 
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {
-    super('payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
+    super('payload_too_large', `The request body is larger than ${limitBytes} bytes, the most this API takes.`);
   }
 }
 

@@ -21,18 +21,35 @@ export function parseRequestBody(rawBody: string | null, isBase64Encoded: boolea
   if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
 
   const mediaType = parseMediaType(contentType);
-  if (!mediaType) {
-    throw new UnsupportedMediaTypeError('Send the body as application/json or application/x-www-form-urlencoded.');
-  }
-  if (mediaType.charset && mediaType.charset !== 'utf-8' && mediaType.charset !== 'utf8') {
+  if (mediaType?.charset && mediaType.charset !== 'utf-8' && mediaType.charset !== 'utf8') {
     throw new UnsupportedMediaTypeError(`Charset ${mediaType.charset} is not supported; use utf-8.`);
   }
   const text = bytes ? decodeUtf8(bytes) : (rawBody ?? '');
+  // `curl -d` sends JSON as a form: say which header to send rather than list the JSON text as
+  // a field name (which would echo the lead's data back).
+  const readAsForm = mediaType?.type === 'form' || !contentType?.trim();
+  if (readAsForm && text !== undefined && looksLikeJson(text)) throw jsonSentAsForm();
+  if (!mediaType) throw new UnsupportedMediaTypeError(UNSUPPORTED_MEDIA_TYPE_MESSAGE);
   if (text === undefined || LONE_SURROGATE.test(text)) throw new ValidationError([invalidUtf8(BODY_FIELD)]);
   if (text.trim() === '') {
     throw new ValidationError([{ field: BODY_FIELD, code: 'required', message: 'The request body is empty.' }]);
   }
   return mediaType.type === 'json' ? parseJson(text) : parseForm(text);
+}
+
+/** What a 415 says: the two media types a body may have. */
+export const UNSUPPORTED_MEDIA_TYPE_MESSAGE = 'Send the body with Content-Type: application/json or application/x-www-form-urlencoded.';
+
+/** A form body never starts with `{` or `[`; a JSON object or array always does. */
+function looksLikeJson(text: string): boolean {
+  return /^\s*[{[]/.test(text);
+}
+
+function jsonSentAsForm(): ValidationError {
+  const message =
+    'The body looks like JSON but was not sent as JSON (curl -d sends application/x-www-form-urlencoded): ' +
+    'send the header Content-Type: application/json.';
+  return new ValidationError([{ field: 'Content-Type', code: 'json_not_declared', message }], 'header', message);
 }
 
 /** The bytes as text, or undefined when they are not valid UTF-8 (never replaced by U+FFFD). */
@@ -60,7 +77,8 @@ function parseMediaType(contentType: string | undefined): { type: 'json' | 'form
 function parseJson(text: string): ParsedBody {
   const parsed = parseStrictJson(text);
   if (!parsed.ok) {
-    throw new ValidationError([{ field: BODY_FIELD, code: 'invalid_json', message: 'The request body is not valid JSON.' }]);
+    const message = `The request body is not valid JSON: it breaks at byte ${parsed.offset} (counting from 0).`;
+    throw new ValidationError([{ field: BODY_FIELD, code: 'invalid_json', message }]);
   }
   const value = parsed.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

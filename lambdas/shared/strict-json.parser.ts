@@ -14,7 +14,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 export type StrictJsonResult =
   | { readonly ok: true; readonly value: JsonValue; readonly problems: readonly FieldError[] }
-  | { readonly ok: false };
+  /** `offset`: the UTF-8 byte (from 0) where the text stops being JSON, so a caller can find it. */
+  | { readonly ok: false; readonly offset: number };
 
 /** Deeper than any lead body needs; a bound keeps a hostile `[[[[...` from exhausting the stack. */
 export const MAX_JSON_DEPTH = 32;
@@ -187,7 +188,7 @@ export function parseStrictJson(text: string): StrictJsonResult {
     if (at !== text.length) fail();
     return { ok: true, value, problems };
   } catch (error) {
-    if (error instanceof Malformed) return { ok: false };
+    if (error instanceof Malformed) return { ok: false, offset: Buffer.byteLength(text.slice(0, Math.min(at, text.length)), 'utf8') };
     throw error;
   }
 }

@@ -23,6 +23,7 @@ import { Construct } from 'constructs';
 import { PUBLIC_ROUTES, THROTTLE, type PublicRouteDefinition, type RouteDefinition } from '../../lambdas/routes';
 import { acknowledge } from '../nag-acknowledgments';
 import { addJsonGatewayResponses } from './gateway-responses';
+import { addMethodNotAllowed, type RoutePath } from './method-not-allowed';
 
 /** The header suppliers send their key in. */
 export const API_KEY_HEADER = 'x-api-key';
@@ -247,6 +248,11 @@ export class SupplierApi extends Construct {
     acknowledge(method, 'AwsSolutions-APIG4', reason);
     acknowledge(method, 'AwsSolutions-COG4', reason);
     return method;
+  }
+
+  /** Answers 405 with `Allow` on each route path for the methods its routes do not take (call once, after the routes). */
+  addMethodNotAllowed(routes: readonly RoutePath[]): Method[] {
+    return addMethodNotAllowed(this.api.root, routes);
   }
 
   /** Adds the route's method, guarded by the authorizer and the usage plan, proxying to `handler`. */

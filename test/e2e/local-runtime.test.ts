@@ -107,7 +107,7 @@ describe('local runtime over HTTPS', () => {
   });
 
   describe('the rest of the contract', () => {
-    it('404 for an unknown campaign, an unknown route and a lead that is not there', async () => {
+    it('404 for an unknown campaign, an unknown route and a lead that is not there; 405 for a route\'s other method', async () => {
       const campaign = await ingest(apiKey, lead({ flo_campaign_id: 'cmp_unknown' }));
       const route = await client.send('POST', '/api/v1/nothing', { headers: { 'x-api-key': apiKey }, body: {} });
       const wrongMethod = await client.send('GET', '/api/v1/ingest', { headers: { 'x-api-key': apiKey } });
@@ -115,7 +115,7 @@ describe('local runtime over HTTPS', () => {
 
       expect([campaign.status, campaign.body.error]).toEqual([404, 'campaign_not_found']);
       expect([route.status, route.body.error]).toEqual([404, 'not_found']);
-      expect(wrongMethod.status).toBe(404);
+      expect([wrongMethod.status, wrongMethod.headers.allow, wrongMethod.body.error]).toEqual([405, 'POST', 'method_not_allowed']);
       expect([missingLead.status, missingLead.body.error]).toEqual([404, 'not_found']);
     });
 

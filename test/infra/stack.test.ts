@@ -144,9 +144,10 @@ describe('LeadIngestStack', () => {
     });
 
     describe('the routes', () => {
-      it('has exactly one method per entry of the route table', () => {
+      it('has exactly one method per entry of the route table, plus one 405 answer per route path', () => {
         expect(ROUTES.length).toBeGreaterThan(0);
-        template.resourceCountIs('AWS::ApiGateway::Method', ROUTES.length + PUBLIC_ROUTES.length);
+        const paths = new Set([...ROUTES, ...PUBLIC_ROUTES].map((route) => route.path));
+        template.resourceCountIs('AWS::ApiGateway::Method', ROUTES.length + PUBLIC_ROUTES.length + paths.size);
       });
 
       it.each(ROUTES.map((route) => [`${route.method} /${route.path}`, route] as const))(
@@ -171,9 +172,9 @@ describe('LeadIngestStack', () => {
         },
       );
 
-      it('requires an API key and the authorizer on every method there is but the public documentation', () => {
+      it('requires an API key and the authorizer on every method there is but the public documentation and the 405 mocks', () => {
         const authorizerId = onlyLogicalId(template, 'AWS::ApiGateway::Authorizer');
-        const publicNames: string[] = PUBLIC_ROUTES.map((route) => route.name);
+        const publicNames: string[] = [...PUBLIC_ROUTES.map((route) => route.name), 'MethodNotAllowed'];
         const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter(
           (method) => !publicNames.includes(method.Properties!.OperationName),
         );
@@ -316,10 +317,12 @@ describe('LeadIngestStack', () => {
         expect(JSON.parse(responseOf(type).ResponseTemplates['application/json']).outcome).toBe(outcome);
       });
 
-      it('answers an unknown route with the not_found envelope', () => {
+      it('answers an unknown route with the not_found envelope listing every route', () => {
         expect(JSON.parse(responseOf('MISSING_AUTHENTICATION_TOKEN').ResponseTemplates['application/json'])).toEqual({
           error: 'not_found',
-          message: 'No such route.',
+          message:
+            'No route has this path. The routes are: POST /api/v1/ingest, POST /api/v1/ping, GET /api/v1/leads/lookup, ' +
+            'GET /api/v1/openapi.json, GET /docs (paths are case-sensitive, without a trailing slash).',
         });
       });
     });

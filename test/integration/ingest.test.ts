@@ -112,7 +112,9 @@ describe('ingest handler on DynamoDB Local', () => {
       ['a JSON array', '[1,2]', 'application/json', 400],
       ['an empty body', '', 'application/json', 400],
       ['a text body', 'hello', 'text/plain', 415],
-      ['no content type', '{"a":1}', '', 415],
+      ['no content type, a text body', 'hello', '', 415],
+      // curl -d without -H sends JSON this way: the answer names the header to send.
+      ['no content type, a JSON body', '{"a":1}', '', 400],
       ['a latin-1 charset', '{"a":1}', 'application/json; charset=iso-8859-1', 415],
     ])('refuses %s with %s', async (_label, body, contentType, status) => {
       const answer = await call(world.ingest, apiEvent({ supplierId: 'sup_x', body, contentType }));

@@ -48,14 +48,21 @@ export class OpenApiContract {
   problems(answer: ContractAnswer): string[] {
     const pathname = routePath(answer.path);
     const operation = this.document.paths[pathname]?.[answer.method.toLowerCase()];
-    // A route the document does not have: the document's introduction promises 404 not_found.
+    // A route the document does not have: the document's introduction promises 404 not_found
+    // for an unknown path, and 405 method_not_allowed (with Allow) for a known path's other methods.
+    const knownPath = this.document.paths[pathname] !== undefined;
+    const promised = knownPath ? { status: 405, code: 'method_not_allowed' } : { status: 404, code: 'not_found' };
     const response: ResponseObject | undefined = operation
       ? operation.responses[String(answer.status)]
-      : answer.status === 404
-        ? { description: 'unknown route', content: { 'application/json': { schema: { $ref: `#/components/schemas/${errorSchemaName('not_found')}` } } } }
+      : answer.status === promised.status
+        ? {
+            description: 'no such operation',
+            ...(knownPath ? { headers: { Allow: { $ref: '#/components/headers/Allow' } } } : {}),
+            content: { 'application/json': { schema: { $ref: `#/components/schemas/${errorSchemaName(promised.code)}` } } },
+          }
         : undefined;
     if (!response) {
-      return [operation ? `status ${answer.status} is not documented for this operation` : `unknown route must answer 404 not_found`];
+      return [operation ? `status ${answer.status} is not documented for this operation` : `no such operation must answer ${promised.status} ${promised.code}`];
     }
     const key = `${answer.method} ${pathname} ${answer.status}`;
     return [...this.headerProblems(response, answer), ...this.bodyProblems(key, response, answer), ...retryAfterProblems(answer)];
@@ -143,7 +150,9 @@ function routePath(path: string): string {
     .split('/')
     .map((segment) => {
       try {
-        return decodeURIComponent(segment);
+        // An encoded `/` stays inside its segment (as API Gateway and the local runtime read it): no route's path.
+        const decoded = decodeURIComponent(segment);
+        return decoded.includes('/') ? segment : decoded;
       } catch {
         return segment;
       }

@@ -76,12 +76,52 @@ describe('request bodies', () => {
     });
   });
 
+  describe('JSON sent without saying so', () => {
+    const json = '{"flo_campaign_id":"cmp_1","email":"jane.doe@example.com"}';
+
+    it.each([
+      ['as a form (what curl -d sends)', 'application/x-www-form-urlencoded'],
+      ['without a Content-Type', undefined],
+      ['with an empty Content-Type', ''],
+    ])('sent %s, is a 400 naming Content-Type: application/json and echoing nothing of the body', (_label, contentType) => {
+      let thrown: unknown;
+      try {
+        parseRequestBody(`  ${json}`, false, contentType);
+      } catch (error) {
+        thrown = error;
+      }
+
+      expect(thrown).toBeInstanceOf(ValidationError);
+      const error = thrown as ValidationError;
+      expect(error.message).toContain('Content-Type: application/json');
+      expect(error.fieldErrors).toEqual([{ field: 'Content-Type', code: 'json_not_declared', message: expect.stringContaining('Content-Type: application/json') }]);
+      expect(JSON.stringify({ message: error.message, errors: error.fieldErrors })).not.toMatch(/jane|cmp_1|flo_campaign_id/);
+    });
+
+    it('is still a 415 under another declared type, naming both accepted ones', () => {
+      expect(() => parseRequestBody(json, false, 'text/plain')).toThrow(
+        new UnsupportedMediaTypeError('Send the body with Content-Type: application/json or application/x-www-form-urlencoded.'),
+      );
+    });
+  });
+
+  describe('where malformed JSON breaks', () => {
+    it('states the byte offset, counting UTF-8 bytes', () => {
+      expect(errorsOf(() => parseRequestBody('{"prénom":x}', false, 'application/json'))).toEqual([
+        { field: '(body)', code: 'invalid_json', message: 'The request body is not valid JSON: it breaks at byte 11 (counting from 0).' },
+      ]);
+    });
+  });
+
   describe('anything else', () => {
     it('is a 415 for another or a missing content type and a 413 past 64 KiB', () => {
       expect(() => parseRequestBody('x', false, 'text/plain')).toThrow(UnsupportedMediaTypeError);
       expect(() => parseRequestBody('x', false, undefined)).toThrow(UnsupportedMediaTypeError);
       expect(() => parseRequestBody('{}', false, 'application/json; charset=latin1')).toThrow(UnsupportedMediaTypeError);
-      expect(() => parseRequestBody(`{"a":"${'x'.repeat(MAX_BODY_BYTES)}"}`, false, 'application/json')).toThrow(PayloadTooLargeError);
+      expect(() => parseRequestBody(`{"a":"${'x'.repeat(MAX_BODY_BYTES)}"}`, false, 'application/json')).toThrow(
+        new PayloadTooLargeError(MAX_BODY_BYTES),
+      );
+      expect(new PayloadTooLargeError(MAX_BODY_BYTES).message).toBe('The request body is larger than 65536 bytes, the most this API takes.');
     });
   });
 });

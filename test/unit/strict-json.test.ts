@@ -36,14 +36,24 @@ describe('strict JSON parser', () => {
       '{"a":-}', '{"a":1e}', '{"a":NaN}', '{"a":Infinity}', '{"a":"\\x"}', '{"a":"\\u12"}', '{"a":"tab\there"}', '{"a":tru}',
       '{"a":1} x', '{"a":1}{}', '\u00a0{}', '\ufeff{}', '{"a":"unterminated}',
     ])('refuses %j as JSON.parse does', (text) => {
-      expect(parseStrictJson(text)).toEqual({ ok: false });
+      expect(parseStrictJson(text)).toEqual({ ok: false, offset: expect.any(Number) });
       expect(() => JSON.parse(text)).toThrow();
+    });
+
+    it.each([
+      ['{"a":1,}', 7],
+      ['{"a":tru}', 5],
+      ['{"a":1', 6],
+      ['{"é":x}', 6],
+      ['{"a":1} x', 8],
+    ])('says at which UTF-8 byte %j stops being JSON (%i)', (text, offset) => {
+      expect(parseStrictJson(text)).toEqual({ ok: false, offset });
     });
 
     it('refuses nesting deeper than the bound instead of overflowing the stack', () => {
       const deep = `${'['.repeat(60000)}${']'.repeat(60000)}`;
 
-      expect(parseStrictJson(deep)).toEqual({ ok: false });
+      expect(parseStrictJson(deep)).toEqual({ ok: false, offset: MAX_JSON_DEPTH + 1 });
       expect(parseStrictJson(`${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`).ok).toBe(true);
     });
   });
