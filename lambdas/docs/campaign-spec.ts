@@ -224,7 +224,12 @@ function narrow(schema: JsonSchema, campaign: Campaign, options: { post: boolean
   const required = new Set(schema.required as string[]);
   properties.flo_campaign_id = { ...properties.flo_campaign_id, const: campaign.campaignId, examples: [campaign.campaignId] };
   if (campaign.allowedStates.length > 0) {
-    properties.state = { ...properties.state, enum: [...campaign.allowedStates], description: `One of ${campaign.allowedStates.join(', ')}.` };
+    properties.state = {
+      ...properties.state,
+      pattern: anyCasePattern(campaign.allowedStates),
+      description: `One of ${campaign.allowedStates.join(', ')}, in any case; spaces around it are ignored (\`ca\` and \` CA \` are CA).`,
+      examples: [campaign.allowedStates[0]],
+    };
     // The post must carry a state; a ping may leave it to the post.
     if (options.post) required.add('state');
   }
@@ -238,4 +243,13 @@ function narrow(schema: JsonSchema, campaign: Campaign, options: { post: boolean
     }
   }
   schema.required = [...required];
+}
+
+/**
+ * A pattern that takes the codes as the server does (trimmed, in any case): JSON Schema
+ * patterns carry no flags, so each letter is spelled both ways.
+ */
+export function anyCasePattern(codes: readonly string[]): string {
+  const anyCase = (code: string) => [...code].map((letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`).join('');
+  return `^\\s*(?:${codes.map(anyCase).join('|')})\\s*$`;
 }

@@ -89,7 +89,10 @@ export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDe
     operationId: 'lookupLeads',
     summary: 'Look up the supplier\'s own leads',
     description:
-      'Give `id` alone, or `flo_campaign_id` with `phone` or `email` (not both). Only this supplier\'s leads are found; another ' +
+      'Send **one** of two queries: `?id=<lead id>` alone, or `?flo_campaign_id=<campaign>` with exactly one of `phone` or `email` ' +
+      '(and optionally `limit`). Any other mix (`id` with a contact, both `phone` and `email`, a contact without `flo_campaign_id`) ' +
+      'answers 400 `validation_failed` with `required` or `conflicting_fields`: when a generated client offers all four parameters, fill in one set. ' +
+      'Only this supplier\'s leads are found; another ' +
       'supplier\'s lead answers 404 like a missing one. By id the read is consistent; by contact it comes from an index updated ' +
       'within about a second of the 201. Both `read-only` and `ingest` keys may look up.',
     tags: ['Lookup'],

@@ -42,7 +42,7 @@ export const stateField = z.pipe(
  * spreadsheet reads as a formula, is no phone. Text around the digits
  * (`5550102030; DROP TABLE leads`) is refused, not stored.
  */
-const PHONE_TEXT = /^ *\+? *[0-9(][0-9 ().-]*$/;
+export const PHONE_TEXT = /^ *\+? *[0-9(][0-9 ().-]*$/;
 
 export function isPhoneNumber(value: string): boolean {
   return PHONE_TEXT.test(value) && normalizePhone(value) !== undefined;
