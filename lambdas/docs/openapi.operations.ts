@@ -15,14 +15,15 @@ import {
   type NamedExample,
 } from './api-examples';
 import { queryParameters, ref, type JsonSchema } from './json-schema';
-import { edgeCodes, errorSchemaName, lookupQuery, successHeaders } from './openapi.components';
+import { errorSchemaName, lookupQuery, successHeaders } from './openapi.components';
+import { ROUTE_WHEN, routeErrors, type AnyRouteName } from './route-errors';
 import { CUSTOM_FIELDS_NOTE } from './openapi.guide';
 import type { OpenApiDocument, OperationObject, ResponseObject } from './openapi.types';
 
 /**
  * The OpenAPI operation of every route, keyed by the route's name: a route added to the table
- * without its operation here does not compile. Each operation's error answers are the codes the
- * catalogue lists for its route.
+ * without its operation here does not compile. Each operation's error answers are the codes
+ * `route-errors.ts` lists for its route.
  */
 
 const JSON_TYPE = 'application/json';
@@ -58,7 +59,7 @@ export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDe
         },
         content: { [JSON_TYPE]: { schema: ref('LeadAccepted'), examples: LEAD_ACCEPTED_EXAMPLES } },
       },
-      ...errorResponses(route, catalogue),
+      ...errorResponses(route.name, catalogue),
     },
   }),
   Ping: (route, catalogue) => ({
@@ -82,7 +83,7 @@ export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDe
         headers: successHeaders(),
         content: { [JSON_TYPE]: { schema: ref('PingAccepted'), examples: PING_ACCEPTED_EXAMPLES } },
       },
-      ...errorResponses(route, catalogue),
+      ...errorResponses(route.name, catalogue),
     },
   }),
   Lookup: (route, catalogue) => ({
@@ -103,7 +104,7 @@ export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDe
         headers: successHeaders(),
         content: { [JSON_TYPE]: { schema: { oneOf: [ref('LookupById'), ref('LookupByContact')] }, examples: LOOKUP_EXAMPLES } },
       },
-      ...errorResponses(route, catalogue),
+      ...errorResponses(route.name, catalogue),
     },
   }),
 };
@@ -159,33 +160,26 @@ function documentationOperation(
         },
         content: answer.content,
       },
-      ...errorResponses(undefined, catalogue, ['rate_limited', 'internal_error', ...edgeCodes()]),
+      ...errorResponses(route.name, catalogue),
     },
   };
 }
 
-/** The codes a route can answer, grouped by status; `only` limits them to the codes named. */
-export function codesByStatus(
-  route: RouteDefinition | undefined,
-  catalogue: Record<string, ErrorCodeInfo>,
-  only?: readonly string[],
-): Map<number, string[]> {
+/** The codes a route can answer (`route-errors.ts`), grouped by status. */
+export function codesByStatus(route: AnyRouteName, catalogue: Record<string, ErrorCodeInfo>): Map<number, string[]> {
   const byStatus = new Map<number, string[]>();
-  for (const [code, info] of Object.entries(catalogue)) {
-    if (only && !only.includes(code)) continue;
-    if (!only && info.routes && (!route || !info.routes.includes(route.name))) continue;
-    byStatus.set(info.status, [...(byStatus.get(info.status) ?? []), code]);
+  for (const code of Object.keys(catalogue)) {
+    if (!(routeErrors(route) as readonly string[]).includes(code)) continue;
+    const { status } = catalogue[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   return new Map([...byStatus.entries()].sort(([a], [b]) => a - b));
 }
 
-function errorResponses(
-  route: RouteDefinition | undefined,
-  catalogue: Record<string, ErrorCodeInfo>,
-  only?: readonly string[],
-): Record<string, ResponseObject> {
+function errorResponses(route: AnyRouteName, catalogue: Record<string, ErrorCodeInfo>): Record<string, ResponseObject> {
   const responses: Record<string, ResponseObject> = {};
-  for (const [status, codes] of codesByStatus(route, catalogue, only)) {
+  const keyedRoute = ROUTES.find((candidate) => candidate.name === route)?.name;
+  for (const [status, codes] of codesByStatus(route, catalogue)) {
     const examples: Record<string, NamedExample> = {};
     const paired = Object.entries(PAIRED_ERROR_EXAMPLES)
       .filter(([name]) => requestExampleNames(route).includes(name))
@@ -193,14 +187,15 @@ function errorResponses(
       .filter(([, value]) => codes.includes(String(value.error)));
     for (const code of codes) {
       if (paired.some(([, value]) => value.error === code)) continue;
-      const value = ERROR_EXAMPLES[code as keyof typeof ERROR_EXAMPLES]?.(route?.name) ?? gatewayExample(code) ?? { error: code, message: catalogue[code].when };
+      const value = ERROR_EXAMPLES[code as keyof typeof ERROR_EXAMPLES]?.(keyedRoute) ?? gatewayExample(code) ?? { error: code, message: catalogue[code].when };
       examples[code] = { summary: code, value };
     }
     for (const [name, value] of paired) examples[name] = { summary: `The answer to the ${name} request example (${String(value.error)})`, value };
     const retryAfter = codes.some((code) => catalogue[code].details?.retry_after !== undefined);
     const alwaysRetryAfter = codes.every((code) => catalogue[code].details?.retry_after === 'always');
+    const when = (code: string) => ROUTE_WHEN[route]?.[code as keyof (typeof ROUTE_WHEN)[AnyRouteName]] ?? catalogue[code].when;
     responses[String(status)] = {
-      description: codes.map((code) => `\`${code}\`: ${catalogue[code].when}`).join('\n\n'),
+      description: codes.map((code) => `\`${code}\`: ${when(code)}`).join('\n\n'),
       headers: {
         ...(retryAfter ? { 'Retry-After': { $ref: `#/components/headers/${alwaysRetryAfter ? 'RetryAfterRequired' : 'RetryAfter'}` } } : {}),
         // HTTP requires it on every 405.
@@ -218,8 +213,8 @@ function errorResponses(
   return responses;
 }
 
-function requestExampleNames(route: RouteDefinition | undefined): string[] {
-  if (route?.name === 'Ingest') return [...Object.keys(INGEST_EXAMPLES), ...Object.keys(INGEST_FORM_EXAMPLES)];
-  if (route?.name === 'Ping') return [...Object.keys(PING_EXAMPLES), ...Object.keys(PING_FORM_EXAMPLES)];
+function requestExampleNames(route: AnyRouteName): string[] {
+  if (route === 'Ingest') return [...Object.keys(INGEST_EXAMPLES), ...Object.keys(INGEST_FORM_EXAMPLES)];
+  if (route === 'Ping') return [...Object.keys(PING_EXAMPLES), ...Object.keys(PING_FORM_EXAMPLES)];
   return [];
 }
