@@ -37,7 +37,7 @@ function baseDocument(): OpenApiDocument {
 function generate(): OpenApiDocument {
   const catalogue = errorCatalogue();
   const schemas = componentSchemas(catalogue);
-  const paths = operationPaths(catalogue);
+  const paths = operationPaths(catalogue, schemas);
 
   return {
     openapi: '3.1.0',

@@ -15,6 +15,7 @@ import {
   type NamedExample,
 } from './api-examples';
 import { queryParameters, ref, type JsonSchema } from './json-schema';
+import { answerFieldTable } from './answer-fields';
 import { errorSchemaName, lookupQuery, successHeaders } from './openapi.components';
 import { ROUTE_WHEN, routeErrors, type AnyRouteName } from './route-errors';
 import { CUSTOM_FIELDS_NOTE } from './openapi.guide';
@@ -29,10 +30,10 @@ import type { OpenApiDocument, OperationObject, ResponseObject } from './openapi
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
-type Operation<Route> = (route: Route, catalogue: Record<string, ErrorCodeInfo>) => OperationObject;
+type Operation<Route> = (route: Route, catalogue: Record<string, ErrorCodeInfo>, schemas: Record<string, JsonSchema>) => OperationObject;
 
 export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDefinition> } = {
-  Ingest: (route, catalogue) => ({
+  Ingest: (route, catalogue, schemas) => ({
     operationId: 'ingestLead',
     summary: 'Submit a lead',
     description:
@@ -51,7 +52,7 @@ export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDe
     },
     responses: {
       '201': {
-        description: 'Stored. `caps.lead` is the headroom after this lead (absent when no lead cap is set, and for test leads).',
+        description: `Stored. \`caps.lead\` is the headroom after this lead (absent when no lead cap is set, and for test leads).\n\n${answerFieldTable(schemas.LeadAccepted, schemas)}`,
         headers: {
           Location: { $ref: '#/components/headers/Location' },
           'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' },
@@ -62,7 +63,7 @@ export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDe
       ...errorResponses(route.name, catalogue),
     },
   }),
-  Ping: (route, catalogue) => ({
+  Ping: (route, catalogue, schemas) => ({
     operationId: 'pingLead',
     summary: 'Ping: would this lead be taken?',
     description:
@@ -79,14 +80,14 @@ export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDe
     },
     responses: {
       '200': {
-        description: 'Accepted. `caps` holds the ping cap\'s headroom after this ping and the lead cap\'s as it stands, when set.',
+        description: `Accepted. \`caps\` holds the ping cap's headroom after this ping and the lead cap's as it stands, when set.\n\n${answerFieldTable(schemas.PingAccepted, schemas)}`,
         headers: successHeaders(),
         content: { [JSON_TYPE]: { schema: ref('PingAccepted'), examples: PING_ACCEPTED_EXAMPLES } },
       },
       ...errorResponses(route.name, catalogue),
     },
   }),
-  Lookup: (route, catalogue) => ({
+  Lookup: (route, catalogue, schemas) => ({
     operationId: 'lookupLeads',
     summary: 'Look up the supplier\'s own leads',
     description:
@@ -100,7 +101,9 @@ export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDe
     parameters: queryParameters(lookupQuery()),
     responses: {
       '200': {
-        description: 'By `id`: `data` is the lead. By contact: `data` is a list, newest first.',
+        description:
+          `By \`id\`: \`data\` is the lead.\n\n${answerFieldTable(schemas.LookupById, schemas)}\n\n` +
+          `By contact: \`data\` is a list, newest first.\n\n${answerFieldTable(schemas.LookupByContact, schemas)}`,
         headers: successHeaders(),
         content: { [JSON_TYPE]: { schema: { oneOf: [ref('LookupById'), ref('LookupByContact')] }, examples: LOOKUP_EXAMPLES } },
       },
@@ -129,11 +132,11 @@ export const PUBLIC_ROUTE_OPERATIONS: { readonly [Name in PublicRouteName]: Oper
 };
 
 /** The document's paths: every route of the table, then the documentation's own. */
-export function operationPaths(catalogue: Record<string, ErrorCodeInfo>): OpenApiDocument['paths'] {
+export function operationPaths(catalogue: Record<string, ErrorCodeInfo>, schemas: Record<string, JsonSchema>): OpenApiDocument['paths'] {
   const paths: OpenApiDocument['paths'] = {};
-  for (const route of ROUTES) paths[`/${route.path}`] = { [route.method.toLowerCase()]: ROUTE_OPERATIONS[route.name](route, catalogue) };
+  for (const route of ROUTES) paths[`/${route.path}`] = { [route.method.toLowerCase()]: ROUTE_OPERATIONS[route.name](route, catalogue, schemas) };
   for (const route of PUBLIC_ROUTES) {
-    paths[`/${route.path}`] = { [route.method.toLowerCase()]: PUBLIC_ROUTE_OPERATIONS[route.name](route, catalogue) };
+    paths[`/${route.path}`] = { [route.method.toLowerCase()]: PUBLIC_ROUTE_OPERATIONS[route.name](route, catalogue, schemas) };
   }
   return paths;
 }

@@ -105,6 +105,31 @@ describe('the OpenAPI document', () => {
     });
   });
 
+  describe('its success answers', () => {
+    /** A member's path and those of its members: `data.caps.lead.limit`, `data[].id`; a lead's own `fields` are the supplier's. */
+    const paths = (value: unknown, path: string): string[] => {
+      const list = Array.isArray(value);
+      const item: unknown = list ? value[0] : value;
+      const base = list ? `${path}[]` : path;
+      const here = list ? [path, base] : [path];
+      if (!item || typeof item !== 'object' || path.endsWith('fields')) return here;
+      return [...here, ...Object.entries(item).flatMap(([name, member]) => paths(member, `${base}.${name}`))];
+    };
+
+    it.each([
+      ['/api/v1/ingest', 'post', '201'],
+      ['/api/v1/ping', 'post', '200'],
+      ['/api/v1/leads/lookup', 'get', '200'],
+    ])('%s has a field table naming every member its examples carry', (path, method, status) => {
+      const response = document.paths[path][method].responses[status];
+
+      expect(response.description).toContain('| member | type | present | meaning |');
+      for (const example of Object.values(response.content['application/json'].examples ?? {})) {
+        for (const member of Object.entries(example.value as object).flatMap(([name, value]) => paths(value, name))) expect(response.description).toContain(`| \`${member}\` |`);
+      }
+    });
+  });
+
   describe('its error codes', () => {
     it('cover every code of the catalogue and every answer of the gateway and the firewall', () => {
       const codes = [...Object.keys(ERROR_CODES), ...[...Object.values(GATEWAY_ANSWERS), ...Object.values(EDGE_ANSWERS)].map((answer) => answer.code)];
