@@ -35,7 +35,7 @@ const FIELD_NOTES: Record<string, JsonSchema> = {
   flo_supplier_id: { description: 'Optional: the key already names the supplier. Another supplier\'s id answers 403.' },
   flo_ping_id: { description: 'The `ping_id` of an accepted ping; required by ping/post campaigns.' },
   is_test: {
-    description: 'A test lead: stored and flagged, every check runs, no cap counts. A JSON boolean (`true` or `false`; the strings `"true"` and the numbers `1`/`0` are refused); a form-encoded body spells it `true`, `false`, `1` or `0`.',
+    description: 'A test lead: stored and flagged, every check runs, no cap counts. In JSON a boolean, `true` or `false` (strings such as `"true"` and the numbers `1`/`0` are refused); form-encoded, `true`, `false`, `1` or `0`.',
   },
   first_name: { description: 'Trimmed.', examples: ['Jane'] },
   last_name: { description: 'Trimmed.', examples: ['Doe'] },
