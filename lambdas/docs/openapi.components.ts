@@ -48,7 +48,6 @@ const FIELD_NOTES: Record<string, JsonSchema> = {
   },
   email: {
     description: 'An email address (`name@domain.tld`); spaces around it are trimmed, and it is compared lowercased for duplicate checks.',
-    format: 'email',
     // The shortest address the server takes: `a@b.co`.
     minLength: 6,
     examples: ['jane.doe@example.com'],
@@ -69,7 +68,7 @@ const LOOKUP_NOTES: Record<string, JsonSchema> = {
   id: { description: 'A lead id from a 201. Give it **alone**: with `flo_campaign_id`, `phone` or `email` too, the lookup answers 400 `conflicting_fields`.', examples: ['lead_5c2e8a1f9d3b7e0a4c6d'] },
   flo_campaign_id: { description: 'The campaign, for a lookup by contact: give it with `phone` **or** `email` (one of them), never with `id`.', examples: [EXAMPLE_CAMPAIGN_ID] },
   phone: { description: 'For a lookup by contact, with `flo_campaign_id`; not with `email` or `id`. Any spelling the ingest takes; compared as E.164.' },
-  email: { description: 'For a lookup by contact, with `flo_campaign_id`; not with `phone` or `id`. Compared lowercased.', format: 'email' },
+  email: { description: 'For a lookup by contact, with `flo_campaign_id`; not with `phone` or `id`. Compared lowercased.' },
 };
 
 /**
