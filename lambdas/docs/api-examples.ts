@@ -64,7 +64,7 @@ export const INGEST_EXAMPLES = {
   },
   invalid_fields: {
     summary: 'A lead with a phone too short and a state that is not a US state',
-    value: { flo_campaign_id: EXAMPLE_CAMPAIGN_ID, email: 'jane.doe@example.com', phone: '555-12', state: 'XX' },
+    value: { flo_campaign_id: EXAMPLE_CAMPAIGN_ID, email: 'jane.doe@example.com', phone: '555-0102', state: 'XX' },
   },
   unknown_campaign: {
     summary: 'A campaign id that does not exist',
@@ -238,7 +238,7 @@ const fullCap = (kind: 'lead' | 'ping') => () => {
 export const ERROR_EXAMPLES: Partial<Record<ErrorCode, (route?: RouteDefinition['name']) => Record<string, unknown>>> = {
   validation_failed: (route) =>
     answerOf(() =>
-      route === 'Lookup' ? parseWith(LookupQuerySchema, { flo_campaign_id: EXAMPLE_CAMPAIGN_ID, phone: '555-12' }, [], 'query') : parseIngestBody(INGEST_EXAMPLES.invalid_fields.value),
+      route === 'Lookup' ? parseWith(LookupQuerySchema, { flo_campaign_id: EXAMPLE_CAMPAIGN_ID, phone: '555-0102' }, [], 'query') : parseIngestBody(INGEST_EXAMPLES.invalid_fields.value),
     ),
   invalid_ping_id: () => answerOf(() => {
     throw new BadRequestError('invalid_ping_id', 'flo_ping_id is not a ping id issued by this API.');

@@ -2,12 +2,13 @@ import type { Campaign } from '../campaigns/campaign';
 import { postedRuleLines, postedRules, type PostedRules } from '../campaigns/campaign.settings';
 import type { Headroom } from '../leads/submission-rules';
 import { PERSONAL_FIELDS } from '../leads/submission';
-import { routeNamed } from '../routes';
+import { routeNamed, type RouteName } from '../routes';
 import type { ErrorCode } from '../shared/error-codes';
 import { MAX_BODY_BYTES } from '../shared/request-body';
 import type { Attachment, Supplier } from '../suppliers/supplier';
 import { EXAMPLE_API_KEY, INGEST_EXAMPLES, LEAD_ACCEPTED_EXAMPLES, PING_ACCEPTED_EXAMPLES } from './api-examples';
 import { buildOpenApiDocument, curlStart, errorCatalogue, type JsonSchema, type OpenApiDocument } from './openapi.document';
+import { routeErrors } from './route-errors';
 
 /**
  * A campaign's posting spec: what a supplier attached to it must send, the requests to copy and
@@ -136,14 +137,14 @@ function answers(campaign: Campaign, supplier: SupplierView | undefined): Answer
     ...(leadCap ? [] : (['lead_cap_reached'] as const)),
     ...(pingCap ? [] : (['ping_cap_reached'] as const)),
   ]);
-  const routes = pingPost ? ['Ingest', 'Ping'] : ['Ingest'];
+  const routes: RouteName[] = pingPost ? ['Ingest', 'Ping'] : ['Ingest'];
   const list: Answer[] = [
     { status: 201, code: 'ACCEPTED', when: 'Stored exactly once; `data.id` is the lead id, `data.caps.lead` the headroom when a lead cap is set.' },
     ...(pingPost ? [{ status: 200, code: 'accepted', when: 'The ping is accepted: post with its `ping_id` before `expires_at`.' }] : []),
   ];
   for (const [code, info] of Object.entries(errorCatalogue())) {
     if (excluded.has(code as ErrorCode)) continue;
-    if (info.routes && !info.routes.some((route) => routes.includes(route))) continue;
+    if (!routes.some((route) => (routeErrors(route) as readonly string[]).includes(code))) continue;
     list.push({ status: info.status, code, when: info.when });
   }
   return list;
@@ -224,7 +225,12 @@ function narrow(schema: JsonSchema, campaign: Campaign, options: { post: boolean
   const required = new Set(schema.required as string[]);
   properties.flo_campaign_id = { ...properties.flo_campaign_id, const: campaign.campaignId, examples: [campaign.campaignId] };
   if (campaign.allowedStates.length > 0) {
-    properties.state = { ...properties.state, enum: [...campaign.allowedStates], description: `One of ${campaign.allowedStates.join(', ')}.` };
+    properties.state = {
+      ...properties.state,
+      pattern: anyCasePattern(campaign.allowedStates),
+      description: `One of ${campaign.allowedStates.join(', ')}, in any case; spaces around it are ignored (\`ca\` and \` CA \` are CA).`,
+      examples: [campaign.allowedStates[0]],
+    };
     // The post must carry a state; a ping may leave it to the post.
     if (options.post) required.add('state');
   }
@@ -238,4 +244,13 @@ function narrow(schema: JsonSchema, campaign: Campaign, options: { post: boolean
     }
   }
   schema.required = [...required];
+}
+
+/**
+ * A pattern that takes the codes as the server does (trimmed, in any case): JSON Schema
+ * patterns carry no flags, so each letter is spelled both ways.
+ */
+export function anyCasePattern(codes: readonly string[]): string {
+  const anyCase = (code: string) => [...code].map((letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`).join('');
+  return `^\\s*(?:${codes.map(anyCase).join('|')})\\s*$`;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EXAMPLE_API_KEY } from './api-examples';
 import { escapeHtml, inlineMarkdown, markdownToHtml, scrollingTable, slug } from './markdown';
-import { curlStart, type JsonSchema, type OpenApiDocument, type OperationObject } from './openapi.document';
+import { type JsonSchema, type OpenApiDocument, type OperationObject } from './openapi.document';
 
 /**
  * The docs page: the OpenAPI document rendered to one self-contained HTML page on the server.
@@ -253,7 +253,7 @@ export function curl(document: OpenApiDocument, method: string, path: string, me
       ? new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([name, value]): [string, string] => [name, String(value)])).toString()
       : JSON.stringify(body);
   return [
-    `${curlStart(server)}${path} -X ${method.toUpperCase()} \\`,
+    `curl ${server}${path} -X ${method.toUpperCase()} \\`,
     `  -H 'x-api-key: ${EXAMPLE_API_KEY}' -H 'content-type: ${mediaType}' \\`,
     `  -d '${data.replace(/'/g, "'\\''")}'`,
   ].join('\n');

@@ -14,7 +14,13 @@ export function ref(name: string): JsonSchema {
 export function convert(entries: Record<string, z.ZodMiniType>, io: 'input' | 'output'): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(entries)) registry.add(schema, { id });
-  const { schemas } = z.toJSONSchema(registry, { io, metadata: registry, uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'any' });
+  const { schemas } = z.toJSONSchema(registry, {
+    io,
+    metadata: registry,
+    uri: (id) => `#/components/schemas/${id}`,
+    unrepresentable: 'any',
+    override: io === 'input' ? keepOutputFormat : undefined,
+  });
   const result: Record<string, JsonSchema> = {};
   for (const [id, schema] of Object.entries(schemas)) {
     if (id === '__shared') throw new Error('Shared schemas need an id of their own.');
@@ -22,6 +28,17 @@ export function convert(entries: Record<string, z.ZodMiniType>, io: 'input' | 'o
     result[id] = tidy(rest);
   }
   return result;
+}
+
+/**
+ * A request field that is trimmed before its format is checked (`z.pipe(trimmed string,
+ * z.email())`) converts, as an input, to the plain string it starts as: the format it must end
+ * up in is the rule a sender needs, so it is kept.
+ */
+function keepOutputFormat(context: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const def = (context.zodSchema as { _zod: { def: { type: string; out?: { _zod: { def: { type: string; format?: string } } } } } })._zod.def;
+  const out = def.type === 'pipe' ? def.out?._zod.def : undefined;
+  if (out?.type === 'string' && out.format) context.jsonSchema.format = out.format;
 }
 
 /**

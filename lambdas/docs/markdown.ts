@@ -44,11 +44,13 @@ export function markdownToHtml(markdown: string, options: MarkdownOptions = {}):
   while (index < lines.length) {
     const line = lines[index];
     if (line.startsWith('```')) {
+      // The fence's language tag stays on the block, so a reader (or a test) knows what runs it.
+      const language = /^```([a-z]+)$/.exec(line)?.[1];
       const code: string[] = [];
       index += 1;
       while (index < lines.length && !lines[index].startsWith('```')) code.push(lines[index++]);
       index += 1;
-      out.push(`<pre><code>${escapeHtml(code.join('\n'))}</code></pre>`);
+      out.push(`<pre><code${language ? ` class="language-${language}"` : ''}>${escapeHtml(code.join('\n'))}</code></pre>`);
       continue;
     }
     const heading = /^(#{1,6})\s+(.*)$/.exec(line);

@@ -2,6 +2,7 @@ import type * as z from 'zod/mini';
 import { EDGE_ANSWERS, GATEWAY_ANSWERS, type GatewayAnswer } from '../gateway-responses';
 import { IDEMPOTENCY_KEY_PATTERN, IngestBodySchema } from '../ingest/ingest.schema';
 import { PHONE_DIGITS } from '../leads/contact';
+import { PHONE_TEXT } from '../leads/lead.schema';
 import { LOOKUP_LIMIT, LookupQuerySchema } from '../lookup/lookup.schema';
 import { PingBodySchema } from '../ping/ping.schema';
 import { ERROR_CODES, type ErrorCodeInfo } from '../shared/error-codes';
@@ -33,21 +34,41 @@ const FIELD_NOTES: Record<string, JsonSchema> = {
   flo_campaign_id: { description: 'The campaign; the supplier must be attached to it.', examples: [EXAMPLE_CAMPAIGN_ID] },
   flo_supplier_id: { description: 'Optional: the key already names the supplier. Another supplier\'s id answers 403.' },
   flo_ping_id: { description: 'The `ping_id` of an accepted ping; required by ping/post campaigns.' },
-  is_test: { description: 'A test lead: stored and flagged, every check runs, no cap counts. Form bodies send `true`, `false`, `1` or `0`.' },
+  is_test: {
+    description: 'A test lead: stored and flagged, every check runs, no cap counts. In JSON a boolean, `true` or `false` (strings such as `"true"` and the numbers `1`/`0` are refused); form-encoded, `true`, `false`, `1` or `0`.',
+  },
   first_name: { description: 'Trimmed.', examples: ['Jane'] },
   last_name: { description: 'Trimmed.', examples: ['Doe'] },
   phone: {
     description: `A phone number of ${PHONE_DIGITS.min} to ${PHONE_DIGITS.max} digits, written with digits, spaces, \`( ) - .\` and a leading \`+\`, starting with a digit, \`(\` or \`+\`; a US number without country code reads as +1. Normalised to E.164 for duplicate checks.`,
+    // At least as many characters as the fewest digits; the pattern is the one the server applies.
+    minLength: PHONE_DIGITS.min,
+    pattern: PHONE_TEXT.source,
     examples: ['+1 555 010 2030', '(555) 010-2030'],
   },
-  email: { description: 'An email address; trimmed, and compared lowercased for duplicate checks.', format: 'email', examples: ['jane.doe@example.com'] },
+  email: {
+    description: 'An email address (`name@domain.tld`); spaces around it are trimmed, and it is compared lowercased for duplicate checks.',
+    // The shortest address the server takes: `a@b.co`.
+    minLength: 6,
+    examples: ['jane.doe@example.com'],
+  },
   state: {
-    description: 'A two-letter US state, DC or territory code, any case (`CA`, `ca`).',
+    description: 'A two-letter US state, DC or territory code, in any case (`CA`, `ca`); spaces around it are ignored.',
     pattern: '^\\s*[A-Za-z]{2}\\s*$',
     examples: ['CA'],
   },
-  id: { description: 'A lead id from a 201.', examples: ['lead_5c2e8a1f9d3b7e0a4c6d'] },
-  limit: { type: 'integer', description: 'At most this many leads, newest first.', default: LOOKUP_LIMIT.default },
+  limit: { type: 'integer', description: 'At most this many leads, newest first; only with a lookup by contact.', default: LOOKUP_LIMIT.default },
+};
+
+/**
+ * The lookup's alternatives, in each parameter's own text: a client generated from the document
+ * sees the rule beside every field it might fill in.
+ */
+const LOOKUP_NOTES: Record<string, JsonSchema> = {
+  id: { description: 'A lead id from a 201. Give it **alone**: with `flo_campaign_id`, `phone` or `email` too, the lookup answers 400 `conflicting_fields`.', examples: ['lead_5c2e8a1f9d3b7e0a4c6d'] },
+  flo_campaign_id: { description: 'The campaign, for a lookup by contact: give it with `phone` **or** `email` (one of them), never with `id`.', examples: [EXAMPLE_CAMPAIGN_ID] },
+  phone: { description: 'For a lookup by contact, with `flo_campaign_id`; not with `email` or `id`. Any spelling the ingest takes; compared as E.164.' },
+  email: { description: 'For a lookup by contact, with `flo_campaign_id`; not with `phone` or `id`. Compared lowercased.' },
 };
 
 /**
@@ -162,6 +183,8 @@ function requestSchemas(): Record<string, JsonSchema> {
 export function lookupQuery(): JsonSchema {
   const query = convert({ LookupQuery: LookupQuerySchema }, 'input').LookupQuery;
   annotate(query);
+  const properties = query.properties as Record<string, JsonSchema>;
+  for (const [name, note] of Object.entries(LOOKUP_NOTES)) Object.assign(properties[name], note);
   return query;
 }
 

@@ -1,5 +1,5 @@
 import { componentSchemas, errorCatalogue, sharedComponents } from './openapi.components';
-import { LOCAL_SERVER_URL, curlStart, guide } from './openapi.guide';
+import { LOCAL_SERVER_URL, guide } from './openapi.guide';
 import { operationPaths } from './openapi.operations';
 import type { OpenApiDocument } from './openapi.types';
 
@@ -22,8 +22,8 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
   if (options.serverUrl === undefined) return base;
   return {
     ...base,
-    // The introduction's request names the URL too.
-    info: { ...base.info, description: base.info.description.split(curlStart(LOCAL_SERVER_URL)).join(curlStart(options.serverUrl)) },
+    // The introduction's samples name the URL too.
+    info: { ...base.info, description: base.info.description.split(LOCAL_SERVER_URL).join(options.serverUrl) },
     servers: [{ url: options.serverUrl, description: 'This deployment.' }],
   };
 }
@@ -37,7 +37,7 @@ function baseDocument(): OpenApiDocument {
 function generate(): OpenApiDocument {
   const catalogue = errorCatalogue();
   const schemas = componentSchemas(catalogue);
-  const paths = operationPaths(catalogue);
+  const paths = operationPaths(catalogue, schemas);
 
   return {
     openapi: '3.1.0',
@@ -48,7 +48,7 @@ function generate(): OpenApiDocument {
       description: guide(catalogue),
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
-    servers: [{ url: LOCAL_SERVER_URL, description: 'The local runtime (`npm start`). A deployed API serves this document naming its own URL.' }],
+    servers: [{ url: LOCAL_SERVER_URL, description: 'An example: each deployment serves this document naming its own URL.' }],
     security: [{ ApiKey: [] }],
     tags: [
       { name: 'Leads', description: 'Submit leads, directly or by ping/post.' },

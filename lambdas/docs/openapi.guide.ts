@@ -5,7 +5,8 @@ import { FIELD_ERROR_CODES, type ErrorCodeInfo } from '../shared/error-codes';
 import { MAX_BODY_BYTES } from '../shared/request-body';
 import { SETTINGS } from '../shared/settings';
 import { MIN_MAGNITUDE } from '../shared/strict-json.parser';
-import { EXAMPLE_API_KEY, IDEMPOTENCY_HOURS, INGEST_EXAMPLES } from './api-examples';
+import { IDEMPOTENCY_HOURS, INGEST_EXAMPLES } from './api-examples';
+import { pingThenPostSamples, postSamples, sampleBlocks } from './code-samples';
 import { convert, textMaxLength, type JsonSchema } from './json-schema';
 
 /**
@@ -16,7 +17,11 @@ import { convert, textMaxLength, type JsonSchema } from './json-schema';
 /** The local runtime's URL; a served copy names the URL it was fetched from instead. */
 export const LOCAL_SERVER_URL = 'https://localhost:8443';
 
-/** A curl command's start for a server: the local runtime's self-signed certificate needs `--cacert`. */
+/**
+ * A curl command's start for a server, as the posting spec prints it for the platform owner:
+ * the local runtime's self-signed certificate needs `--cacert`. The supplier docs never name
+ * the local runtime, so their samples are plain.
+ */
 export function curlStart(serverUrl: string): string {
   return `curl${serverUrl.startsWith('https://localhost') ? ' --cacert .local/tls/cert.pem' : ''} ${serverUrl}`;
 }
@@ -40,29 +45,18 @@ export function guide(catalogue: Record<string, ErrorCodeInfo>): string {
     '',
     '## Quick start',
     '',
-    'Put your ingest key and campaign id in this request (on the local runtime, the first `npm start` prints a demo campaign, which takes any lead with an email, and its key):',
+    'Put your key and campaign id in this request; a `201` with the lead\'s `id` means it is stored exactly once.',
     '',
-    '```sh',
-    `${curlStart(LOCAL_SERVER_URL)}/api/v1/ingest \\`,
-    `  -H 'x-api-key: ${EXAMPLE_API_KEY}' -H 'content-type: application/json' \\`,
-    `  -d '${JSON.stringify(lead)}'`,
-    '```',
-    '',
-    'A `201` with the lead\'s `id` means it is stored. `npx leadctl campaign spec CAMPAIGN_ID` prints this request for any campaign, with its own rules.',
-    '',
+    ...sampleBlocks(postSamples(LOCAL_SERVER_URL, '/api/v1/ingest', lead)),
     '## Authentication',
     '',
-    '- **Header.** `x-api-key: <your supplier key>` on every request. The header name is case-insensitive; the value is opaque (it looks like `lsk_<key id>_<secret>`; do not parse it). `Authorization: Bearer ...` is not recognised and answers 401.',
-    '- **401 or 403.** 401 `unauthorized`: the key is missing, malformed, unknown or revoked, or the supplier was deleted: fix the key. 403 `forbidden`: the key is valid but the supplier is not attached to `flo_campaign_id` (or the key\'s scope does not allow the route): attach the supplier or fix the campaign id.',
-    `- **Rate limit.** ${THROTTLE.rateLimit} requests/s per key with bursts up to ${THROTTLE.burstLimit}; above it, 429 \`rate_limited\` with \`Retry-After\`. For a gentler limit, the owner sets lead and ping caps per campaign (429 \`lead_cap_reached\` / \`ping_cap_reached\` until the window resets).`,
+    '- **Header.** `x-api-key: <your supplier key>` on every request. The header name is case-insensitive; the value is opaque (it looks like `lsk_<key id>_<secret>`; do not parse it). `Authorization: Bearer ...` and a key in the URL or the body are not recognised and answer 401.',
+    '- **401 or 403.** 401 `unauthorized`: the key is missing, malformed, unknown or revoked, or the supplier was deleted: fix the key. 403 `forbidden`: the key is valid but the supplier is not attached to `flo_campaign_id` (or the key\'s scope does not allow the route): check the campaign id, or ask for access to the campaign.',
+    `- **Several keys at once, so rotation needs no downtime.** Ask for a second key, switch to it, then have the old one revoked. A revoked key stops working within ${SETTINGS.authCacheTtlSeconds.default} s.`,
+    '- **Scopes.** An `ingest` key may ingest, ping and look up; a `read-only` key may only look up.',
+    `- **Rate limit:** per key, a token bucket of ${THROTTLE.burstLimit} refilled at ${THROTTLE.rateLimit}/s: a burst of ${THROTTLE.burstLimit} is let through at once, then ${THROTTLE.rateLimit} more each second. Above it, 429 \`rate_limited\` with \`Retry-After\`. A campaign may also cap your leads and pings per window (429 \`lead_cap_reached\` / \`ping_cap_reached\` until the window resets).`,
     '- **HTTPS only**, TLS 1.2 minimum. Plain HTTP and older TLS are refused before they reach the API.',
     '- **Server to server only.** Never put a key in browser JavaScript, a mobile app or anything a user can read: the API sends no CORS headers, and this documentation has no "try it" console that would invite a key into a browser.',
-    '',
-    '### Where this API goes further than the product\'s authentication page',
-    '',
-    `- **Several keys per supplier, so rotation needs no downtime.** The owner creates a second key (\`leadctl key create SUPPLIER_ID\`), you switch to it, then the old one is revoked; no delete-and-recreate of the supplier. A revoked key stops working within the key cache's time to live (${SETTINGS.authCacheTtlSeconds.default} s by default).`,
-    '- **Ingest keys may also look up.** A key has a scope: `ingest` keys may ingest, ping and look up; `read-only` keys may only look up.',
-    `- **The rate limit is a token bucket of ${THROTTLE.burstLimit} refilled at ${THROTTLE.rateLimit}/s**, rather than "${THROTTLE.burstLimit} for 10 seconds": a burst of ${THROTTLE.burstLimit} is let through at once, then ${THROTTLE.rateLimit} more each second. The limit is per key.`,
     '',
     '## Posting a lead',
     '',
@@ -74,6 +68,11 @@ export function guide(catalogue: Record<string, ErrorCodeInfo>): string {
     '- **Campaign rules:** required fields and allowed states (422 `filtered`, `filter_errors` lists each), a duplicate window on phone and/or email (409 `duplicate_lead`), and per-supplier caps. Every 201 and ping 200 carries the caps\' headroom: `caps.lead` / `caps.ping` with `limit`, `used`, `remaining`, `window`, `resets_at`, `exact`.',
     '- **Test leads:** `is_test: true` runs every check and stores the lead flagged; it counts against no cap and is checked for duplicates only against test leads.',
     '',
+    '## Ping then post: a walkthrough',
+    '',
+    'A ping/post campaign takes a lead in two steps. First ping with the fields that are not personal (here `state` and `zip`): a `200` answers a `ping_id` and `expires_at`. Then post the whole lead to `/api/v1/ingest` with `flo_ping_id` set to that `ping_id` before it expires, repeating every pinged field unchanged. A `201` means the lead is stored; a ping is used once, so ping again for the next lead.',
+    '',
+    ...sampleBlocks(pingThenPostSamples(LOCAL_SERVER_URL)),
     '## Errors',
     '',
     'Every error has the same envelope: `{"error": "<code>", "message": "<for people>"}` plus details: `field_errors` (400 `validation_failed`), `filter_errors` (422 `filtered`), `field` (409 `duplicate_lead`), `retry_after` in seconds with a `Retry-After` header (429, 503), `outcome` on a 5xx (`not_written`: nothing was stored; `unknown`: the lead may have been stored, so retry with the same `Idempotency-Key`). A 5xx never shows internals. An unknown path answers 404 `not_found`, listing the routes; a route\'s path called with another method answers 405 `method_not_allowed` with an `Allow` header.',

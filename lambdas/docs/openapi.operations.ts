@@ -15,23 +15,25 @@ import {
   type NamedExample,
 } from './api-examples';
 import { queryParameters, ref, type JsonSchema } from './json-schema';
-import { edgeCodes, errorSchemaName, lookupQuery, successHeaders } from './openapi.components';
+import { answerFieldTable } from './answer-fields';
+import { errorSchemaName, lookupQuery, successHeaders } from './openapi.components';
+import { ROUTE_WHEN, routeErrors, type AnyRouteName } from './route-errors';
 import { CUSTOM_FIELDS_NOTE } from './openapi.guide';
 import type { OpenApiDocument, OperationObject, ResponseObject } from './openapi.types';
 
 /**
  * The OpenAPI operation of every route, keyed by the route's name: a route added to the table
- * without its operation here does not compile. Each operation's error answers are the codes the
- * catalogue lists for its route.
+ * without its operation here does not compile. Each operation's error answers are the codes
+ * `route-errors.ts` lists for its route.
  */
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
-type Operation<Route> = (route: Route, catalogue: Record<string, ErrorCodeInfo>) => OperationObject;
+type Operation<Route> = (route: Route, catalogue: Record<string, ErrorCodeInfo>, schemas: Record<string, JsonSchema>) => OperationObject;
 
 export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDefinition> } = {
-  Ingest: (route, catalogue) => ({
+  Ingest: (route, catalogue, schemas) => ({
     operationId: 'ingestLead',
     summary: 'Submit a lead',
     description:
@@ -50,7 +52,7 @@ export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDe
     },
     responses: {
       '201': {
-        description: 'Stored. `caps.lead` is the headroom after this lead (absent when no lead cap is set, and for test leads).',
+        description: `Stored. \`caps.lead\` is the headroom after this lead (absent when no lead cap is set, and for test leads).\n\n${answerFieldTable(schemas.LeadAccepted, schemas)}`,
         headers: {
           Location: { $ref: '#/components/headers/Location' },
           'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' },
@@ -58,10 +60,10 @@ export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDe
         },
         content: { [JSON_TYPE]: { schema: ref('LeadAccepted'), examples: LEAD_ACCEPTED_EXAMPLES } },
       },
-      ...errorResponses(route, catalogue),
+      ...errorResponses(route.name, catalogue),
     },
   }),
-  Ping: (route, catalogue) => ({
+  Ping: (route, catalogue, schemas) => ({
     operationId: 'pingLead',
     summary: 'Ping: would this lead be taken?',
     description:
@@ -78,29 +80,34 @@ export const ROUTE_OPERATIONS: { readonly [Name in RouteName]: Operation<RouteDe
     },
     responses: {
       '200': {
-        description: 'Accepted. `caps` holds the ping cap\'s headroom after this ping and the lead cap\'s as it stands, when set.',
+        description: `Accepted. \`caps\` holds the ping cap's headroom after this ping and the lead cap's as it stands, when set.\n\n${answerFieldTable(schemas.PingAccepted, schemas)}`,
         headers: successHeaders(),
         content: { [JSON_TYPE]: { schema: ref('PingAccepted'), examples: PING_ACCEPTED_EXAMPLES } },
       },
-      ...errorResponses(route, catalogue),
+      ...errorResponses(route.name, catalogue),
     },
   }),
-  Lookup: (route, catalogue) => ({
+  Lookup: (route, catalogue, schemas) => ({
     operationId: 'lookupLeads',
     summary: 'Look up the supplier\'s own leads',
     description:
-      'Give `id` alone, or `flo_campaign_id` with `phone` or `email` (not both). Only this supplier\'s leads are found; another ' +
+      'Send **one** of two queries: `?id=<lead id>` alone, or `?flo_campaign_id=<campaign>` with exactly one of `phone` or `email` ' +
+      '(and optionally `limit`). Any other mix (`id` with a contact, both `phone` and `email`, a contact without `flo_campaign_id`) ' +
+      'answers 400 `validation_failed` with `required` or `conflicting_fields`: when a generated client offers all four parameters, fill in one set. ' +
+      'Only this supplier\'s leads are found; another ' +
       'supplier\'s lead answers 404 like a missing one. By id the read is consistent; by contact it comes from an index updated ' +
       'within about a second of the 201. Both `read-only` and `ingest` keys may look up.',
     tags: ['Lookup'],
     parameters: queryParameters(lookupQuery()),
     responses: {
       '200': {
-        description: 'By `id`: `data` is the lead. By contact: `data` is a list, newest first.',
+        description:
+          `By \`id\`: \`data\` is the lead.\n\n${answerFieldTable(schemas.LookupById, schemas)}\n\n` +
+          `By contact: \`data\` is a list, newest first.\n\n${answerFieldTable(schemas.LookupByContact, schemas)}`,
         headers: successHeaders(),
         content: { [JSON_TYPE]: { schema: { oneOf: [ref('LookupById'), ref('LookupByContact')] }, examples: LOOKUP_EXAMPLES } },
       },
-      ...errorResponses(route, catalogue),
+      ...errorResponses(route.name, catalogue),
     },
   }),
 };
@@ -125,11 +132,11 @@ export const PUBLIC_ROUTE_OPERATIONS: { readonly [Name in PublicRouteName]: Oper
 };
 
 /** The document's paths: every route of the table, then the documentation's own. */
-export function operationPaths(catalogue: Record<string, ErrorCodeInfo>): OpenApiDocument['paths'] {
+export function operationPaths(catalogue: Record<string, ErrorCodeInfo>, schemas: Record<string, JsonSchema>): OpenApiDocument['paths'] {
   const paths: OpenApiDocument['paths'] = {};
-  for (const route of ROUTES) paths[`/${route.path}`] = { [route.method.toLowerCase()]: ROUTE_OPERATIONS[route.name](route, catalogue) };
+  for (const route of ROUTES) paths[`/${route.path}`] = { [route.method.toLowerCase()]: ROUTE_OPERATIONS[route.name](route, catalogue, schemas) };
   for (const route of PUBLIC_ROUTES) {
-    paths[`/${route.path}`] = { [route.method.toLowerCase()]: PUBLIC_ROUTE_OPERATIONS[route.name](route, catalogue) };
+    paths[`/${route.path}`] = { [route.method.toLowerCase()]: PUBLIC_ROUTE_OPERATIONS[route.name](route, catalogue, schemas) };
   }
   return paths;
 }
@@ -156,33 +163,26 @@ function documentationOperation(
         },
         content: answer.content,
       },
-      ...errorResponses(undefined, catalogue, ['rate_limited', 'internal_error', ...edgeCodes()]),
+      ...errorResponses(route.name, catalogue),
     },
   };
 }
 
-/** The codes a route can answer, grouped by status; `only` limits them to the codes named. */
-export function codesByStatus(
-  route: RouteDefinition | undefined,
-  catalogue: Record<string, ErrorCodeInfo>,
-  only?: readonly string[],
-): Map<number, string[]> {
+/** The codes a route can answer (`route-errors.ts`), grouped by status. */
+export function codesByStatus(route: AnyRouteName, catalogue: Record<string, ErrorCodeInfo>): Map<number, string[]> {
   const byStatus = new Map<number, string[]>();
-  for (const [code, info] of Object.entries(catalogue)) {
-    if (only && !only.includes(code)) continue;
-    if (!only && info.routes && (!route || !info.routes.includes(route.name))) continue;
-    byStatus.set(info.status, [...(byStatus.get(info.status) ?? []), code]);
+  for (const code of Object.keys(catalogue)) {
+    if (!(routeErrors(route) as readonly string[]).includes(code)) continue;
+    const { status } = catalogue[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   return new Map([...byStatus.entries()].sort(([a], [b]) => a - b));
 }
 
-function errorResponses(
-  route: RouteDefinition | undefined,
-  catalogue: Record<string, ErrorCodeInfo>,
-  only?: readonly string[],
-): Record<string, ResponseObject> {
+function errorResponses(route: AnyRouteName, catalogue: Record<string, ErrorCodeInfo>): Record<string, ResponseObject> {
   const responses: Record<string, ResponseObject> = {};
-  for (const [status, codes] of codesByStatus(route, catalogue, only)) {
+  const keyedRoute = ROUTES.find((candidate) => candidate.name === route)?.name;
+  for (const [status, codes] of codesByStatus(route, catalogue)) {
     const examples: Record<string, NamedExample> = {};
     const paired = Object.entries(PAIRED_ERROR_EXAMPLES)
       .filter(([name]) => requestExampleNames(route).includes(name))
@@ -190,14 +190,15 @@ function errorResponses(
       .filter(([, value]) => codes.includes(String(value.error)));
     for (const code of codes) {
       if (paired.some(([, value]) => value.error === code)) continue;
-      const value = ERROR_EXAMPLES[code as keyof typeof ERROR_EXAMPLES]?.(route?.name) ?? gatewayExample(code) ?? { error: code, message: catalogue[code].when };
+      const value = ERROR_EXAMPLES[code as keyof typeof ERROR_EXAMPLES]?.(keyedRoute) ?? gatewayExample(code) ?? { error: code, message: catalogue[code].when };
       examples[code] = { summary: code, value };
     }
     for (const [name, value] of paired) examples[name] = { summary: `The answer to the ${name} request example (${String(value.error)})`, value };
     const retryAfter = codes.some((code) => catalogue[code].details?.retry_after !== undefined);
     const alwaysRetryAfter = codes.every((code) => catalogue[code].details?.retry_after === 'always');
+    const when = (code: string) => ROUTE_WHEN[route]?.[code as keyof (typeof ROUTE_WHEN)[AnyRouteName]] ?? catalogue[code].when;
     responses[String(status)] = {
-      description: codes.map((code) => `\`${code}\`: ${catalogue[code].when}`).join('\n\n'),
+      description: codes.map((code) => `\`${code}\`: ${when(code)}`).join('\n\n'),
       headers: {
         ...(retryAfter ? { 'Retry-After': { $ref: `#/components/headers/${alwaysRetryAfter ? 'RetryAfterRequired' : 'RetryAfter'}` } } : {}),
         // HTTP requires it on every 405.
@@ -215,8 +216,8 @@ function errorResponses(
   return responses;
 }
 
-function requestExampleNames(route: RouteDefinition | undefined): string[] {
-  if (route?.name === 'Ingest') return [...Object.keys(INGEST_EXAMPLES), ...Object.keys(INGEST_FORM_EXAMPLES)];
-  if (route?.name === 'Ping') return [...Object.keys(PING_EXAMPLES), ...Object.keys(PING_FORM_EXAMPLES)];
+function requestExampleNames(route: AnyRouteName): string[] {
+  if (route === 'Ingest') return [...Object.keys(INGEST_EXAMPLES), ...Object.keys(INGEST_FORM_EXAMPLES)];
+  if (route === 'Ping') return [...Object.keys(PING_EXAMPLES), ...Object.keys(PING_FORM_EXAMPLES)];
   return [];
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ID_PATTERN } from '../shared/ids';
-import { booleanField, campaignIdField, customValue, emailField, fieldNameErrors, phoneField, splitFields, stateField } from '../leads/lead.schema';
+import { booleanField, campaignIdField, formBooleanField, type BodyEncoding, customValue, emailField, fieldNameErrors, phoneField, splitFields, stateField } from '../leads/lead.schema';
 import type { LeadFields, LeadSubmission } from '../leads/submission';
 import { fingerprint } from '../shared/fingerprint';
 import { parseWith } from '../shared/validation';
@@ -33,10 +33,13 @@ export const IngestBodySchema = z.catchall(
   customValue,
 );
 
+/** The same body form-encoded: `is_test` spelled as a string. */
+const IngestFormSchema = z.extend(IngestBodySchema, { is_test: z.optional(formBooleanField) });
+
 export type IngestBody = z.infer<typeof IngestBodySchema>;
 
-export function parseIngestBody(body: Record<string, unknown>): IngestBody {
-  return parseWith(IngestBodySchema, body, fieldNameErrors(body, KNOWN_FIELDS));
+export function parseIngestBody(body: Record<string, unknown>, encoding: BodyEncoding = 'json'): IngestBody {
+  return parseWith(encoding === 'form' ? IngestFormSchema : IngestBodySchema, body, fieldNameErrors(body, KNOWN_FIELDS));
 }
 
 /** The lead's own fields: everything the supplier sent except the routing ones. */

@@ -1,6 +1,7 @@
 /**
  * The fields a lead or a ping may carry, shared by the ingest and ping bodies. Form-encoded
- * bodies send every value as a string, so booleans accept "true"/"false" too.
+ * bodies send every value as a string, so their booleans are spelled "true"/"false"/"1"/"0";
+ * JSON bodies send JSON booleans.
  */
 import * as z from 'zod/mini';
 import type { FieldErrorCode } from '../shared/error-codes';
@@ -18,10 +19,16 @@ export const campaignIdField = z
   .string({ error: 'flo_campaign_id must be a string.' })
   .check(z.regex(ID_PATTERN, { error: 'flo_campaign_id must be 1-64 letters, digits, _ or -.' }));
 
-/** true/false, or their form-encoded spellings "true"/"false"/"1"/"0". */
-export const booleanField = z.pipe(
+/** How a body was encoded: a form's values are all strings. */
+export type BodyEncoding = 'json' | 'form';
+
+/** A JSON boolean, as the OpenAPI document types it. */
+export const booleanField = z.boolean({ error: 'is_test must be a JSON boolean, true or false.' });
+
+/** A boolean in a form-encoded body: "true"/"false"/"1"/"0". */
+export const formBooleanField = z.pipe(
   z.transform((value: unknown) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value)),
-  z.boolean({ error: 'is_test must be true or false.' }),
+  z.boolean({ error: 'is_test must be true, false, 1 or 0.' }),
 );
 
 export const stateField = z.pipe(
@@ -35,7 +42,7 @@ export const stateField = z.pipe(
  * spreadsheet reads as a formula, is no phone. Text around the digits
  * (`5550102030; DROP TABLE leads`) is refused, not stored.
  */
-const PHONE_TEXT = /^ *\+? *[0-9(][0-9 ().-]*$/;
+export const PHONE_TEXT = /^ *\+? *[0-9(][0-9 ().-]*$/;
 
 export function isPhoneNumber(value: string): boolean {
   return PHONE_TEXT.test(value) && normalizePhone(value) !== undefined;

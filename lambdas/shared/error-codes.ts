@@ -35,7 +35,7 @@ export const ERROR_CODES = {
     status: 403,
     when: 'The supplier is not attached to the campaign, a read-only key calls ingest or ping, or `flo_supplier_id` names another supplier. Attach the supplier or fix `flo_campaign_id`.',
   },
-  supplier_paused: { status: 403, when: 'The owner paused this supplier, everywhere or on this campaign.', routes: ['Ingest', 'Ping'] },
+  supplier_paused: { status: 403, when: 'Sending is paused for your supplier account, everywhere or on this campaign.', routes: ['Ingest', 'Ping'] },
   not_found: { status: 404, when: 'No route has this path (the message lists the routes), or the lead does not exist or is not this supplier\'s own.' },
   campaign_not_found: { status: 404, when: 'No campaign has this `flo_campaign_id`.', routes: ['Ingest', 'Ping', 'Lookup'] },
   method_not_allowed: {

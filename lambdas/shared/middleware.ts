@@ -6,13 +6,15 @@ import type { RouteDefinition } from '../routes';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { errorResponse, toAppError } from './http';
 import type { Logger } from './logger';
-import { parseRequestBody, type ParsedBody } from './request-body';
+import { bodyEncoding, parseRequestBody, type ParsedBody } from './request-body';
 import { OUTCOME_DIMENSION, ROUTE_DIMENSION, ROUTE_LATENCY_METRIC, ROUTE_REQUESTS_METRIC } from './route-metrics';
 
 /** What a route's handler works with: the event already parsed, checked and typed. */
 export interface RouteRequest {
   readonly caller: Caller;
   readonly body: ParsedBody;
+  /** A form's values are all strings; the body schemas read booleans accordingly. */
+  readonly bodyEncoding: 'json' | 'form';
   readonly query: Readonly<Record<string, string | undefined>>;
   /** Header names lowercased. */
   readonly headers: Readonly<Record<string, string | undefined>>;
@@ -120,6 +122,7 @@ function parseRoute(route: RouteDefinition): middy.MiddlewareObj<RouteEvent, API
       event.routeRequest = {
         caller,
         body,
+        bodyEncoding: bodyEncoding(headers['content-type']) ?? 'json',
         query: { ...(event.queryStringParameters ?? {}) },
         headers,
         requestId: event.requestContext?.requestId ?? '',

@@ -65,6 +65,11 @@ function invalidUtf8(field: string): FieldError {
   return { field, code: 'invalid_encoding', message: 'The request body is not valid UTF-8.' };
 }
 
+/** The body's encoding by its Content-Type: JSON, a form, or neither (answered 415). */
+export function bodyEncoding(contentType: string | undefined): 'json' | 'form' | undefined {
+  return parseMediaType(contentType)?.type;
+}
+
 function parseMediaType(contentType: string | undefined): { type: 'json' | 'form'; charset?: string } | undefined {
   if (!contentType) return undefined;
   const [essence, ...params] = contentType.split(';').map((part) => part.trim().toLowerCase());

@@ -139,6 +139,8 @@ describe('leadctl campaign spec', () => {
       expect(document.servers).toEqual([{ url: harness.app.url, description: 'This deployment.' }]);
       expect(validate(example)).toBe(true);
       expect(validate({ ...example, state: 'TX' })).toBe(false);
+      // The server takes a state trimmed and in any case; so does the spec.
+      expect(validate({ ...example, state: ' ca ' })).toBe(true);
       expect(validate({ ...example, flo_campaign_id: directId })).toBe(false);
       const { roof_type: _roof, ...withoutRoof } = example;
       expect(validate(withoutRoof)).toBe(false);

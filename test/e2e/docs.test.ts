@@ -48,7 +48,8 @@ describe('the documentation, served', () => {
       expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(response.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-/);
       expect(response.text).toContain(`${harness.app.url}/api/v1/ingest`);
-      expect(response.text).toContain('Where this API goes further');
+      expect(response.text).toContain('Ping then post: a walkthrough');
+      expect(response.text).not.toMatch(/npm start|leadctl|Where this API goes further/);
     });
   });
 

@@ -25,6 +25,26 @@ describe('lead rules over HTTPS', () => {
   let n = 0;
   const person = () => ({ email: `r${(n += 1)}@example.com`, phone: `+1555010${String(1000 + n)}` });
 
+  it('is_test as the document types it: a JSON boolean; its string and number spellings only in a form body', async () => {
+    const { campaignId, apiKey } = await supplierOn({});
+    const json = (isTest: unknown) => post('/api/v1/ingest', apiKey, { flo_campaign_id: campaignId, ...person(), is_test: isTest });
+    const form = (isTest: string) =>
+      post('/api/v1/ingest', apiKey, new URLSearchParams({ flo_campaign_id: campaignId, email: person().email, is_test: isTest }).toString(), {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
+
+    const accepted = await json(true);
+    const refused = await Promise.all(['true', 'false', '1', '0', 1, 0].map(json));
+    const formAccepted = await form('1');
+
+    expect([accepted.status, accepted.body.data.is_test]).toEqual([201, true]);
+    for (const answer of refused) {
+      expect([answer.status, answer.body.error]).toEqual([400, 'validation_failed']);
+      expect(answer.body.field_errors).toEqual([{ field: 'is_test', code: 'invalid_type', message: 'is_test must be a JSON boolean, true or false.' }]);
+    }
+    expect([formAccepted.status, formAccepted.body.data.is_test]).toEqual([201, true]);
+  });
+
   it('a lead cap of 5: the sixth lead gets 429 lead_cap_reached with the seconds to reset', async () => {
     const { campaignId, apiKey } = await supplierOn({}, { leadCap: 5, capWindow: 'day' });
     const statuses = [];

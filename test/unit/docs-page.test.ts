@@ -35,28 +35,33 @@ describe('the docs page', () => {
     it.each([
       ['the header format', 'x-api-key: <your supplier key>'],
       ['that the header name is case-insensitive', 'case-insensitive'],
-      ['that Bearer tokens are refused', 'Authorization: Bearer ... is not recognised and answers 401'],
+      ['that Bearer tokens are refused', 'Authorization: Bearer ... and a key in the URL or the body are not recognised and answer 401'],
       ['401 versus 403', '401 unauthorized: the key is missing'],
       ['403', '403 forbidden: the key is valid but the supplier is not attached'],
-      ['the rate limit', '100 requests/s per key with bursts up to 200'],
       ['HTTPS only', 'HTTPS only, TLS 1.2 minimum'],
       ['server to server only', 'Server to server only'],
-      ['several keys per supplier', 'Several keys per supplier, so rotation needs no downtime'],
-      ['ingest keys looking up', 'Ingest keys may also look up'],
-      ['the token bucket', 'token bucket of 200 refilled at 100/s'],
+      ['several keys per supplier', 'Several keys at once, so rotation needs no downtime'],
+      ['ingest keys looking up', 'An ingest key may ingest, ping and look up'],
+      ['the rate limit, a token bucket', 'per key, a token bucket of 200 refilled at 100/s'],
     ])('states %s', (_label, phrase) => {
       expect(text).toContain(phrase);
     });
 
-    it('says plainly where this API goes further than the product page', () => {
-      expect(text).toContain("Where this API goes further than the product's authentication page");
+    it('speaks to suppliers only: no word of the runtime, the admin CLI or the owner\'s tasks', () => {
+      for (const phrase of ['npm start', 'leadctl', 'the owner creates', 'goes further', '--cacert']) expect(`${phrase}: ${String(text.includes(phrase))}`).toBe(`${phrase}: false`);
     });
   });
 
   describe('on posting', () => {
-    it('shows a ready-to-paste curl for the local runtime with a placeholder key', () => {
-      expect(text).toContain("curl --cacert .local/tls/cert.pem https://localhost:8443/api/v1/ingest");
+    it('shows a ready-to-paste request for the server with a placeholder key, in curl, Node, Python and PHP', () => {
+      expect(text).toContain('curl https://localhost:8443/api/v1/ingest');
       expect(text).toContain("-H 'x-api-key: YOUR_API_KEY'");
+      for (const language of ['sh', 'js', 'python', 'php']) expect(page.html.match(new RegExp(`<code class="language-${language}">`, 'g'))).toHaveLength(2);
+    });
+
+    it('walks through a ping then its post', () => {
+      expect(text).toContain('Ping then post: a walkthrough');
+      expect(text).toMatch(/api\/v1\/ping[\s\S]*ping_id[\s\S]*api\/v1\/ingest/);
     });
 
     it('lists every route of the document and every error code', () => {

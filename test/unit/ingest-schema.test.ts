@@ -18,10 +18,32 @@ function fieldErrors(parse: () => unknown): FieldError[] {
 describe('ingest body schema', () => {
   describe('a valid body', () => {
     it('normalises state, reads form booleans and keeps custom fields apart from routing fields', () => {
-      const body = parseIngestBody({ flo_campaign_id: 'cmp_1', email: ' a@example.com ', state: 'ca', is_test: '1', zip: '90210', score: 3 });
+      const body = parseIngestBody({ flo_campaign_id: 'cmp_1', email: ' a@example.com ', state: 'ca', is_test: '1', zip: '90210', score: '3' }, 'form');
 
       expect(body).toMatchObject({ email: 'a@example.com', state: 'CA', is_test: true });
-      expect(leadFields(body)).toEqual({ email: 'a@example.com', state: 'CA', zip: '90210', score: 3 });
+      expect(leadFields(body)).toEqual({ email: 'a@example.com', state: 'CA', zip: '90210', score: '3' });
+    });
+  });
+
+  describe('is_test', () => {
+    it.each([true, false])('takes the JSON boolean %j', (value) => {
+      expect(parseIngestBody({ flo_campaign_id: 'cmp_1', email: 'a@example.com', is_test: value }).is_test).toBe(value);
+    });
+
+    it.each(['true', 'false', '1', '0', 1, 0])('refuses %j in a JSON body, as the document types it', (value) => {
+      const errors = fieldErrors(() => parseIngestBody({ flo_campaign_id: 'cmp_1', email: 'a@example.com', is_test: value }));
+
+      expect(errors).toEqual([{ field: 'is_test', code: 'invalid_type', message: 'is_test must be a JSON boolean, true or false.' }]);
+    });
+
+    it.each([['true', true], ['1', true], ['false', false], ['0', false]] as const)('reads the form spelling %j as %j', (value, expected) => {
+      expect(parseIngestBody({ flo_campaign_id: 'cmp_1', email: 'a@example.com', is_test: value }, 'form').is_test).toBe(expected);
+    });
+
+    it('refuses another form spelling', () => {
+      const errors = fieldErrors(() => parseIngestBody({ flo_campaign_id: 'cmp_1', email: 'a@example.com', is_test: 'yes' }, 'form'));
+
+      expect(errors.map((error) => error.field)).toEqual(['is_test']);
     });
   });
 

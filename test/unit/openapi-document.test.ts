@@ -6,6 +6,18 @@ import { EDGE_ANSWERS, GATEWAY_ANSWERS } from '../../lambdas/gateway-responses';
 import { IngestBodySchema } from '../../lambdas/ingest/ingest.schema';
 import { ERROR_CODES } from '../../lambdas/shared/error-codes';
 import { OPENAPI_FILE, openApiFileText } from '../../scripts/openapi';
+import { anyCasePattern } from '../../lambdas/docs/campaign-spec';
+import { parseIngestBody } from '../../lambdas/ingest/ingest.schema';
+
+/** Whether the server's ingest schema takes the body. */
+function serverTakes(body: Record<string, unknown>): boolean {
+  try {
+    parseIngestBody(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -51,12 +63,70 @@ describe('the OpenAPI document', () => {
       expect(ingest.properties.phone.description).toContain('8 to 15 digits');
     });
 
+    it('say what the server takes for phone, email, state and is_test', () => {
+      const properties = (document.components.schemas.IngestBody as { properties: Record<string, { type?: string; pattern?: string; minLength?: number; maxLength?: number }> }).properties;
+      const fits = (name: string, value: string) =>
+        new RegExp(properties[name].pattern ?? '').test(value) && value.length >= (properties[name].minLength ?? 0) && value.length <= (properties[name].maxLength ?? Infinity);
+      const lead = (fields: Record<string, unknown>) => ({ flo_campaign_id: 'cmp_1', email: 'a@example.com', ...fields });
+
+      for (const phone of ['+1 555 010 2030', '(555) 010-2030', '55501020', '-5550102030', '555-12', '5550102030; x']) {
+        if (serverTakes(lead({ phone }))) expect(`${phone}: ${String(fits('phone', phone))}`).toBe(`${phone}: true`);
+        else expect(`${phone}: ${String(fits('phone', phone))}`).toBe(`${phone}: false`);
+      }
+      for (const state of [' ca ', 'Ca', 'CA']) expect(serverTakes(lead({ state })) && fits('state', state)).toBe(true);
+      expect(properties.email).toMatchObject({ format: 'email', minLength: 6, maxLength: 254 });
+      expect(serverTakes(lead({ email: 'a@b.co' }))).toBe(true);
+      expect(properties.is_test.type).toBe('boolean');
+      expect(serverTakes(lead({ is_test: 'true' }))).toBe(false);
+    });
+
+    it('narrow a campaign\'s states to a pattern that takes them as the server does', () => {
+      const pattern = new RegExp(anyCasePattern(['CA', 'NV']));
+
+      expect([' ca ', 'Nv', 'CA'].map((state) => pattern.test(state))).toEqual([true, true, true]);
+      expect(['TX', 'CAL', 'C A'].map((state) => pattern.test(state))).toEqual([false, false, false]);
+    });
+
+    it('state the lookup\'s one-query rule in the operation and in each of its parameters', () => {
+      const lookup = document.paths['/api/v1/leads/lookup'].get;
+
+      expect(lookup.description).toContain('**one** of two queries');
+      for (const parameter of lookup.parameters as { name: string; description: string }[]) {
+        if (parameter.name !== 'limit') expect(`${parameter.name}: ${parameter.description}`).toMatch(/alone|not with|never with/);
+      }
+    });
+
     it('have a form-encoded twin in which every value is a string', () => {
       const form = document.components.schemas.IngestForm as { properties: Record<string, { type: string; enum?: string[] }>; additionalProperties: { type: string } };
 
       expect(Object.values(form.properties).every((property) => property.type === 'string')).toBe(true);
       expect(form.properties.is_test.enum).toEqual(['true', 'false', '1', '0']);
       expect(form.additionalProperties.type).toBe('string');
+    });
+  });
+
+  describe('its success answers', () => {
+    /** A member's path and those of its members: `data.caps.lead.limit`, `data[].id`; a lead's own `fields` are the supplier's. */
+    const paths = (value: unknown, path: string): string[] => {
+      const list = Array.isArray(value);
+      const item: unknown = list ? value[0] : value;
+      const base = list ? `${path}[]` : path;
+      const here = list ? [path, base] : [path];
+      if (!item || typeof item !== 'object' || path.endsWith('fields')) return here;
+      return [...here, ...Object.entries(item).flatMap(([name, member]) => paths(member, `${base}.${name}`))];
+    };
+
+    it.each([
+      ['/api/v1/ingest', 'post', '201'],
+      ['/api/v1/ping', 'post', '200'],
+      ['/api/v1/leads/lookup', 'get', '200'],
+    ])('%s has a field table naming every member its examples carry', (path, method, status) => {
+      const response = document.paths[path][method].responses[status];
+
+      expect(response.description).toContain('| member | type | present | meaning |');
+      for (const example of Object.values(response.content['application/json'].examples ?? {})) {
+        for (const member of Object.entries(example.value as object).flatMap(([name, value]) => paths(value, name))) expect(response.description).toContain(`| \`${member}\` |`);
+      }
     });
   });
 

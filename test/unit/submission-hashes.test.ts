@@ -32,9 +32,11 @@ function fakeStore(mode: 'direct' | 'ping_post') {
 }
 
 /** The wire body as the ingest handler hands it on. */
-const ingestCommand = (wire: Record<string, unknown>) => ({ caller, submission: toLeadSubmission(parseIngestBody(wire)), idempotencyKey: 'key-1' });
+/** A body whose every value is a string stands for a form-encoded one. */
+const encodingOf = (wire: Record<string, unknown>) => (Object.values(wire).every((value) => typeof value === 'string') ? 'form' : 'json');
+const ingestCommand = (wire: Record<string, unknown>) => ({ caller, submission: toLeadSubmission(parseIngestBody(wire, encodingOf(wire))), idempotencyKey: 'key-1' });
 /** The wire body as the ping handler hands it on. */
-const pingCommand = (wire: Record<string, unknown>) => ({ caller, submission: toPingSubmission(parsePingBody(wire)) });
+const pingCommand = (wire: Record<string, unknown>) => ({ caller, submission: toPingSubmission(parsePingBody(wire, encodingOf(wire))) });
 
 async function bodyHashOf(wire: Record<string, unknown>, mode: 'direct' | 'ping_post' = 'direct'): Promise<string | undefined> {
   const { store, commits } = fakeStore(mode);

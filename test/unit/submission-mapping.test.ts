@@ -9,7 +9,7 @@ import type { SubmissionConfig, SubmissionStore } from '../../lambdas/submission
 describe('wire bodies mapped to domain submissions', () => {
   describe('a lead', () => {
     it('names the routing facts in domain terms and keeps every other field as the lead\'s own', () => {
-      const body = parseIngestBody({ flo_campaign_id: 'cmp_1', flo_supplier_id: 'sup_1', flo_ping_id: 'p1.x.y', is_test: 'true', email: ' a@example.com ', phone: '5550102030', zip: '90210' });
+      const body = parseIngestBody({ flo_campaign_id: 'cmp_1', flo_supplier_id: 'sup_1', flo_ping_id: 'p1.x.y', is_test: 'true', email: ' a@example.com ', phone: '5550102030', zip: '90210' }, 'form');
       const submission = toLeadSubmission(body);
 
       expect(submission).toMatchObject({ campaignId: 'cmp_1', supplierId: 'sup_1', pingId: 'p1.x.y', isTest: true, email: 'a@example.com', phone: '5550102030' });
