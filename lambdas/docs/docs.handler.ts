@@ -1,6 +1,7 @@
 import type { Runtime } from '../shared/runtime';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { GATEWAY_ANSWERS } from '../gateway-responses';
 import { PUBLIC_ROUTES } from '../routes';
 import { NotFoundError } from '../shared/errors';
 import { errorResponse } from '../shared/http';
@@ -46,7 +47,7 @@ export function createDocsHandler(logger: Logger): (event: APIGatewayProxyEvent)
   return async (event) => {
     try {
       const route = PUBLIC_ROUTES.find((candidate) => `/${candidate.path}` === event.resource);
-      if (!route) throw new NotFoundError('not_found', 'No such route.');
+      if (!route) throw new NotFoundError('not_found', GATEWAY_ANSWERS.notFound.message);
       const answer = render(serverUrl(event));
       if (route.name === 'OpenApi') {
         return { statusCode: 200, headers: { ...COMMON_HEADERS, 'Content-Type': 'application/json; charset=utf-8' }, body: answer.document };

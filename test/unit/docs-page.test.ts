@@ -136,10 +136,12 @@ describe('the docs handler', () => {
     expect(serverUrl(event('/docs', {}, { host: 'localhost:8443' }))).toBe('https://localhost:8443');
   });
 
-  it('answers 404 in the envelope for any other resource', async () => {
+  it('answers 404 in the envelope for any other resource, listing the routes as the gateway does', async () => {
     const response = await handler(event('/other'));
 
     expect(response.statusCode).toBe(404);
-    expect(JSON.parse(response.body)).toEqual({ error: 'not_found', message: 'No such route.' });
+    const body = JSON.parse(response.body);
+    expect(body.error).toBe('not_found');
+    expect(body.message).toMatch(/^No route has this path\. The routes are: .*POST \/api\/v1\/ingest.*GET \/docs/);
   });
 });
