@@ -1,5 +1,6 @@
 import type { Campaign } from '../../lambdas/campaigns/campaign';
-import { SETTING_DESCRIPTORS, SETTING_NAMES, type CampaignSettings, type FlagParse, type SettingDescriptor } from '../../lambdas/campaigns/campaign.settings';
+import { SETTING_DESCRIPTORS, SETTING_NAMES, type CampaignSettings } from '../../lambdas/campaigns/campaign.settings';
+import type { FlagParse, SettingDescriptor } from '../../lambdas/campaigns/setting-descriptor';
 import { listOf, listValue, oneOf, textOption, wholeNumber } from '../arguments.parser';
 import type { OptionSpecs, OptionValues } from '../command.types';
 

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { FIELD_NAME } from '../leads/submission';
 import { US_STATES } from '../shared/us-states';
+import { listOr, postedRule, type PostedRule, type SettingDescriptor } from './setting-descriptor';
 
 /**
  * A campaign's settings, in one place: their type, defaults, limits, the schema that checks
@@ -15,12 +16,27 @@ export type CampaignMode = (typeof CAMPAIGN_MODES)[number];
 export const DEDUPE_FIELDS = ['phone', 'email'] as const;
 export type DedupeField = (typeof DEDUPE_FIELDS)[number];
 
+/**
+ * The contact a lead must carry: `email` (the default, as every campaign required before the
+ * rule existed), `phone`, `either` (at least one) or `both`. A lead without it answers 400.
+ */
+export const CONTACT_RULES = ['email', 'phone', 'either', 'both'] as const;
+export type ContactRule = (typeof CONTACT_RULES)[number];
+
+/** The contact fields a rule makes each lead carry (`either` needs one of them, so neither alone). */
+export function contactFields(contact: ContactRule): readonly DedupeField[] {
+  return contact === 'both' ? ['phone', 'email'] : contact === 'either' ? [] : [contact];
+}
 export interface CampaignSettings {
   readonly mode: CampaignMode;
+  readonly contact: ContactRule;
   /** Days a phone or email blocks a repeat; 0 turns duplicate checks off. */
   readonly dedupeDays: number;
   readonly dedupeOn: readonly DedupeField[];
-  /** Fields a lead must carry beyond the contract's own required ones. */
+  /**
+   * The fields a lead must carry (the whole set, beside the contact rule): a missing one answers
+   * 422 `filtered`. They name fields as the supplier sends them.
+   */
   readonly requiredFields: readonly string[];
   /** Two-letter states a lead may come from; empty allows all. */
   readonly allowedStates: readonly string[];
@@ -34,6 +50,7 @@ export interface CampaignSettings {
 
 export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
   mode: 'direct',
+  contact: 'email',
   dedupeDays: 0,
   dedupeOn: ['phone', 'email'],
   requiredFields: [],
@@ -62,6 +79,7 @@ const DEDUPE_ON_ERROR = `Duplicates are checked on ${DEDUPE_FIELDS.join(' and/or
  */
 const settingsSchema = z.object({
   mode: z.optional(z.enum(CAMPAIGN_MODES, { error: `The mode must be one of ${CAMPAIGN_MODES.join(', ')}.` })),
+  contact: z.optional(z.enum(CONTACT_RULES, { error: `The contact rule must be one of ${CONTACT_RULES.join(', ')}.` })),
   dedupeDays: z.optional(days(SETTING_LIMITS.dedupeDays, 'The duplicate window must be a whole number of days from 0 (off) to 3650.')),
   dedupeOn: z.optional(
     distinct(z.array(z.enum(DEDUPE_FIELDS, { error: DEDUPE_ON_ERROR }), { error: DEDUPE_ON_ERROR }).check(z.minLength(1, { error: DEDUPE_ON_ERROR }))),
@@ -83,41 +101,10 @@ const settingsSchema = z.object({
 
 export type SettingName = keyof CampaignSettings;
 
-/** How a setting's `leadctl campaign` flag turns its text into the setting's value. */
-export type FlagParse =
-  | { readonly kind: 'enum'; readonly values: readonly string[] }
-  /** A whole number in the range; with `none`, the word `none` (any case) is null: cleared. */
-  | { readonly kind: 'number'; readonly range: { readonly min: number; readonly max: number }; readonly none?: boolean }
-  /** Comma-separated; with `values`, a non-empty list of those; `letterCase` is applied first. */
-  | { readonly kind: 'list'; readonly values?: readonly string[]; readonly letterCase?: 'lower' | 'upper' }
-  | { readonly kind: 'boolean' };
 
-/** How the posting spec states a rule: its field in the spec's data, and its line in the Markdown. */
-export interface PostedRule<K extends string, V> {
-  readonly key: K;
-  readonly label: string;
-  value(settings: CampaignSettings): V;
-  text(value: V): string;
-}
-
-/** One setting as the CLI takes it, `campaign show` prints it and the posting spec states it. */
-export interface SettingDescriptor {
-  readonly flag: string;
-  /** The flag's value in help, e.g. `N|none`. */
-  readonly placeholder: string;
-  readonly help: string;
-  readonly parse: FlagParse;
-  /** Its line in `campaign show`; absent when another setting's line says it. */
-  readonly show?: { readonly label: string; text(settings: CampaignSettings): string };
-  readonly posted?: PostedRule<string, unknown>;
-}
-
-function postedRule<const K extends string, V>(rule: PostedRule<K, V>): PostedRule<K, V> {
-  return rule;
-}
-
-function listOr(items: readonly string[], none: string): string {
-  return items.length === 0 ? none : items.join(', ');
+/** The contact rule as people read it: `email`, `phone or email (at least one)`. */
+export function describeContact(contact: ContactRule): string {
+  return contact === 'either' ? 'phone or email (at least one)' : contact === 'both' ? 'phone and email' : contact;
 }
 
 /** The duplicate window as people read it: `off`, or `phone or email within 30 days`. */
@@ -143,6 +130,19 @@ export const SETTING_DESCRIPTORS = {
           : 'direct: post the lead.',
     }),
   },
+  contact: {
+    flag: 'contact',
+    placeholder: CONTACT_RULES.join('|'),
+    help: 'The contact each lead must carry: email (the default), phone, either (at least one) or both; a lead without it answers 400.',
+    parse: { kind: 'enum', values: CONTACT_RULES },
+    show: { label: 'contact', text: (settings) => describeContact(settings.contact) },
+    posted: postedRule({
+      key: 'contact',
+      label: 'Contact',
+      value: (settings) => settings.contact,
+      text: (contact) => `${describeContact(contact)}; a lead without it answers 400 \`validation_failed\`.`,
+    }),
+  },
   dedupeDays: {
     flag: 'dedupe-days',
     placeholder: 'N',
@@ -165,19 +165,22 @@ export const SETTING_DESCRIPTORS = {
   requiredFields: {
     flag: 'required-fields',
     placeholder: 'a,b',
-    help: "Fields each lead must carry beyond the contract's own; '' clears.",
+    help: "The fields each lead must carry (the whole set, replacing the one before; '' clears); a lead without one answers 422 filtered.",
     parse: { kind: 'list' },
-    show: { label: 'required fields', text: (settings) => listOr(settings.requiredFields, 'only the standard ones') },
+    show: { label: 'required fields', text: (settings) => listOr(settings.requiredFields, 'none beyond the contact') },
     posted: postedRule({
       key: 'requiredFields',
       label: 'Required fields',
-      // The contract's own first: the campaign id and email always, the ping id in ping/post.
-      value: (settings): readonly string[] => [
-        'flo_campaign_id',
-        'email',
-        ...(settings.mode === 'ping_post' ? ['flo_ping_id'] : []),
-        ...settings.requiredFields.filter((field) => field !== 'email'),
-      ],
+      // The contract's own first: the campaign id, the contact the rule names, the ping id in ping/post.
+      value: (settings): readonly string[] => {
+        const contact: readonly string[] = contactFields(settings.contact);
+        return [
+          'flo_campaign_id',
+          ...contact,
+          ...(settings.mode === 'ping_post' ? ['flo_ping_id'] : []),
+          ...settings.requiredFields.filter((field) => !contact.includes(field)),
+        ];
+      },
       text: (fields) => `${fields.map((field) => `\`${field}\``).join(', ')}.`,
     }),
   },
@@ -207,7 +210,7 @@ export const SETTING_DESCRIPTORS = {
 export const SETTING_NAMES = Object.keys(SETTING_DESCRIPTORS) as SettingName[];
 
 /** The rules the posting spec states, in its order (a setting's own `posted` says how). */
-export const POSTED_SETTINGS = ['mode', 'requiredFields', 'allowedStates', 'dedupeDays'] as const satisfies readonly SettingName[];
+export const POSTED_SETTINGS = ['mode', 'contact', 'requiredFields', 'allowedStates', 'dedupeDays'] as const satisfies readonly SettingName[];
 
 type Posted<N extends (typeof POSTED_SETTINGS)[number]> = (typeof SETTING_DESCRIPTORS)[N]['posted'];
 
@@ -238,9 +241,18 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
 }
 
-/** The settings of a stored campaign item; a setting stored before it existed reads as its default. */
+/**
+ * The settings of a stored campaign item; a setting stored before it existed reads as its
+ * default, and so does a value this version cannot read (one a newer version wrote): a lead
+ * is then judged by the default, never answered 500.
+ */
 export function storedSettings(item: Record<string, unknown>): CampaignSettings {
-  // A cleared optional setting (retention) may be stored as null: it reads as absent.
-  const stored = Object.fromEntries(SETTING_NAMES.filter((name) => item[name] !== undefined && item[name] !== null).map((name) => [name, item[name]]));
+  const stored: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) {
+    // A cleared optional setting (retention) may be stored as null: it reads as absent.
+    if (item[name] === undefined || item[name] === null) continue;
+    const parsed = z.safeParse(settingsSchema.shape[name], item[name]);
+    if (parsed.success && parsed.data !== undefined) stored[name] = parsed.data;
+  }
   return { ...DEFAULT_CAMPAIGN_SETTINGS, ...stored };
 }

@@ -1,5 +1,5 @@
 import type { Campaign } from '../campaigns/campaign';
-import { postedRuleLines, postedRules, type PostedRules } from '../campaigns/campaign.settings';
+import { contactFields, postedRuleLines, postedRules, type PostedRules } from '../campaigns/campaign.settings';
 import type { Headroom } from '../leads/submission-rules';
 import { PERSONAL_FIELDS } from '../leads/submission';
 import { routeNamed } from '../routes';
@@ -229,6 +229,10 @@ function narrow(schema: JsonSchema, campaign: Campaign, options: { post: boolean
     if (options.post) required.add('state');
   }
   if (options.post && campaign.mode === 'ping_post') required.add('flo_ping_id');
+  if (options.post) {
+    for (const field of contactFields(campaign.contact)) required.add(field);
+    if (campaign.contact === 'either') schema.anyOf = [{ required: ['phone'] }, { required: ['email'] }];
+  }
   for (const field of campaign.requiredFields) {
     if (!options.post && PERSONAL_FIELDS.includes(field.toLowerCase())) continue;
     required.add(field);

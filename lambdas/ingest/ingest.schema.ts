@@ -27,7 +27,8 @@ export const IngestBodySchema = z.catchall(
     first_name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
     last_name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
     phone: z.optional(phoneField),
-    email: emailField,
+    // Which contact a lead must carry is the campaign's rule (`contact`), checked by the use case.
+    email: z.optional(emailField),
     state: z.optional(stateField),
   }),
   customValue,

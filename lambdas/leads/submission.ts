@@ -34,7 +34,7 @@ export interface LeadSubmission extends Submission {
   /** The ping a ping/post lead follows. */
   readonly pingId?: string;
   /** The contact as sent (also among `fields`); normalised for duplicate checks and lookups. */
-  readonly email: string;
+  readonly email?: string;
   readonly phone?: string;
   /** Identifies the lead as sent: a retry under the same Idempotency-Key must carry the same. */
   readonly fingerprint: string;

@@ -98,6 +98,19 @@ describe('lead rules over HTTPS', () => {
     expect([paused.status, paused.body.error]).toEqual([403, 'supplier_paused']);
   });
 
+  it('a phone-only campaign takes a lead without an email, JSON and form-encoded; the default campaign answers it 400', async () => {
+    const phoneOnly = await supplierOn({ contact: 'phone' });
+    const byDefault = await supplierOn({});
+    const json = await post('/api/v1/ingest', phoneOnly.apiKey, { flo_campaign_id: phoneOnly.campaignId, phone: person().phone });
+    const form = await post('/api/v1/ingest', phoneOnly.apiKey, `flo_campaign_id=${phoneOnly.campaignId}&phone=${encodeURIComponent(person().phone)}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    const refused = await post('/api/v1/ingest', byDefault.apiKey, { flo_campaign_id: byDefault.campaignId, phone: person().phone });
+
+    expect([json.status, form.status]).toEqual([201, 201]);
+    expect([refused.status, refused.body.error, refused.body.field_errors]).toEqual([400, 'validation_failed', [{ field: 'email', code: 'required', message: 'email is required.' }]]);
+  });
+
   it('409 duplicate_lead for the same person within the window', async () => {
     const { campaignId, apiKey } = await supplierOn({ dedupeDays: 7, dedupeOn: ['phone'] });
     const someone = person();

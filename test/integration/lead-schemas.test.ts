@@ -1,0 +1,64 @@
+import { createTestTable, type TestTable } from '../support/test-table';
+import { apiEvent, attachedSupplier, call, createWorld, leadBody, type World } from '../support/world';
+
+/** Each campaign's lead schema (contact rule, consent evidence, typed fields) on DynamoDB Local. */
+describe('campaign lead schemas on DynamoDB Local', () => {
+  let table: TestTable;
+  let world: World;
+
+  beforeAll(async () => {
+    table = await createTestTable('schemas');
+    world = createWorld(table);
+  });
+  afterAll(() => table.drop());
+
+  const without = (body: Record<string, unknown>, ...names: string[]) => Object.fromEntries(Object.entries(body).filter(([name]) => !names.includes(name)));
+
+  describe('a campaign with the default contact rule', () => {
+    it('refuses a lead without an email with 400 required, as every campaign did, and stores a lead with one', async () => {
+      const { campaignId, supplierId } = await attachedSupplier(world, { requiredFields: ['zip'] });
+      const noEmail = await call(world.ingest, apiEvent({ supplierId, body: without(leadBody(campaignId, { zip: '90210' }), 'email') }));
+      const noZip = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId) }));
+      const ok = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { zip: '90210' }) }));
+
+      expect([noEmail.status, noEmail.body.error, noEmail.body.field_errors]).toEqual([400, 'validation_failed', [{ field: 'email', code: 'required', message: 'email is required.' }]]);
+      expect([noZip.status, noZip.body.error, noZip.body.filter_errors[0].field]).toEqual([422, 'filtered', 'zip']);
+      expect(ok.status).toBe(201);
+    });
+  });
+
+  describe('a phone-only campaign', () => {
+    it('stores a lead without an email and finds it by phone; a lead without a phone is a 400', async () => {
+      const { campaignId, supplierId } = await attachedSupplier(world, { contact: 'phone' });
+      const body = without(leadBody(campaignId), 'email');
+      const stored = await call(world.ingest, apiEvent({ supplierId, body }));
+      const found = await call(world.lookup, apiEvent({ supplierId, method: 'GET', query: { flo_campaign_id: campaignId, phone: String(body.phone) } }));
+      const noPhone = await call(world.ingest, apiEvent({ supplierId, body: without(leadBody(campaignId), 'phone') }));
+
+      expect(stored.status).toBe(201);
+      expect(found.body.data.map((lead: { id: string }) => lead.id)).toEqual([stored.body.data.id]);
+      expect(found.body.data[0].fields).not.toHaveProperty('email');
+      expect([noPhone.status, noPhone.body.field_errors[0]]).toEqual([400, expect.objectContaining({ field: 'phone', code: 'required' })]);
+    });
+
+    it('takes a form-encoded lead without an email too', async () => {
+      const { campaignId, supplierId } = await attachedSupplier(world, { contact: 'phone' });
+      const body = new URLSearchParams({ flo_campaign_id: campaignId, phone: '+1 555 010 7788', first_name: 'Jo' }).toString();
+      const stored = await call(world.ingest, apiEvent({ supplierId, body, contentType: 'application/x-www-form-urlencoded' }));
+
+      expect(stored.status).toBe(201);
+    });
+  });
+
+  describe('an either-contact campaign', () => {
+    it('takes a lead with a phone or an email, and refuses one with neither, naming both', async () => {
+      const { campaignId, supplierId } = await attachedSupplier(world, { contact: 'either', dedupeDays: 30 });
+      const byPhone = await call(world.ingest, apiEvent({ supplierId, body: without(leadBody(campaignId), 'email') }));
+      const byEmail = await call(world.ingest, apiEvent({ supplierId, body: without(leadBody(campaignId), 'phone') }));
+      const neither = await call(world.ingest, apiEvent({ supplierId, body: without(leadBody(campaignId), 'phone', 'email') }));
+
+      expect([byPhone.status, byEmail.status]).toEqual([201, 201]);
+      expect([neither.status, neither.body.field_errors.map((error: { field: string }) => error.field)]).toEqual([400, ['phone', 'email']]);
+    });
+  });
+});
