@@ -1,8 +1,9 @@
 import type { Lead } from '../leads/lead';
+import type { LeadFields } from '../leads/submission';
 import type { DedupeEntry } from '../leads/lead.item';
 import { UnprocessableError, ValidationError, type FieldError } from '../shared/errors';
 import type { Campaign } from './campaign';
-import { contactFields } from './campaign.settings';
+import { CONSENT_RULE_FIELDS, contactFields } from './campaign.settings';
 
 /**
  * The checks a submission must pass against its campaign's settings (see
@@ -54,6 +55,44 @@ export function contactErrors(campaign: Pick<Campaign, 'contact'>, contact: { re
   return contactFields(campaign.contact)
     .filter((field) => contact[field] === undefined)
     .map((field) => ({ field, code: 'required', message: `${field} is required.` }));
+}
+
+/** How far ahead of the server's clock a `consented_at` may be (clock skew). */
+export const CONSENT_CLOCK_SKEW_MINUTES = 5;
+
+const CONSENT_REQUIRED_MESSAGES = {
+  trustedform: 'This campaign requires a TrustedForm certificate: send trustedform_cert_url.',
+  jornaya: 'This campaign requires a Jornaya LeadiD: send jornaya_leadid.',
+  either: 'This campaign requires consent evidence: send trustedform_cert_url or jornaya_leadid.',
+} as const;
+
+/**
+ * The campaign's consent rules on a lead's consent fields (their formats were checked at the
+ * edge): the certificate it requires (`consent_required` on each field that would do), and
+ * `consented_at` at most 5 minutes ahead (`consent_in_future`) and within the campaign's
+ * maximum age (`consent_too_old`; `required` when the campaign bounds the age and it is absent).
+ */
+export function consentErrors(campaign: Pick<Campaign, 'consent' | 'consentMaxAgeHours'>, fields: LeadFields, now: Date): FieldError[] {
+  const errors: FieldError[] = [];
+  const present = (field: string) => typeof fields[field] === 'string' && fields[field] !== '';
+  if (campaign.consent !== 'none') {
+    const accepted: readonly string[] = CONSENT_RULE_FIELDS[campaign.consent];
+    const message = CONSENT_REQUIRED_MESSAGES[campaign.consent];
+    if (!accepted.some(present)) errors.push(...accepted.map((field) => ({ field, code: 'consent_required', message })));
+  }
+  const maxAgeHours = campaign.consentMaxAgeHours ?? undefined;
+  const consentedAt = fields.consented_at;
+  if (typeof consentedAt === 'string') {
+    const at = Date.parse(consentedAt);
+    if (at > now.getTime() + CONSENT_CLOCK_SKEW_MINUTES * 60_000) {
+      errors.push({ field: 'consented_at', code: 'consent_in_future', message: `consented_at is more than ${CONSENT_CLOCK_SKEW_MINUTES} minutes ahead of the server's clock.` });
+    } else if (maxAgeHours !== undefined && at < now.getTime() - maxAgeHours * 3_600_000) {
+      errors.push({ field: 'consented_at', code: 'consent_too_old', message: `consented_at is older than the ${maxAgeHours} hours this campaign takes.` });
+    }
+  } else if (maxAgeHours !== undefined) {
+    errors.push({ field: 'consented_at', code: 'required', message: `This campaign takes consent at most ${maxAgeHours} hours old: send consented_at.` });
+  }
+  return errors;
 }
 
 /** Field rules broken: one 400 `validation_failed` naming each. */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { FIELD_NAME } from '../leads/submission';
 import { US_STATES } from '../shared/us-states';
-import { listOr, postedRule, type PostedRule, type SettingDescriptor } from './setting-descriptor';
+import { listOr, postedRule, type SettingDescriptor } from './setting-descriptor';
 
 /**
  * A campaign's settings, in one place: their type, defaults, limits, the schema that checks
@@ -27,9 +27,19 @@ export type ContactRule = (typeof CONTACT_RULES)[number];
 export function contactFields(contact: ContactRule): readonly DedupeField[] {
   return contact === 'both' ? ['phone', 'email'] : contact === 'either' ? [] : [contact];
 }
+/** The consent evidence a lead must carry: a TrustedForm certificate, a Jornaya LeadiD, either, or none (the default). */
+export const CONSENT_RULES = ['none', 'trustedform', 'jornaya', 'either'] as const;
+export type ConsentRule = (typeof CONSENT_RULES)[number];
+
+/** The fields a consent rule makes a lead carry (one of them, under `either`). */
+export const CONSENT_RULE_FIELDS = { none: [], trustedform: ['trustedform_cert_url'], jornaya: ['jornaya_leadid'], either: ['trustedform_cert_url', 'jornaya_leadid'] } as const;
+
 export interface CampaignSettings {
   readonly mode: CampaignMode;
   readonly contact: ContactRule;
+  readonly consent: ConsentRule;
+  /** Hours a lead's `consented_at` may be old (it must then be sent); absent or null: no bound. */
+  readonly consentMaxAgeHours?: number | null;
   /** Days a phone or email blocks a repeat; 0 turns duplicate checks off. */
   readonly dedupeDays: number;
   readonly dedupeOn: readonly DedupeField[];
@@ -51,6 +61,7 @@ export interface CampaignSettings {
 export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
   mode: 'direct',
   contact: 'email',
+  consent: 'none',
   dedupeDays: 0,
   dedupeOn: ['phone', 'email'],
   requiredFields: [],
@@ -61,6 +72,7 @@ export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
 export const SETTING_LIMITS = {
   dedupeDays: { min: 0, max: 3650 },
   retentionDays: { min: 1, max: 3650 },
+  consentMaxAgeHours: { min: 1, max: 8760 },
 } as const;
 
 function days(range: { readonly min: number; readonly max: number }, error: string) {
@@ -80,6 +92,10 @@ const DEDUPE_ON_ERROR = `Duplicates are checked on ${DEDUPE_FIELDS.join(' and/or
 const settingsSchema = z.object({
   mode: z.optional(z.enum(CAMPAIGN_MODES, { error: `The mode must be one of ${CAMPAIGN_MODES.join(', ')}.` })),
   contact: z.optional(z.enum(CONTACT_RULES, { error: `The contact rule must be one of ${CONTACT_RULES.join(', ')}.` })),
+  consent: z.optional(z.enum(CONSENT_RULES, { error: `The consent rule must be one of ${CONSENT_RULES.join(', ')}.` })),
+  consentMaxAgeHours: z.optional(
+    z.nullable(days(SETTING_LIMITS.consentMaxAgeHours, 'The consent age must be a whole number of hours from 1 to 8760, or none.')),
+  ),
   dedupeDays: z.optional(days(SETTING_LIMITS.dedupeDays, 'The duplicate window must be a whole number of days from 0 (off) to 3650.')),
   dedupeOn: z.optional(
     distinct(z.array(z.enum(DEDUPE_FIELDS, { error: DEDUPE_ON_ERROR }), { error: DEDUPE_ON_ERROR }).check(z.minLength(1, { error: DEDUPE_ON_ERROR }))),
@@ -105,6 +121,17 @@ export type SettingName = keyof CampaignSettings;
 /** The contact rule as people read it: `email`, `phone or email (at least one)`. */
 export function describeContact(contact: ContactRule): string {
   return contact === 'either' ? 'phone or email (at least one)' : contact === 'both' ? 'phone and email' : contact;
+}
+
+/** The consent rule as people read it, e.g. `a TrustedForm certificate (trustedform_cert_url), consented_at within 72 hours`. */
+export function describeConsent(settings: Pick<CampaignSettings, 'consent' | 'consentMaxAgeHours'>): string {
+  const evidence = {
+    none: 'none required',
+    trustedform: 'a TrustedForm certificate (`trustedform_cert_url`)',
+    jornaya: 'a Jornaya LeadiD (`jornaya_leadid`)',
+    either: 'a TrustedForm certificate or a Jornaya LeadiD (`trustedform_cert_url` or `jornaya_leadid`)',
+  }[settings.consent];
+  return settings.consentMaxAgeHours ? `${evidence}; \`consented_at\` within ${settings.consentMaxAgeHours} hours` : evidence;
 }
 
 /** The duplicate window as people read it: `off`, or `phone or email within 30 days`. */
@@ -142,6 +169,25 @@ export const SETTING_DESCRIPTORS = {
       value: (settings) => settings.contact,
       text: (contact) => `${describeContact(contact)}; a lead without it answers 400 \`validation_failed\`.`,
     }),
+  },
+  consent: {
+    flag: 'consent',
+    placeholder: CONSENT_RULES.join('|'),
+    help: 'The consent evidence each lead must carry: a TrustedForm certificate, a Jornaya LeadiD, either, or none (the default); a lead without it answers 400.',
+    parse: { kind: 'enum', values: CONSENT_RULES },
+    show: { label: 'consent evidence', text: describeConsent },
+    posted: postedRule({
+      key: 'consent',
+      label: 'Consent evidence',
+      value: (settings) => ({ required: settings.consent, maxAgeHours: settings.consentMaxAgeHours ?? null }),
+      text: (consent) => `${describeConsent({ consent: consent.required, consentMaxAgeHours: consent.maxAgeHours })}.`,
+    }),
+  },
+  consentMaxAgeHours: {
+    flag: 'consent-max-age-hours',
+    placeholder: 'N|none',
+    help: 'Hours consented_at may be old; a lead must then send consented_at, and an older one answers 400.',
+    parse: { kind: 'number', range: SETTING_LIMITS.consentMaxAgeHours, none: true },
   },
   dedupeDays: {
     flag: 'dedupe-days',
@@ -208,27 +254,6 @@ export const SETTING_DESCRIPTORS = {
 } as const satisfies Record<SettingName, SettingDescriptor>;
 
 export const SETTING_NAMES = Object.keys(SETTING_DESCRIPTORS) as SettingName[];
-
-/** The rules the posting spec states, in its order (a setting's own `posted` says how). */
-export const POSTED_SETTINGS = ['mode', 'contact', 'requiredFields', 'allowedStates', 'dedupeDays'] as const satisfies readonly SettingName[];
-
-type Posted<N extends (typeof POSTED_SETTINGS)[number]> = (typeof SETTING_DESCRIPTORS)[N]['posted'];
-
-/** The rules as the posting spec's data holds them, e.g. `{ mode, requiredFields, allowedStates, dedupe }`. */
-export type PostedRules = { readonly [N in (typeof POSTED_SETTINGS)[number] as Posted<N>['key']]: ReturnType<Posted<N>['value']> };
-
-export function postedRules(settings: CampaignSettings): PostedRules {
-  return Object.fromEntries(POSTED_SETTINGS.map((name) => [SETTING_DESCRIPTORS[name].posted.key, SETTING_DESCRIPTORS[name].posted.value(settings)])) as PostedRules;
-}
-
-/** The posting spec's Markdown lines for the rules, e.g. `- **Mode:** direct: post the lead.` */
-export function postedRuleLines(rules: PostedRules): string[] {
-  const values: Readonly<Record<string, unknown>> = rules;
-  return POSTED_SETTINGS.map((name) => {
-    const rule: PostedRule<string, unknown> = SETTING_DESCRIPTORS[name].posted;
-    return `- **${rule.label}:** ${rule.text(values[rule.key])}`;
-  });
-}
 
 /** Settings as given, checked: the settings given (undefined ones left out), or why they are refused. */
 export function checkCampaignSettings(settings: Partial<CampaignSettings>): { settings: Partial<CampaignSettings> } | { refused: string } {

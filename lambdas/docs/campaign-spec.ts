@@ -1,5 +1,6 @@
 import type { Campaign } from '../campaigns/campaign';
-import { contactFields, postedRuleLines, postedRules, type PostedRules } from '../campaigns/campaign.settings';
+import { contactFields } from '../campaigns/campaign.settings';
+import { postedRuleLines, postedRules, type PostedRules } from '../campaigns/posted-rules';
 import type { Headroom } from '../leads/submission-rules';
 import { PERSONAL_FIELDS } from '../leads/submission';
 import { routeNamed } from '../routes';

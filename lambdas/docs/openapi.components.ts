@@ -17,6 +17,7 @@ import {
   PingAcceptedSchema,
   errorEnvelopeSchema,
 } from './api-responses.schema';
+import { CONSENT_FIELD_NOTES } from './consent.notes';
 import { convert, formVariant, type JsonSchema } from './json-schema';
 import { CUSTOM_FIELDS_NOTE } from './openapi.guide';
 
@@ -48,6 +49,7 @@ const FIELD_NOTES: Record<string, JsonSchema> = {
   },
   id: { description: 'A lead id from a 201.', examples: ['lead_5c2e8a1f9d3b7e0a4c6d'] },
   limit: { type: 'integer', description: 'At most this many leads, newest first.', default: LOOKUP_LIMIT.default },
+  ...CONSENT_FIELD_NOTES,
 };
 
 /**

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { ID_PATTERN } from '../shared/ids';
 import { booleanField, campaignIdField, customValue, emailField, fieldNameErrors, phoneField, splitFields, stateField } from '../leads/lead.schema';
-import type { LeadFields, LeadSubmission } from '../leads/submission';
+import { consentShape } from '../leads/consent.schema';
+import { CONSENT_FIELDS, type LeadFields, type LeadSubmission } from '../leads/submission';
 import { fingerprint } from '../shared/fingerprint';
 import { parseWith } from '../shared/validation';
 
@@ -15,6 +16,7 @@ const KNOWN_FIELDS = [
   'phone',
   'email',
   'state',
+  ...CONSENT_FIELDS,
 ] as const;
 
 /** An ingest body; any other flat field is kept as a custom field. */
@@ -30,6 +32,7 @@ export const IngestBodySchema = z.catchall(
     // Which contact a lead must carry is the campaign's rule (`contact`), checked by the use case.
     email: z.optional(emailField),
     state: z.optional(stateField),
+    ...consentShape,
   }),
   customValue,
 );

@@ -61,4 +61,36 @@ describe('campaign lead schemas on DynamoDB Local', () => {
       expect([neither.status, neither.body.field_errors.map((error: { field: string }) => error.field)]).toEqual([400, ['phone', 'email']]);
     });
   });
+
+  describe('a campaign requiring TrustedForm, with consent at most 24 hours old', () => {
+    const cert = `https://cert.trustedform.com/${'0123456789abcdef'.repeat(2)}01234567`;
+
+    it('refuses a lead without a certificate or with a bad one with a field error that says so, and stores one with a valid certificate', async () => {
+      const { campaignId, supplierId } = await attachedSupplier(world, { consent: 'trustedform', consentMaxAgeHours: 24 });
+      const consentedAt = new Date(Date.now() - 60_000).toISOString();
+      const missing = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { consented_at: consentedAt }) }));
+      const invalid = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { trustedform_cert_url: 'https://cert.trustedform.com/123', consented_at: consentedAt }) }));
+      const stale = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { trustedform_cert_url: cert, consented_at: '2020-01-01T00:00:00Z' }) }));
+      const stored = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { trustedform_cert_url: cert, consented_at: consentedAt, ip_address: '203.0.113.7' }) }));
+      const found = await call(world.lookup, apiEvent({ supplierId, method: 'GET', query: { id: stored.body.data.id } }));
+
+      expect([missing.status, missing.body.field_errors]).toEqual([
+        400,
+        [{ field: 'trustedform_cert_url', code: 'consent_required', message: 'This campaign requires a TrustedForm certificate: send trustedform_cert_url.' }],
+      ]);
+      expect([invalid.status, invalid.body.field_errors[0].code]).toEqual([400, 'invalid_trustedform_cert_url']);
+      expect([stale.status, stale.body.field_errors[0].code]).toEqual([400, 'consent_too_old']);
+      expect(stored.status).toBe(201);
+      expect(found.body.data.fields).toMatchObject({ trustedform_cert_url: cert, consented_at: consentedAt, ip_address: '203.0.113.7' });
+    });
+
+    it('refuses consent evidence in a ping of a ping/post campaign', async () => {
+      const { campaignId, supplierId } = await attachedSupplier(world, { mode: 'ping_post', consent: 'trustedform' });
+      const ping = await call(world.ping, apiEvent({ supplierId, body: { flo_campaign_id: campaignId, trustedform_cert_url: cert } }));
+      const plain = await call(world.ping, apiEvent({ supplierId, body: { flo_campaign_id: campaignId, zip: '90210' } }));
+
+      expect([ping.status, ping.body.field_errors[0].code]).toEqual([400, 'personal_data_not_allowed']);
+      expect(plain.status).toBe(200);
+    });
+  });
 });

@@ -2,14 +2,12 @@ import {
   checkCampaignSettings,
   DEFAULT_CAMPAIGN_SETTINGS,
   describeDuplicates,
-  POSTED_SETTINGS,
-  postedRuleLines,
-  postedRules,
   SETTING_DESCRIPTORS,
   SETTING_NAMES,
   storedSettings,
   type CampaignSettings,
 } from '../../lambdas/campaigns/campaign.settings';
+import { POSTED_SETTINGS, postedRuleLines, postedRules } from '../../lambdas/campaigns/posted-rules';
 
 function refusal(settings: Partial<CampaignSettings>): string | undefined {
   const checked = checkCampaignSettings(settings);
@@ -47,6 +45,9 @@ describe('campaign settings', () => {
       [{ requiredFields: ['zip', '9lives', 'also bad'] }, '9lives is not a field name.'],
       [{ allowedStates: ['CA', 'XX'] }, 'XX is not a two-letter US state code.'],
       [{ contact: 'fax' as 'phone' }, 'The contact rule must be one of email, phone, either, both.'],
+      [{ consent: 'verisk' as 'none' }, 'The consent rule must be one of none, trustedform, jornaya, either.'],
+      [{ consentMaxAgeHours: 0 }, 'The consent age must be a whole number of hours from 1 to 8760, or none.'],
+      [{ consentMaxAgeHours: 8761 }, 'The consent age must be a whole number of hours from 1 to 8760, or none.'],
     ])('refuses %j with a message that says what is allowed', (settings, message) => {
       expect(refusal(settings)).toBe(message);
     });
@@ -68,7 +69,7 @@ describe('campaign settings', () => {
     });
 
     it('reads the settings it holds, and a retention only when it is a number', () => {
-      const item = { mode: 'ping_post', contact: 'either', dedupeDays: 7, dedupeOn: ['email'], requiredFields: ['zip'], allowedStates: ['TX'], retentionDays: 90 };
+      const item = { mode: 'ping_post', contact: 'either', consent: 'trustedform', consentMaxAgeHours: 72, dedupeDays: 7, dedupeOn: ['email'], requiredFields: ['zip'], allowedStates: ['TX'], retentionDays: 90 };
       expect(storedSettings(item)).toEqual(item);
       expect(storedSettings({ retentionDays: null })).not.toHaveProperty('retentionDays');
     });
@@ -85,7 +86,7 @@ describe('campaign settings', () => {
 
 describe('campaign setting descriptors', () => {
   it('describe every setting, each with its own flag', () => {
-    expect([...SETTING_NAMES].sort()).toEqual(['allowedStates', 'contact', 'dedupeDays', 'dedupeOn', 'mode', 'requiredFields', 'retentionDays']);
+    expect([...SETTING_NAMES].sort()).toEqual(['allowedStates', 'consent', 'consentMaxAgeHours', 'contact', 'dedupeDays', 'dedupeOn', 'mode', 'requiredFields', 'retentionDays']);
     expect(new Set(SETTING_NAMES.map((name) => SETTING_DESCRIPTORS[name].flag)).size).toBe(SETTING_NAMES.length);
   });
 
@@ -98,10 +99,18 @@ describe('campaign setting descriptors', () => {
   it("turn a campaign's settings into the posting spec's rules and lines", () => {
     const rules = postedRules({ ...DEFAULT_CAMPAIGN_SETTINGS, mode: 'ping_post', dedupeDays: 3, dedupeOn: ['phone'], requiredFields: ['email', 'zip'] });
 
-    expect(rules).toEqual({ mode: 'ping_post', contact: 'email', requiredFields: ['flo_campaign_id', 'email', 'flo_ping_id', 'zip'], allowedStates: [], dedupe: { days: 3, on: ['phone'] } });
+    expect(rules).toEqual({
+      mode: 'ping_post',
+      contact: 'email',
+      requiredFields: ['flo_campaign_id', 'email', 'flo_ping_id', 'zip'],
+      consent: { required: 'none', maxAgeHours: null },
+      allowedStates: [],
+      dedupe: { days: 3, on: ['phone'] },
+    });
     expect(postedRuleLines(rules).slice(1)).toEqual([
       '- **Contact:** email; a lead without it answers 400 `validation_failed`.',
       '- **Required fields:** `flo_campaign_id`, `email`, `flo_ping_id`, `zip`.',
+      '- **Consent evidence:** none required.',
       '- **Allowed states:** any US state (state is optional).',
       '- **Duplicates:** a lead with the same phone as one accepted in the last 3 days answers 409 `duplicate_lead`.',
     ]);
@@ -116,6 +125,15 @@ describe('campaign setting descriptors', () => {
 
     expect(rules.requiredFields).toEqual(required);
     expect(postedRuleLines(rules)[1]).toBe(`- **Contact:** ${text}; a lead without it answers 400 \`validation_failed\`.`);
+  });
+
+  it('state the consent evidence a campaign requires and the age it takes', () => {
+    const rules = postedRules({ ...DEFAULT_CAMPAIGN_SETTINGS, consent: 'either', consentMaxAgeHours: 72 });
+
+    expect(rules.consent).toEqual({ required: 'either', maxAgeHours: 72 });
+    expect(postedRuleLines(rules)[3]).toBe(
+      '- **Consent evidence:** a TrustedForm certificate or a Jornaya LeadiD (`trustedform_cert_url` or `jornaya_leadid`); `consented_at` within 72 hours.',
+    );
   });
 
   it('say what the duplicate window does', () => {
