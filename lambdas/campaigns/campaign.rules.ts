@@ -1,9 +1,10 @@
 import type { Lead } from '../leads/lead';
-import type { LeadFields } from '../leads/submission';
+import type { LeadFields, LeadSubmission, PingSubmission } from '../leads/submission';
 import type { DedupeEntry } from '../leads/lead.item';
 import { UnprocessableError, ValidationError, type FieldError } from '../shared/errors';
 import type { Campaign } from './campaign';
 import { CONSENT_RULE_FIELDS, contactFields } from './campaign.settings';
+import { checkFieldValues } from './field-values';
 
 /**
  * The checks a submission must pass against its campaign's settings (see
@@ -93,6 +94,22 @@ export function consentErrors(campaign: Pick<Campaign, 'consent' | 'consentMaxAg
     errors.push({ field: 'consented_at', code: 'required', message: `This campaign takes consent at most ${maxAgeHours} hours old: send consented_at.` });
   }
   return errors;
+}
+
+/**
+ * The campaign's field rules on a lead, all reported in one 400: the contact and consent
+ * evidence it requires and its declared fields' types. Returns the lead's fields with declared
+ * numbers and booleans read from a form body's text.
+ */
+export function checkedLeadFields(campaign: Campaign, submission: LeadSubmission, now: Date): LeadFields {
+  const declared = checkFieldValues(campaign.customFields, campaign.unknownFields === 'refuse', submission.fields, submission.form === true);
+  throwIfInvalid([...contactErrors(campaign, submission), ...consentErrors(campaign, submission.fields, now), ...declared.errors]);
+  return declared.fields;
+}
+
+/** The declared fields' types on the fields a ping carries: 400 for any not of its type. */
+export function checkPingFields(campaign: Campaign, submission: PingSubmission): void {
+  throwIfInvalid(checkFieldValues(campaign.customFields, campaign.unknownFields === 'refuse', submission.fields, submission.form === true).errors);
 }
 
 /** Field rules broken: one 400 `validation_failed` naming each. */

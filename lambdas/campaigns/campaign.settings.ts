@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { FIELD_NAME } from '../leads/submission';
 import { US_STATES } from '../shared/us-states';
-import { listOr, postedRule, type SettingDescriptor } from './setting-descriptor';
+import { customFieldsSchema, describeField, storedCustomFields, type FieldDeclaration } from './campaign.fields';
+import { describeConsent, describeContact, describeDuplicates, listOr, postedRule, type SettingDescriptor } from './setting-descriptor';
 
 /**
  * A campaign's settings, in one place: their type, defaults, limits, the schema that checks
@@ -34,6 +35,9 @@ export type ConsentRule = (typeof CONSENT_RULES)[number];
 /** The fields a consent rule makes a lead carry (one of them, under `either`). */
 export const CONSENT_RULE_FIELDS = { none: [], trustedform: ['trustedform_cert_url'], jornaya: ['jornaya_leadid'], either: ['trustedform_cert_url', 'jornaya_leadid'] } as const;
 
+/** Whether custom fields the campaign does not declare are kept (the default) or refused. */
+export const UNKNOWN_FIELD_RULES = ['keep', 'refuse'] as const;
+
 export interface CampaignSettings {
   readonly mode: CampaignMode;
   readonly contact: ContactRule;
@@ -48,6 +52,9 @@ export interface CampaignSettings {
    * 422 `filtered`. They name fields as the supplier sends them.
    */
   readonly requiredFields: readonly string[];
+  /** The custom fields the campaign declares, with their types (see `campaign.fields.ts`). */
+  readonly customFields: readonly FieldDeclaration[];
+  readonly unknownFields: (typeof UNKNOWN_FIELD_RULES)[number];
   /** Two-letter states a lead may come from; empty allows all. */
   readonly allowedStates: readonly string[];
   /**
@@ -65,6 +72,8 @@ export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
   dedupeDays: 0,
   dedupeOn: ['phone', 'email'],
   requiredFields: [],
+  customFields: [],
+  unknownFields: 'keep',
   allowedStates: [],
 };
 
@@ -104,6 +113,8 @@ const settingsSchema = z.object({
   requiredFields: z.optional(
     distinct(z.array(z.string().check(z.regex(FIELD_NAME, { error: (issue) => `${String(issue.input)} is not a field name.` })))),
   ),
+  customFields: z.optional(customFieldsSchema),
+  unknownFields: z.optional(z.enum(UNKNOWN_FIELD_RULES, { error: 'Unknown fields are kept or refused: keep, refuse.' })),
   allowedStates: z.optional(
     distinct(
       z.array(
@@ -117,27 +128,6 @@ const settingsSchema = z.object({
 
 export type SettingName = keyof CampaignSettings;
 
-
-/** The contact rule as people read it: `email`, `phone or email (at least one)`. */
-export function describeContact(contact: ContactRule): string {
-  return contact === 'either' ? 'phone or email (at least one)' : contact === 'both' ? 'phone and email' : contact;
-}
-
-/** The consent rule as people read it, e.g. `a TrustedForm certificate (trustedform_cert_url), consented_at within 72 hours`. */
-export function describeConsent(settings: Pick<CampaignSettings, 'consent' | 'consentMaxAgeHours'>): string {
-  const evidence = {
-    none: 'none required',
-    trustedform: 'a TrustedForm certificate (`trustedform_cert_url`)',
-    jornaya: 'a Jornaya LeadiD (`jornaya_leadid`)',
-    either: 'a TrustedForm certificate or a Jornaya LeadiD (`trustedform_cert_url` or `jornaya_leadid`)',
-  }[settings.consent];
-  return settings.consentMaxAgeHours ? `${evidence}; \`consented_at\` within ${settings.consentMaxAgeHours} hours` : evidence;
-}
-
-/** The duplicate window as people read it: `off`, or `phone or email within 30 days`. */
-export function describeDuplicates(settings: CampaignSettings): string {
-  return settings.dedupeDays === 0 ? 'off' : `${settings.dedupeOn.join(' or ')} within ${settings.dedupeDays} days`;
-}
 
 /** Every setting, in the order the CLI lists their flags and `campaign show` their lines. */
 export const SETTING_DESCRIPTORS = {
@@ -230,6 +220,27 @@ export const SETTING_DESCRIPTORS = {
       text: (fields) => `${fields.map((field) => `\`${field}\``).join(', ')}.`,
     }),
   },
+  customFields: {
+    flag: 'custom-fields',
+    placeholder: 'JSON',
+    help: 'The declared custom fields as a JSON list of {name, type, maxLength?, pattern?, min?, max?, values?} (the whole set, e.g. from a settings file); `campaign field add|remove` changes one.',
+    parse: { kind: 'json' },
+    show: { label: 'custom fields', text: (settings) => listOr(settings.customFields.map(describeField), 'none declared') },
+    posted: postedRule({
+      key: 'customFields',
+      label: 'Custom fields',
+      value: (settings) => ({ declared: settings.customFields, unknown: settings.unknownFields }),
+      text: ({ declared, unknown }) =>
+        `${declared.length === 0 ? 'none declared' : declared.map((field) => `\`${describeField(field).replace(': ', '`: ')}`).join('; ')}; ${unknown === 'refuse' ? 'any other field answers 400 `unknown_field`' : 'other fields are kept as sent'}. A value not of its declared type answers 400 \`validation_failed\`.`,
+    }),
+  },
+  unknownFields: {
+    flag: 'unknown-fields',
+    placeholder: UNKNOWN_FIELD_RULES.join('|'),
+    help: 'Custom fields the campaign does not declare: keep (the default) or refuse (400 unknown_field).',
+    parse: { kind: 'enum', values: UNKNOWN_FIELD_RULES },
+    show: { label: 'undeclared fields', text: (settings) => (settings.unknownFields === 'refuse' ? 'refused' : 'kept') },
+  },
   allowedStates: {
     flag: 'allowed-states',
     placeholder: 'CA,TX',
@@ -276,6 +287,11 @@ export function storedSettings(item: Record<string, unknown>): CampaignSettings 
   for (const name of SETTING_NAMES) {
     // A cleared optional setting (retention) may be stored as null: it reads as absent.
     if (item[name] === undefined || item[name] === null) continue;
+    // One declaration this version cannot read must not cost the others.
+    if (name === 'customFields') {
+      stored.customFields = storedCustomFields(item[name]);
+      continue;
+    }
     const parsed = z.safeParse(settingsSchema.shape[name], item[name]);
     if (parsed.success && parsed.data !== undefined) stored[name] = parsed.data;
   }

@@ -7,7 +7,7 @@ import type { PostedRule } from './setting-descriptor';
  */
 
 /** The rules the posting spec states, in its order (a setting's own `posted` says how). */
-export const POSTED_SETTINGS = ['mode', 'contact', 'requiredFields', 'consent', 'allowedStates', 'dedupeDays'] as const satisfies readonly SettingName[];
+export const POSTED_SETTINGS = ['mode', 'contact', 'requiredFields', 'customFields', 'consent', 'allowedStates', 'dedupeDays'] as const satisfies readonly SettingName[];
 
 type Posted<N extends (typeof POSTED_SETTINGS)[number]> = (typeof SETTING_DESCRIPTORS)[N]['posted'];
 

@@ -1,5 +1,6 @@
 import { ValidationError } from '../shared/errors';
 import { jsonResponse } from '../shared/http';
+import { isFormEncoded } from '../shared/request-body';
 import { routeHandler, type ApiHandler } from '../shared/middleware';
 import { lambdaEntry, perRuntime, type Runtime } from '../shared/runtime';
 import { routeNamed } from '../routes';
@@ -16,7 +17,7 @@ export function createIngestHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Ingest'), runtime, async (request) => {
     const accepted = await ingestUseCase(runtime()).execute({
       caller: request.caller,
-      submission: toLeadSubmission(parseIngestBody(request.body)),
+      submission: toLeadSubmission(parseIngestBody(request.body), isFormEncoded(request.headers['content-type'])),
       idempotencyKey: idempotencyKey(request.headers['idempotency-key']),
     });
     // Real leads counted apart from test leads: the quiet alarm watches for real ones stopping.

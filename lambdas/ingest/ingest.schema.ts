@@ -52,7 +52,7 @@ export function leadFields(body: IngestBody): LeadFields {
  * The lead in the domain's terms. Its fingerprint hashes the parsed wire body itself, as the
  * idempotency record always has, so records stored before keep matching the same request.
  */
-export function toLeadSubmission(body: IngestBody): LeadSubmission {
+export function toLeadSubmission(body: IngestBody, form = false): LeadSubmission {
   const { own, routing } = splitFields(body);
   return {
     campaignId: body.flo_campaign_id,
@@ -64,6 +64,7 @@ export function toLeadSubmission(body: IngestBody): LeadSubmission {
     email: body.email,
     phone: body.phone,
     fingerprint: fingerprint(body),
+    ...(form ? { form } : {}),
   };
 }
 

@@ -38,6 +38,8 @@ interface Submission {
    * fields as the supplier sends them, and may name one of these.
    */
   readonly routingFields: Readonly<Record<string, unknown>>;
+  /** The body was form-encoded: every value arrived as text (declared numbers and booleans are converted). */
+  readonly form?: boolean;
 }
 
 /** A lead to store. */

@@ -1,4 +1,5 @@
 import { jsonResponse } from '../shared/http';
+import { isFormEncoded } from '../shared/request-body';
 import { routeHandler, type ApiHandler } from '../shared/middleware';
 import { lambdaEntry, perRuntime, type Runtime } from '../shared/runtime';
 import { routeNamed } from '../routes';
@@ -13,7 +14,7 @@ const pingUseCase = perRuntime(
 /** POST /api/v1/ping: would this lead be taken? 200 with a signed ping_id. */
 export function createPingHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Ping'), runtime, async (request) =>
-    jsonResponse(200, pingBody(await pingUseCase(runtime()).execute({ caller: request.caller, submission: toPingSubmission(parsePingBody(request.body)) }))),
+    jsonResponse(200, pingBody(await pingUseCase(runtime()).execute({ caller: request.caller, submission: toPingSubmission(parsePingBody(request.body), isFormEncoded(request.headers['content-type'])) }))),
   );
 }
 

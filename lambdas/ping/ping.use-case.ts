@@ -1,6 +1,6 @@
 import type { Caller } from '../keys/caller';
 import { RETRY, untilSettled } from '../leads/retry';
-import { filterErrors, throwIfFiltered } from '../campaigns/campaign.rules';
+import { checkPingFields, filterErrors, throwIfFiltered } from '../campaigns/campaign.rules';
 import { PERSONAL_FIELDS, submittedValues, type PingSubmission } from '../leads/submission';
 import { capReachedError, capWindowKey, checkAccess, currentHeadroom, planCap, type Headroom } from '../leads/submission-rules';
 import type { SubmissionStore } from '../submissions/submission-store';
@@ -51,6 +51,7 @@ export class PingUseCase {
       const config = await this.deps.store.load(caller.supplierId, campaignId);
       const { campaign, supplier, attachment } = checkAccess(config, campaignId);
       // A ping carries no personal data and may leave state for the post: judge what it has.
+      checkPingFields(campaign, submission);
       const skip = [...PERSONAL_FIELDS, ...(submission.fields.state === undefined ? ['state'] : [])];
       throwIfFiltered(filterErrors(campaign, submittedValues(submission), skip));
 

@@ -109,3 +109,8 @@ function percentDecode(encoded: string): string | undefined {
   }
   return decodeUtf8(output.subarray(0, length));
 }
+
+/** True for a form-encoded body: its values all arrive as text, so declared numbers and booleans are read from their spellings. */
+export function isFormEncoded(contentType: string | undefined): boolean {
+  return parseMediaType(contentType)?.type === 'form';
+}

@@ -1,12 +1,12 @@
 import {
   checkCampaignSettings,
   DEFAULT_CAMPAIGN_SETTINGS,
-  describeDuplicates,
   SETTING_DESCRIPTORS,
   SETTING_NAMES,
   storedSettings,
   type CampaignSettings,
 } from '../../lambdas/campaigns/campaign.settings';
+import { describeDuplicates } from '../../lambdas/campaigns/setting-descriptor';
 import { POSTED_SETTINGS, postedRuleLines, postedRules } from '../../lambdas/campaigns/posted-rules';
 
 function refusal(settings: Partial<CampaignSettings>): string | undefined {
@@ -69,7 +69,7 @@ describe('campaign settings', () => {
     });
 
     it('reads the settings it holds, and a retention only when it is a number', () => {
-      const item = { mode: 'ping_post', contact: 'either', consent: 'trustedform', consentMaxAgeHours: 72, dedupeDays: 7, dedupeOn: ['email'], requiredFields: ['zip'], allowedStates: ['TX'], retentionDays: 90 };
+      const item = { mode: 'ping_post', contact: 'either', consent: 'trustedform', consentMaxAgeHours: 72, customFields: [{ name: 'zip', type: 'zip' }], unknownFields: 'refuse', dedupeDays: 7, dedupeOn: ['email'], requiredFields: ['zip'], allowedStates: ['TX'], retentionDays: 90 };
       expect(storedSettings(item)).toEqual(item);
       expect(storedSettings({ retentionDays: null })).not.toHaveProperty('retentionDays');
     });
@@ -86,7 +86,7 @@ describe('campaign settings', () => {
 
 describe('campaign setting descriptors', () => {
   it('describe every setting, each with its own flag', () => {
-    expect([...SETTING_NAMES].sort()).toEqual(['allowedStates', 'consent', 'consentMaxAgeHours', 'contact', 'dedupeDays', 'dedupeOn', 'mode', 'requiredFields', 'retentionDays']);
+    expect([...SETTING_NAMES].sort()).toEqual(['allowedStates', 'consent', 'consentMaxAgeHours', 'contact', 'customFields', 'dedupeDays', 'dedupeOn', 'mode', 'requiredFields', 'retentionDays', 'unknownFields']);
     expect(new Set(SETTING_NAMES.map((name) => SETTING_DESCRIPTORS[name].flag)).size).toBe(SETTING_NAMES.length);
   });
 
@@ -103,6 +103,7 @@ describe('campaign setting descriptors', () => {
       mode: 'ping_post',
       contact: 'email',
       requiredFields: ['flo_campaign_id', 'email', 'flo_ping_id', 'zip'],
+      customFields: { declared: [], unknown: 'keep' },
       consent: { required: 'none', maxAgeHours: null },
       allowedStates: [],
       dedupe: { days: 3, on: ['phone'] },
@@ -110,6 +111,7 @@ describe('campaign setting descriptors', () => {
     expect(postedRuleLines(rules).slice(1)).toEqual([
       '- **Contact:** email; a lead without it answers 400 `validation_failed`.',
       '- **Required fields:** `flo_campaign_id`, `email`, `flo_ping_id`, `zip`.',
+      '- **Custom fields:** none declared; other fields are kept as sent. A value not of its declared type answers 400 `validation_failed`.',
       '- **Consent evidence:** none required.',
       '- **Allowed states:** any US state (state is optional).',
       '- **Duplicates:** a lead with the same phone as one accepted in the last 3 days answers 409 `duplicate_lead`.',
@@ -131,7 +133,7 @@ describe('campaign setting descriptors', () => {
     const rules = postedRules({ ...DEFAULT_CAMPAIGN_SETTINGS, consent: 'either', consentMaxAgeHours: 72 });
 
     expect(rules.consent).toEqual({ required: 'either', maxAgeHours: 72 });
-    expect(postedRuleLines(rules)[3]).toBe(
+    expect(postedRuleLines(rules)[4]).toBe(
       '- **Consent evidence:** a TrustedForm certificate or a Jornaya LeadiD (`trustedform_cert_url` or `jornaya_leadid`); `consented_at` within 72 hours.',
     );
   });
