@@ -36,6 +36,11 @@ const PATTERN_MAX_LENGTH = 500;
 /** The lead's own standard fields: a campaign requires them by name but never declares them. */
 export const STANDARD_FIELDS: readonly string[] = ['first_name', 'last_name', 'phone', 'email', 'state', ...CONSENT_FIELDS];
 
+/** A field a supplier names freely: neither standard nor routing (`flo_*`, `is_test`). */
+export function isCustomField(name: string): boolean {
+  return !STANDARD_FIELDS.includes(name) && !name.startsWith('flo_') && name !== 'is_test';
+}
+
 const compiled = new Map<string, RE2JS>();
 
 /** A campaign pattern on RE2 (linear time in the value's length: no pattern or value can stall a request). */
@@ -128,7 +133,7 @@ export const customFieldsSchema = z.pipe(
 export function requiredFieldsProblem(settings: Pick<CampaignSettings, 'requiredFields' | 'customFields' | 'unknownFields'>): string | undefined {
   if (settings.customFields.length === 0 && settings.unknownFields === 'keep') return undefined;
   const declared = new Set(settings.customFields.map((field) => field.name));
-  const missing = settings.requiredFields.filter((name) => !declared.has(name) && !STANDARD_FIELDS.includes(name) && !name.startsWith('flo_') && name !== 'is_test');
+  const missing = settings.requiredFields.filter((name) => !declared.has(name) && isCustomField(name));
   return missing.length === 0 ? undefined : `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required but not declared: declare ${missing.length === 1 ? 'it' : 'them'} with \`leadctl campaign field add\`, or leave ${missing.length === 1 ? 'it' : 'them'} out of --required-fields.`;
 }
 

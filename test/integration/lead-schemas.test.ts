@@ -1,3 +1,5 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { itemKeys } from '../../lambdas/shared/item-keys';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { apiEvent, attachedSupplier, call, createWorld, leadBody, type World } from '../support/world';
 
@@ -91,6 +93,50 @@ describe('campaign lead schemas on DynamoDB Local', () => {
 
       expect([ping.status, ping.body.field_errors[0].code]).toEqual([400, 'personal_data_not_allowed']);
       expect(plain.status).toBe(200);
+    });
+  });
+
+  describe('a campaign with typed custom fields that refuses undeclared ones', () => {
+    async function typedCampaign() {
+      const attached = await attachedSupplier(world, { unknownFields: 'refuse', dedupeDays: 0 });
+      await world.admin.campaigns.addCampaignField(attached.campaignId, { name: 'zip', type: 'zip' }, true);
+      await world.admin.campaigns.addCampaignField(attached.campaignId, { name: 'loan_amount', type: 'integer', min: 1000, max: 50000 }, false);
+      await world.admin.campaigns.addCampaignField(attached.campaignId, { name: 'homeowner', type: 'boolean' }, false);
+      return attached;
+    }
+
+    it('stores typed values, converting a form body\'s text, and refuses wrong types, undeclared fields and a missing required one', async () => {
+      const { campaignId, supplierId } = await typedCampaign();
+      const json = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { zip: '02134', loan_amount: 25000, homeowner: true }) }));
+      const formBody = new URLSearchParams({ flo_campaign_id: campaignId, email: 'form@example.com', zip: '02134-1234', loan_amount: '1000', homeowner: '0' }).toString();
+      const form = await call(world.ingest, apiEvent({ supplierId, body: formBody, contentType: 'application/x-www-form-urlencoded' }));
+      const stored = await call(world.lookup, apiEvent({ supplierId, method: 'GET', query: { id: form.body.data.id } }));
+      const wrong = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { zip: 2134, loan_amount: '25000', homeowner: 'yes', notes: 'x' }) }));
+      const low = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { zip: '02134', loan_amount: 999 }) }));
+
+      expect([json.status, form.status]).toEqual([201, 201]);
+      expect(stored.body.data.fields).toMatchObject({ zip: '02134-1234', loan_amount: 1000, homeowner: false });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.field_errors.map((error: { field: string; code: string }) => [error.field, error.code])).toEqual([
+        ['zip', 'invalid_zip'],
+        ['loan_amount', 'invalid_type'],
+        ['homeowner', 'invalid_type'],
+        ['notes', 'unknown_field'],
+      ]);
+      expect([low.status, low.body.field_errors[0].code]).toEqual([400, 'out_of_range']);
+      const noZip = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { loan_amount: 2000 }) }));
+      expect([noZip.status, noZip.body.error, noZip.body.filter_errors[0].field]).toEqual([422, 'filtered', 'zip']);
+    });
+
+    it('answers a lead, not a 500, when the stored schema holds a declaration this version cannot read', async () => {
+      const { campaignId, supplierId } = await typedCampaign();
+      await world.admin.campaigns.removeCampaignField(campaignId, 'homeowner');
+      await table.db.send(
+        new UpdateCommand({ TableName: table.tableName, Key: itemKeys.campaign(campaignId), UpdateExpression: 'SET customFields = list_append(customFields, :newer)', ExpressionAttributeValues: { ':newer': [{ name: 'geo', type: 'geopoint', precision: 5 }] } }),
+      );
+      const answer = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { zip: '02134', geo: '42.36,-71.06' }) }));
+
+      expect(answer.status).toBe(201);
     });
   });
 });
