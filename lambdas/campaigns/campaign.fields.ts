@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import * as z from 'zod/mini';
 import { isExportColumn } from '../leads/lead-export.format';
 import { CONSENT_FIELDS, FIELD_NAME } from '../leads/submission';
@@ -42,12 +42,19 @@ export function isCustomField(name: string): boolean {
 }
 
 const compiled = new Map<string, RE2JS>();
+let engine: typeof RE2JS | undefined;
+
+/** The RE2 engine, loaded with the first pattern: most campaigns declare none, and a cold start need not load it. */
+function re2(): typeof RE2JS {
+  engine ??= (require('re2js') as typeof import('re2js')).RE2JS;
+  return engine;
+}
 
 /** A campaign pattern on RE2 (linear time in the value's length: no pattern or value can stall a request). */
 export function compilePattern(pattern: string): RE2JS {
   let re = compiled.get(pattern);
   if (!re) {
-    re = RE2JS.compile(pattern);
+    re = re2().compile(pattern);
     // Patterns come from campaigns (at most 100 each); the bound only keeps a long-lived process small.
     if (compiled.size >= 1000) compiled.clear();
     compiled.set(pattern, re);

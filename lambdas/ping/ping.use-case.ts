@@ -33,8 +33,8 @@ export interface PingDependencies {
 /**
  * Ping/post step one: would this lead be taken? Stores nothing personal.
  *
- * 1. Campaign, supplier and attachment (cached) must allow it; the campaign's filters judge the
- *    fields a ping may carry.
+ * 1. Campaign, supplier and attachment (cached) must allow it; the declared fields' types (400)
+ *    and the campaign's filters (422) judge the fields a ping may carry.
  * 2. Without caps (or for a test ping) nothing is read or written: the answer is signed at once.
  * 3. With a ping cap, one transaction counts the ping, on condition that the lead cap (if any)
  *    is not used up: a ping_id that no post could use is never handed out.
