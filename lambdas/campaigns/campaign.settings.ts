@@ -207,15 +207,12 @@ export const SETTING_DESCRIPTORS = {
     posted: postedRule({
       key: 'requiredFields',
       label: 'Required fields',
-      // The contract's own first: the campaign id, the contact the rule names, the ping id in ping/post.
+      // The contract's own first: the campaign id, the contact and the one certificate (and consent time) its rules name, the ping id in ping/post.
       value: (settings): readonly string[] => {
-        const contact: readonly string[] = contactFields(settings.contact);
-        return [
-          'flo_campaign_id',
-          ...contact,
-          ...(settings.mode === 'ping_post' ? ['flo_ping_id'] : []),
-          ...settings.requiredFields.filter((field) => !contact.includes(field)),
-        ];
+        const evidence: readonly string[] = CONSENT_RULE_FIELDS[settings.consent].length === 1 ? CONSENT_RULE_FIELDS[settings.consent] : [];
+        const own = ['flo_campaign_id', ...contactFields(settings.contact), ...evidence, ...(settings.consentMaxAgeHours ? ['consented_at'] : [])];
+        const all = [...own, ...(settings.mode === 'ping_post' ? ['flo_ping_id'] : []), ...settings.requiredFields];
+        return [...new Set(all)];
       },
       text: (fields) => `${fields.map((field) => `\`${field}\``).join(', ')}.`,
     }),

@@ -190,7 +190,7 @@ describe('leadctl campaign spec', () => {
         expect(validate(refused)).toBe(false);
       }
       expect(validateForm({ ...example, loan_amount: '5000' })).toBe(true);
-      expect(spec.requiredFields).toEqual(['flo_campaign_id', 'phone', 'loan_amount']);
+      expect(spec.requiredFields).toEqual(['flo_campaign_id', 'phone', 'trustedform_cert_url', 'consented_at', 'loan_amount']);
       expect(markdown).toContain('**Custom fields:** `loan_amount`: integer 1000..50000; `purpose`: enum one of auto, home; any other field answers 400 `unknown_field`.');
       expect(markdown).toContain('**Consent evidence:** a TrustedForm certificate');
       expect((await paste(spec.requests[0].curl)).status).toBe(201);

@@ -133,6 +133,8 @@ describe('campaign setting descriptors', () => {
     const rules = postedRules({ ...DEFAULT_CAMPAIGN_SETTINGS, consent: 'either', consentMaxAgeHours: 72 });
 
     expect(rules.consent).toEqual({ required: 'either', maxAgeHours: 72 });
+    expect(rules.requiredFields).toEqual(['flo_campaign_id', 'email', 'consented_at']);
+    expect(postedRules({ ...DEFAULT_CAMPAIGN_SETTINGS, consent: 'trustedform' }).requiredFields).toEqual(['flo_campaign_id', 'email', 'trustedform_cert_url']);
     expect(postedRuleLines(rules)[4]).toBe(
       '- **Consent evidence:** a TrustedForm certificate or a Jornaya LeadiD (`trustedform_cert_url` or `jornaya_leadid`); `consented_at` within 72 hours.',
     );
