@@ -5,6 +5,7 @@ import type { AdminService } from '../../admin/admin.service';
 import { adminService } from '../../local/local-admin';
 import { leadctl as run, type LeadctlRun as Run } from '../support/leadctl-runner';
 import { createTestTable, type TestTable } from '../support/test-table';
+import { apiEvent, attachedSupplier, call, createWorld, leadBody } from '../support/world';
 
 function json(result: Run): any {
   if (result.status !== 0) throw new Error(`leadctl exited ${result.status}:\n${result.stderr}`);
@@ -70,5 +71,22 @@ describe('leadctl campaign lead schemas', () => {
     expect(result.stderr).toContain(message);
     const after = await admin.showCampaign(campaign.campaignId);
     expect([after.customFields, after.unknownFields, after.requiredFields]).toEqual([[], 'keep', ['zip']]);
+  });
+
+  it('exports the consent evidence a lead carried: fixed CSV columns after the lead\'s own, and in the JSON lines', async () => {
+    const world = createWorld(table);
+    const { campaignId, supplierId } = await attachedSupplier(world, { consent: 'jornaya' });
+    const consent = { jornaya_leadid: '0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D', ip_address: '2001:db8::7', consented_at: new Date().toISOString() };
+    const stored = await call(world.ingest, apiEvent({ supplierId, body: leadBody(campaignId, { ...consent, zip: '94107' }) }));
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const csv = await leadctl('leads', 'export', '--campaign', campaignId, '--since', since, '--format', 'csv');
+    const jsonl = await leadctl('leads', 'export', '--campaign', campaignId, '--since', since, '--format', 'jsonl');
+    const [header, row] = csv.stdout.trimEnd().split('\r\n').map((line) => line.split(','));
+
+    expect(stored.status).toBe(201);
+    expect(header.slice(5, 12)).toEqual(['trustedform_cert_url', 'jornaya_leadid', 'ip_address', 'user_agent', 'landing_page_url', 'consent_text', 'consented_at']);
+    expect(row[header.indexOf('jornaya_leadid')]).toBe(consent.jornaya_leadid);
+    expect(row[header.indexOf('trustedform_cert_url')]).toBe('');
+    expect(JSON.parse(jsonl.stdout).fields).toMatchObject(consent);
   });
 });
