@@ -3,14 +3,16 @@
  * the runtime and DynamoDB Local), the read and write units AWS would bill for them, ingest
  * throughput and latency through the full local runtime over HTTPS side by side with a raw SDK
  * loop issuing the same DynamoDB call, and each function bundle's size and module load (built with
- * the stack's own bundling options) against a bundle of the AWS SDK clients it uses. Prints figures; asserts nothing.
+ * the stack's own bundling options) against a bundle of the AWS SDK clients it uses, and the CPU a
+ * campaign's lead schema costs per request. Prints figures; asserts nothing.
  *
- * `npm run bench [-- --requests N] [--only calls|load|modules]` (N requests per throughput run, default 3000)
+ * `npm run bench [-- --requests N] [--only calls|load|modules|schema]` (N requests per throughput run, default 3000)
  */
 import { parseArgs } from 'node:util';
 import { startDynamoLocal } from '../local/dynamodb-local';
 import { freePort } from '../test/support/free-port';
 import { callsPerRequest } from './bench/calls-per-request';
+import { leadSchemaCost } from './bench/lead-schema';
 import { moduleLoad } from './bench/module-load';
 import { throughput } from './bench/throughput';
 
@@ -19,8 +21,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { requests: { type: 'string', default: '3000' }, only: { type: 'string' } } });
   const requests = Number(values.requests);
-  const part = (name: 'calls' | 'load' | 'modules') => values.only === undefined || values.only === name;
+  const part = (name: 'calls' | 'load' | 'modules' | 'schema') => values.only === undefined || values.only === name;
   if (part('modules')) moduleLoad();
+  if (part('schema')) leadSchemaCost();
   if (!part('calls') && !part('load')) return;
   const dynamo = await startDynamoLocal({ port: await freePort() });
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;

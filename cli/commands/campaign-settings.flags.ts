@@ -1,6 +1,9 @@
 import type { Campaign } from '../../lambdas/campaigns/campaign';
-import { SETTING_DESCRIPTORS, SETTING_NAMES, type CampaignSettings, type FlagParse, type SettingDescriptor } from '../../lambdas/campaigns/campaign.settings';
+import { SETTING_DESCRIPTORS, SETTING_NAMES, type CampaignSettings } from '../../lambdas/campaigns/campaign.settings';
+import type { FlagParse, SettingDescriptor } from '../../lambdas/campaigns/setting-descriptor';
 import { listOf, listValue, oneOf, textOption, wholeNumber } from '../arguments.parser';
+import { SETTINGS } from '../../lambdas/shared/settings';
+import { UsageError } from '../cli-errors';
 import type { OptionSpecs, OptionValues } from '../command.types';
 
 /**
@@ -8,6 +11,9 @@ import type { OptionSpecs, OptionValues } from '../command.types';
  * and its `campaign show` line, all read from `SETTING_DESCRIPTORS`.
  */
 const DESCRIPTORS: readonly (readonly [keyof CampaignSettings, SettingDescriptor])[] = SETTING_NAMES.map((name) => [name, SETTING_DESCRIPTORS[name]]);
+
+/** When a change reaches requests: each function instance caches a campaign's configuration. */
+export const CACHE_NOTE = `Requests see the change within the configuration cache's time to live (CONFIG_CACHE_TTL_SECONDS, ${SETTINGS.configCacheTtlSeconds.default} s by default).`;
 
 /** The settings' flags, for `campaign create` and `campaign update`. */
 export const SETTINGS_OPTIONS: OptionSpecs = Object.fromEntries(
@@ -38,6 +44,12 @@ export function flagValue(text: string, parse: FlagParse, flag: string): unknown
     }
     case 'boolean':
       return oneOf(text.trim().toLowerCase(), ['true', 'false'], flag) === 'true';
+    case 'json':
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new UsageError(`${flag} must be JSON.`);
+      }
   }
 }
 

@@ -1,10 +1,11 @@
 import type { Campaign } from '../../lambdas/campaigns/campaign';
-import { describeDuplicates } from '../../lambdas/campaigns/campaign.settings';
+import { describeDuplicates } from '../../lambdas/campaigns/setting-descriptor';
 import { textOption } from '../arguments.parser';
 import { UsageError } from '../cli-errors';
 import type { Command, CommandGroup } from '../command.types';
 import { details, printable, table } from '../output.format';
-import { campaignSettings, settingsJson, settingsLines, SETTINGS_OPTIONS } from './campaign-settings.flags';
+import { fieldCommand } from './campaign-field.command';
+import { CACHE_NOTE, campaignSettings, settingsJson, settingsLines, SETTINGS_OPTIONS } from './campaign-settings.flags';
 import { specCommand } from './campaign-spec.command';
 
 const create: Command = {
@@ -30,7 +31,7 @@ const update: Command = {
       throw new UsageError(`Nothing to change: give --name or one of ${Object.keys(SETTINGS_OPTIONS).map((flag) => `--${flag}`).join(', ')}.`);
     }
     const campaign = await (await context.admin()).updateCampaign(campaignId, changes);
-    return { json: campaignJson(campaign), text: `Updated campaign ${campaign.campaignId}.\n${describeCampaign(campaign)}` };
+    return { json: campaignJson(campaign), text: `Updated campaign ${campaign.campaignId}. ${CACHE_NOTE}\n${describeCampaign(campaign)}` };
   },
 };
 
@@ -66,8 +67,8 @@ const list: Command = {
 /** `leadctl campaign ...` */
 export const campaignCommands: CommandGroup = {
   name: 'campaign',
-  summary: 'Create, update, show and list campaigns and their lead rules, and print their posting specs.',
-  commands: [create, update, show, list, specCommand],
+  summary: 'Create, update, show and list campaigns and their lead rules, declare their typed fields, and print their posting specs.',
+  commands: [create, update, show, list, fieldCommand, specCommand],
 };
 
 /** The printed form, with the id first and the settings spelled out. */

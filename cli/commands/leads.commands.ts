@@ -4,7 +4,7 @@ import type { Campaign } from '../../lambdas/campaigns/campaign';
 import { normalizeEmail, normalizePhone } from '../../lambdas/leads/contact';
 import { phoneField } from '../../lambdas/leads/lead.schema';
 import type { ErasureRequest } from '../../lambdas/leads/lead-erasure.repository';
-import { csvHeader, csvLine, jsonLine } from '../../lambdas/leads/lead-export.format';
+import { csvHeader, csvLine, exportFieldNames, jsonLine } from '../../lambdas/leads/lead-export.format';
 import { EXPORT_SETTLE_SECONDS, type ExportRange } from '../../lambdas/leads/lead-export.repository';
 import { oneOf, textOption } from '../arguments.parser';
 import { RefusedError, UsageError } from '../cli-errors';
@@ -95,7 +95,7 @@ const exportLeads: Command = {
       // The header names every field, so the range is read twice: field names first, then rows.
       const names = new Set<string>();
       for await (const lead of exports.leads(range)) for (const name of Object.keys(lead.fields)) names.add(name);
-      const fieldNames = [...names].sort();
+      const fieldNames = exportFieldNames(names);
       context.stdout(csvHeader(fieldNames, csv));
       for await (const lead of exports.leads(range)) {
         context.stdout(csvLine(lead, fieldNames, csv));

@@ -1,5 +1,6 @@
 import type { Campaign } from '../campaigns/campaign';
 import { filterErrors, throwIfFiltered } from '../campaigns/campaign.rules';
+import { DEFAULT_CAMPAIGN_SETTINGS } from '../campaigns/campaign.settings';
 import { EDGE_ANSWERS, GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from '../gateway-responses';
 import { IDEMPOTENCY_TTL_SECONDS } from '../idempotency/idempotency-record';
 import { parseIngestBody } from '../ingest/ingest.schema';
@@ -209,11 +210,8 @@ function answerOf(run: () => unknown): Record<string, unknown> {
 const campaign = (settings: Partial<Campaign> = {}): Campaign => ({
   campaignId: EXAMPLE_CAMPAIGN_ID,
   name: 'Solar CA',
-  mode: 'direct',
+  ...DEFAULT_CAMPAIGN_SETTINGS,
   dedupeDays: 30,
-  dedupeOn: ['phone', 'email'],
-  requiredFields: [],
-  allowedStates: [],
   createdAt: NOW.toISOString(),
   updatedAt: NOW.toISOString(),
   ...settings,

@@ -1,5 +1,5 @@
 import type { Campaign } from '../campaigns/campaign';
-import { postedRuleLines, postedRules, type PostedRules } from '../campaigns/campaign.settings';
+import { postedRuleLines, postedRules, type PostedRules } from '../campaigns/posted-rules';
 import type { Headroom } from '../leads/submission-rules';
 import { PERSONAL_FIELDS } from '../leads/submission';
 import { routeNamed, type RouteName } from '../routes';
@@ -7,6 +7,8 @@ import type { ErrorCode } from '../shared/error-codes';
 import { MAX_BODY_BYTES } from '../shared/request-body';
 import type { Attachment, Supplier } from '../suppliers/supplier';
 import { EXAMPLE_API_KEY, INGEST_EXAMPLES, LEAD_ACCEPTED_EXAMPLES, PING_ACCEPTED_EXAMPLES } from './api-examples';
+import { isCustomField } from '../campaigns/campaign.fields';
+import { exampleConsent, exampleValue, narrowFields } from './campaign-fields.schema';
 import { buildOpenApiDocument, curlStart, errorCatalogue, type JsonSchema, type OpenApiDocument } from './openapi.document';
 import { routeErrors } from './route-errors';
 
@@ -101,10 +103,20 @@ export function campaignSpec(campaign: Campaign, apiUrl: string, supplier?: Supp
   };
 }
 
-/** A lead this campaign takes: the contract's example, in an allowed state, with every required field. */
+/**
+ * A lead this campaign takes: the contract's example, in an allowed state, with its declared
+ * fields' values (only those when it refuses undeclared ones), its consent evidence and every
+ * required field.
+ */
 function exampleLead(campaign: Campaign): Record<string, unknown> {
-  const lead: Record<string, unknown> = { ...SAMPLE_VALUES, flo_campaign_id: campaign.campaignId };
+  const lead: Record<string, unknown> = { ...SAMPLE_VALUES, flo_campaign_id: campaign.campaignId, ...exampleConsent(campaign, new Date()) };
+  // The contract's example carries a custom field (zip): a campaign refusing undeclared ones gets only its own.
+  if (campaign.unknownFields === 'refuse') for (const name of Object.keys(lead)) if (isCustomField(name)) delete lead[name];
   if (campaign.allowedStates.length > 0) lead.state = campaign.allowedStates[0];
+  for (const field of campaign.customFields) {
+    const value = exampleValue(field);
+    if (value !== undefined) lead[field.name] = value;
+  }
   for (const field of campaign.requiredFields) if (lead[field] === undefined) lead[field] = 'example';
   return lead;
 }
@@ -186,8 +198,9 @@ export function campaignOpenApi(spec: CampaignSpec, campaign: Campaign, apiUrl: 
     description: campaignSpecMarkdown(spec),
   };
   const schemas = document.components.schemas;
-  for (const name of ['IngestBody', 'IngestForm']) narrow(schemas[name], campaign, { post: true });
-  for (const name of ['PingBody', 'PingForm']) narrow(schemas[name], campaign, { post: false });
+  for (const [name, post, form] of [['IngestBody', true, false], ['IngestForm', true, true], ['PingBody', false, false], ['PingForm', false, true]] as const) {
+    narrow(schemas[name], campaign, { post, form });
+  }
   const [ingest, ping] = [routeNamed('Ingest'), routeNamed('Ping')].map((route) => document.paths[`/${route.path}`].post);
   const [leadRequest, pingRequest] = spec.mode === 'ping_post' ? [spec.requests[1], spec.requests[0]] : [spec.requests[0], undefined];
   // The campaign's own examples replace the generic ones, which its rules may refuse.
@@ -220,7 +233,7 @@ export function campaignOpenApi(spec: CampaignSpec, campaign: Campaign, apiUrl: 
   return document;
 }
 
-function narrow(schema: JsonSchema, campaign: Campaign, options: { post: boolean }): void {
+function narrow(schema: JsonSchema, campaign: Campaign, options: { post: boolean; form: boolean }): void {
   const properties = schema.properties as Record<string, JsonSchema>;
   const required = new Set(schema.required as string[]);
   properties.flo_campaign_id = { ...properties.flo_campaign_id, const: campaign.campaignId, examples: [campaign.campaignId] };
@@ -235,6 +248,7 @@ function narrow(schema: JsonSchema, campaign: Campaign, options: { post: boolean
     if (options.post) required.add('state');
   }
   if (options.post && campaign.mode === 'ping_post') required.add('flo_ping_id');
+  narrowFields(schema, required, campaign, options);
   for (const field of campaign.requiredFields) {
     if (!options.post && PERSONAL_FIELDS.includes(field.toLowerCase())) continue;
     required.add(field);

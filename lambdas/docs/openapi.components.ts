@@ -18,6 +18,7 @@ import {
   PingAcceptedSchema,
   errorEnvelopeSchema,
 } from './api-responses.schema';
+import { CONSENT_FIELD_NOTES } from './consent.notes';
 import { convert, formVariant, type JsonSchema } from './json-schema';
 import { CUSTOM_FIELDS_NOTE } from './openapi.guide';
 
@@ -58,6 +59,7 @@ const FIELD_NOTES: Record<string, JsonSchema> = {
     examples: ['CA'],
   },
   limit: { type: 'integer', description: 'At most this many leads, newest first; only with a lookup by contact.', default: LOOKUP_LIMIT.default },
+  ...CONSENT_FIELD_NOTES,
 };
 
 /**

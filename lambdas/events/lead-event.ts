@@ -4,6 +4,8 @@
  * stream) and `leadctl events replay` (from the export index), so an event looks the same
  * whichever path sent it.
  */
+import { CONSENT_FIELDS } from '../leads/submission';
+
 export const LEAD_EVENT_SOURCE = 'lead-ingest';
 export const LEAD_ACCEPTED = 'Lead Accepted';
 /** PutEvents refuses an entry (Source, DetailType and Detail in UTF-8) over 256 KB. */
@@ -27,8 +29,10 @@ export interface LeadAcceptedDetail {
   readonly fields: Readonly<Record<string, unknown>>;
   /**
    * Present (true) when the fields would make the event larger than PutEvents takes (a body
-   * of escaped control characters can grow six-fold in JSON): `fields` is then empty and a
-   * consumer reads the lead with `leadctl leads export` or a lookup.
+   * of escaped control characters can grow six-fold in JSON): `fields` then holds only the
+   * consent evidence (the certificates a consumer checks with TrustedForm or Jornaya), or
+   * nothing if even that is too large, and a consumer reads the lead with
+   * `leadctl leads export` or a lookup.
    */
   readonly fields_omitted?: true;
 }
@@ -48,8 +52,10 @@ export function leadEventEntry(item: Readonly<Record<string, unknown>>): LeadEve
   const entry = { Source: LEAD_EVENT_SOURCE, DetailType: LEAD_ACCEPTED, Detail: JSON.stringify(detail) } as const;
   if (entryBytes(entry) <= MAX_ENTRY_BYTES) return entry;
   // Every stored lead has its event, even one PutEvents could never take whole.
-  const slim: LeadAcceptedDetail = { ...detail, fields: {}, fields_omitted: true };
-  return { ...entry, Detail: JSON.stringify(slim) };
+  const consent = Object.fromEntries(Object.entries(detail.fields).filter(([name]) => (CONSENT_FIELDS as readonly string[]).includes(name)));
+  const slim = { ...entry, Detail: JSON.stringify({ ...detail, fields: consent, fields_omitted: true } satisfies LeadAcceptedDetail) };
+  if (entryBytes(slim) <= MAX_ENTRY_BYTES) return slim;
+  return { ...entry, Detail: JSON.stringify({ ...detail, fields: {}, fields_omitted: true } satisfies LeadAcceptedDetail) };
 }
 
 /** An entry's size as EventBridge counts it: Source, DetailType and Detail in UTF-8 (no Time or Resources sent). */

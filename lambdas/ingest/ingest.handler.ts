@@ -16,7 +16,7 @@ export function createIngestHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Ingest'), runtime, async (request) => {
     const accepted = await ingestUseCase(runtime()).execute({
       caller: request.caller,
-      submission: toLeadSubmission(parseIngestBody(request.body, request.bodyEncoding)),
+      submission: toLeadSubmission(parseIngestBody(request.body, request.bodyEncoding), request.bodyEncoding === 'form'),
       idempotencyKey: idempotencyKey(request.headers['idempotency-key']),
     });
     // Real leads counted apart from test leads: the quiet alarm watches for real ones stopping.

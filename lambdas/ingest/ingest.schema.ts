@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { ID_PATTERN } from '../shared/ids';
 import { booleanField, campaignIdField, formBooleanField, type BodyEncoding, customValue, emailField, fieldNameErrors, phoneField, splitFields, stateField } from '../leads/lead.schema';
-import type { LeadFields, LeadSubmission } from '../leads/submission';
+import { consentShape } from '../leads/consent.schema';
+import { CONSENT_FIELDS, type LeadFields, type LeadSubmission } from '../leads/submission';
 import { fingerprint } from '../shared/fingerprint';
 import { parseWith } from '../shared/validation';
 
@@ -15,6 +16,7 @@ const KNOWN_FIELDS = [
   'phone',
   'email',
   'state',
+  ...CONSENT_FIELDS,
 ] as const;
 
 /** An ingest body; any other flat field is kept as a custom field. */
@@ -27,8 +29,10 @@ export const IngestBodySchema = z.catchall(
     first_name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
     last_name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
     phone: z.optional(phoneField),
-    email: emailField,
+    // Which contact a lead must carry is the campaign's rule (`contact`), checked by the use case.
+    email: z.optional(emailField),
     state: z.optional(stateField),
+    ...consentShape,
   }),
   customValue,
 );
@@ -51,7 +55,7 @@ export function leadFields(body: IngestBody): LeadFields {
  * The lead in the domain's terms. Its fingerprint hashes the parsed wire body itself, as the
  * idempotency record always has, so records stored before keep matching the same request.
  */
-export function toLeadSubmission(body: IngestBody): LeadSubmission {
+export function toLeadSubmission(body: IngestBody, form = false): LeadSubmission {
   const { own, routing } = splitFields(body);
   return {
     campaignId: body.flo_campaign_id,
@@ -63,6 +67,7 @@ export function toLeadSubmission(body: IngestBody): LeadSubmission {
     email: body.email,
     phone: body.phone,
     fingerprint: fingerprint(body),
+    ...(form ? { form } : {}),
   };
 }
 

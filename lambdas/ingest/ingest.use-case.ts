@@ -1,5 +1,5 @@
 import type { Campaign } from '../campaigns/campaign';
-import { dedupeEntries, filterErrors, throwIfFiltered } from '../campaigns/campaign.rules';
+import { checkedLeadFields, dedupeEntries, filterErrors, throwIfFiltered } from '../campaigns/campaign.rules';
 import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyRecord } from '../idempotency/idempotency-record';
 import type { Caller } from '../keys/caller';
 import { normalizeEmail, normalizePhone } from '../leads/contact';
@@ -55,7 +55,8 @@ const PING_MARKER_MARGIN_SECONDS = 3600;
  *
  * 1. The key's supplier must be the one the lead names, if it names one.
  * 2. Campaign, supplier and attachment (from the store's short-lived cache) must allow it:
- *    404, 401, 403; then the ping (ping/post campaigns) and the campaign's filters: 400, 422.
+ *    404, 401, 403; then the campaign's field rules (contact, consent evidence, declared types): 400; then the
+ *    ping (ping/post campaigns) and the campaign's filters: 400, 422.
  *    A refusal here first rules out a replay of an Idempotency-Key already used.
  * 3. A cap already known to be used up answers 429 at once.
  * 4. One conditional write stores the lead with its cap count, duplicate entries, idempotency
@@ -81,15 +82,16 @@ export class IngestUseCase {
       const config = await this.deps.store.load(caller.supplierId, campaignId);
       const checked = await this.replayingRefusals(caller, idempotency, nowSeconds, async () => {
         const access = checkAccess(config, campaignId);
+        const fields = checkedLeadFields(access.campaign, submission, now);
         const pingUse = await this.checkPing(access.campaign, caller, submission, nowSeconds);
         throwIfFiltered(filterErrors(access.campaign, submittedValues(submission)));
         const isTest = submission.isTest || access.supplier.testMode;
         const { capWindow, leadCap } = access.attachment;
         const cap = isTest ? undefined : planCap('lead', leadCap, capWindow, config.counters.lead, now, this.deps.capTimeZone);
-        return { ...access, pingUse, isTest, cap };
+        return { ...access, fields, pingUse, isTest, cap };
       });
       if ('replayed' in checked) return checked;
-      const { campaign, pingUse, isTest, cap } = checked;
+      const { campaign, fields, pingUse, isTest, cap } = checked;
 
       const lead: Lead = {
         leadId: newId('lead'),
@@ -98,9 +100,9 @@ export class IngestUseCase {
         status: 'ACCEPTED',
         isTest,
         createdAt: now.toISOString(),
-        fields: submission.fields,
+        fields,
         phone: submission.phone === undefined ? undefined : normalizePhone(submission.phone),
-        email: normalizeEmail(submission.email),
+        email: submission.email === undefined ? undefined : normalizeEmail(submission.email),
         pingNonce: pingUse?.nonce,
         ...(campaign.retentionDays ? { expiresAt: nowSeconds + campaign.retentionDays * DAY_SECONDS } : {}),
       };

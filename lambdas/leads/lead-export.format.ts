@@ -1,7 +1,20 @@
 import type { ExportedLead } from './lead-export.repository';
+import { CONSENT_FIELDS } from './submission';
 
 /** The columns every export line starts with; the lead's own fields follow. */
 export const EXPORT_COLUMNS = ['lead_id', 'campaign_id', 'supplier_id', 'created_at', 'is_test'] as const;
+
+/**
+ * The field columns of a CSV export of leads carrying these field names: the consent evidence
+ * first, all of its columns in a fixed order as soon as any lead carries one (so a buyer's
+ * import finds them in one place), then the other fields sorted.
+ */
+export function exportFieldNames(names: Iterable<string>): string[] {
+  const consent: readonly string[] = CONSENT_FIELDS;
+  const all = [...new Set(names)];
+  const others = all.filter((name) => !consent.includes(name)).sort();
+  return all.some((name) => consent.includes(name)) ? [...consent, ...others] : others;
+}
 
 const EXPORT_COLUMN_NAMES: ReadonlySet<string> = new Set(EXPORT_COLUMNS);
 

@@ -29,7 +29,7 @@ export function parsePingBody(body: Record<string, unknown>, encoding: BodyEncod
 }
 
 /** The ping in the domain's terms; its `fields` (every field sent but the routing ones) are the ones its post must repeat. */
-export function toPingSubmission(body: PingBody): PingSubmission {
+export function toPingSubmission(body: PingBody, form = false): PingSubmission {
   const { own, routing } = splitFields(body);
-  return { campaignId: body.flo_campaign_id, isTest: body.is_test === true, fields: own, routingFields: routing };
+  return { campaignId: body.flo_campaign_id, isTest: body.is_test === true, fields: own, routingFields: routing, ...(form ? { form } : {}) };
 }

@@ -1,6 +1,6 @@
 import type { Caller } from '../keys/caller';
 import { RETRY, untilSettled } from '../leads/retry';
-import { filterErrors, throwIfFiltered } from '../campaigns/campaign.rules';
+import { checkPingFields, filterErrors, throwIfFiltered } from '../campaigns/campaign.rules';
 import { PERSONAL_FIELDS, submittedValues, type PingSubmission } from '../leads/submission';
 import { capReachedError, capWindowKey, checkAccess, currentHeadroom, planCap, type Headroom } from '../leads/submission-rules';
 import type { SubmissionStore } from '../submissions/submission-store';
@@ -33,8 +33,8 @@ export interface PingDependencies {
 /**
  * Ping/post step one: would this lead be taken? Stores nothing personal.
  *
- * 1. Campaign, supplier and attachment (cached) must allow it; the campaign's filters judge the
- *    fields a ping may carry.
+ * 1. Campaign, supplier and attachment (cached) must allow it; the declared fields' types (400)
+ *    and the campaign's filters (422) judge the fields a ping may carry.
  * 2. Without caps (or for a test ping) nothing is read or written: the answer is signed at once.
  * 3. With a ping cap, one transaction counts the ping, on condition that the lead cap (if any)
  *    is not used up: a ping_id that no post could use is never handed out.
@@ -51,6 +51,7 @@ export class PingUseCase {
       const config = await this.deps.store.load(caller.supplierId, campaignId);
       const { campaign, supplier, attachment } = checkAccess(config, campaignId);
       // A ping carries no personal data and may leave state for the post: judge what it has.
+      checkPingFields(campaign, submission);
       const skip = [...PERSONAL_FIELDS, ...(submission.fields.state === undefined ? ['state'] : [])];
       throwIfFiltered(filterErrors(campaign, submittedValues(submission), skip));
 

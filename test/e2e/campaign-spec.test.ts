@@ -167,6 +167,41 @@ describe('leadctl campaign spec', () => {
     });
   });
 
+  describe('for a phone-only campaign with typed fields, refusing undeclared ones and requiring TrustedForm', () => {
+    it('narrows the OpenAPI to exactly its fields and types: its own example passes the schema and the API, what the API refuses the schema refuses', async () => {
+      const campaignId = (await harness.admin.createCampaign('Loans', { contact: 'phone', consent: 'trustedform', consentMaxAgeHours: 24, unknownFields: 'refuse' })).campaignId;
+      await harness.admin.campaigns.addCampaignField(campaignId, { name: 'loan_amount', type: 'integer', min: 1000, max: 50000 }, true);
+      await harness.admin.campaigns.addCampaignField(campaignId, { name: 'purpose', type: 'enum', values: ['auto', 'home'] }, false);
+      await harness.admin.attach(supplierId, campaignId);
+      const document = JSON.parse((await leadctl('campaign', 'spec', campaignId, '--format', 'openapi')).stdout);
+      const spec = JSON.parse((await leadctl('campaign', 'spec', campaignId, '--json')).stdout);
+      const markdown = (await leadctl('campaign', 'spec', campaignId)).stdout;
+      const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
+      addFormats(ajv);
+      const validate = ajv.compile(document.components.schemas.IngestBody);
+      const validateForm = ajv.compile(document.components.schemas.IngestForm);
+      const example = document.paths['/api/v1/ingest'].post.requestBody.content['application/json'].examples.lead.value;
+      const { email: _email, ...withoutEmail } = example;
+      const { phone: _phone, ...withoutPhone } = example;
+      const { trustedform_cert_url: _cert, ...withoutCert } = example;
+
+      expect(document.components.schemas.IngestBody.properties.loan_amount).toMatchObject({ type: 'integer', minimum: 1000, maximum: 50000 });
+      expect(document.components.schemas.IngestForm.properties.loan_amount).toMatchObject({ type: 'string' });
+      expect(validate(example)).toBe(true);
+      expect(validate(withoutEmail)).toBe(true);
+      for (const refused of [withoutPhone, withoutCert, { ...example, loan_amount: '5000' }, { ...example, loan_amount: 999 }, { ...example, purpose: 'boat' }, { ...example, notes: 'x' }]) {
+        expect(validate(refused)).toBe(false);
+      }
+      expect(validateForm({ ...example, loan_amount: '5000' })).toBe(true);
+      expect(spec.requiredFields).toEqual(['flo_campaign_id', 'phone', 'trustedform_cert_url', 'consented_at', 'loan_amount']);
+      expect(markdown).toContain('**Custom fields:** `loan_amount`: integer 1000..50000; `purpose`: enum one of auto, home; any other field answers 400 `unknown_field`.');
+      expect(markdown).toContain('**Consent evidence:** a TrustedForm certificate');
+      expect((await paste(spec.requests[0].curl)).status).toBe(201);
+      const refusedByApi = await paste(spec.requests[0].curl.replace(/"loan_amount":\d+/, '"loan_amount":"5000"'));
+      expect([refusedByApi.status, refusedByApi.body.field_errors[0].field]).toEqual([400, 'loan_amount']);
+    });
+  });
+
   describe('a mistake', () => {
     it('is a usage error for an unknown format, and a failure for an unknown campaign', async () => {
       const [format, missing] = await Promise.all([

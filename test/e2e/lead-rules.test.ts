@@ -118,6 +118,38 @@ describe('lead rules over HTTPS', () => {
     expect([paused.status, paused.body.error]).toEqual([403, 'supplier_paused']);
   });
 
+  it('a phone-only campaign takes a lead without an email, JSON and form-encoded; the default campaign answers it 400', async () => {
+    const phoneOnly = await supplierOn({ contact: 'phone' });
+    const byDefault = await supplierOn({});
+    const json = await post('/api/v1/ingest', phoneOnly.apiKey, { flo_campaign_id: phoneOnly.campaignId, phone: person().phone });
+    const form = await post('/api/v1/ingest', phoneOnly.apiKey, `flo_campaign_id=${phoneOnly.campaignId}&phone=${encodeURIComponent(person().phone)}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    const refused = await post('/api/v1/ingest', byDefault.apiKey, { flo_campaign_id: byDefault.campaignId, phone: person().phone });
+
+    expect([json.status, form.status]).toEqual([201, 201]);
+    expect([refused.status, refused.body.error, refused.body.field_errors]).toEqual([400, 'validation_failed', [{ field: 'email', code: 'required', message: 'email is required.' }]]);
+  });
+
+  it('typed custom fields and TrustedForm: JSON must send the type, a form body is converted, a missing certificate is its own field error', async () => {
+    const { campaignId, apiKey } = await supplierOn({ consent: 'trustedform', unknownFields: 'refuse' });
+    await admin.campaigns.addCampaignField(campaignId, { name: 'loan_amount', type: 'integer', min: 1000 }, true);
+    const cert = `https://cert.trustedform.com/${'ab'.repeat(20)}`;
+    const json = await post('/api/v1/ingest', apiKey, { flo_campaign_id: campaignId, ...person(), loan_amount: 5000, trustedform_cert_url: cert });
+    const form = await post('/api/v1/ingest', apiKey, new URLSearchParams({ flo_campaign_id: campaignId, ...person(), loan_amount: '5000', trustedform_cert_url: cert }).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    const textInJson = await post('/api/v1/ingest', apiKey, { flo_campaign_id: campaignId, ...person(), loan_amount: '5000', trustedform_cert_url: cert });
+    const noCert = await post('/api/v1/ingest', apiKey, { flo_campaign_id: campaignId, ...person(), loan_amount: 5000, extra: 1 });
+
+    expect([json.status, form.status]).toEqual([201, 201]);
+    expect([textInJson.status, textInJson.body.field_errors[0]]).toEqual([400, expect.objectContaining({ field: 'loan_amount', code: 'invalid_type' })]);
+    expect(noCert.body.field_errors.map((error: { field: string; code: string }) => [error.field, error.code])).toEqual([
+      ['trustedform_cert_url', 'consent_required'],
+      ['extra', 'unknown_field'],
+    ]);
+  });
+
   it('409 duplicate_lead for the same person within the window', async () => {
     const { campaignId, apiKey } = await supplierOn({ dedupeDays: 7, dedupeOn: ['phone'] });
     const someone = person();

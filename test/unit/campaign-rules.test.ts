@@ -1,8 +1,8 @@
 import type { Campaign } from '../../lambdas/campaigns/campaign';
-import { dedupeEntries, filterErrors, throwIfFiltered } from '../../lambdas/campaigns/campaign.rules';
+import { contactErrors, dedupeEntries, filterErrors, throwIfFiltered, throwIfInvalid } from '../../lambdas/campaigns/campaign.rules';
 import { DEFAULT_CAMPAIGN_SETTINGS } from '../../lambdas/campaigns/campaign.settings';
 import type { Lead } from '../../lambdas/leads/lead';
-import { UnprocessableError } from '../../lambdas/shared/errors';
+import { UnprocessableError, ValidationError } from '../../lambdas/shared/errors';
 
 const campaign = (settings: Partial<Campaign> = {}): Campaign => ({
   campaignId: 'cmp_1',
@@ -46,5 +46,34 @@ describe('campaign rules', () => {
     it('names none when the window is off', () => {
       expect(dedupeEntries(campaign({ dedupeDays: 0 }), lead)).toEqual([]);
     });
+  });
+});
+
+describe('the contact rule', () => {
+  const phone = '+1 555 010 2030';
+  const email = 'a@example.com';
+
+  it.each<[Campaign['contact'], { phone?: string; email?: string }, string[]]>([
+    ['email', { email }, []],
+    ['email', { phone }, ['email']],
+    ['phone', { phone }, []],
+    ['phone', { email }, ['phone']],
+    ['both', { phone, email }, []],
+    ['both', { email }, ['phone']],
+    ['both', {}, ['phone', 'email']],
+    ['either', { phone }, []],
+    ['either', { email }, []],
+    ['either', {}, ['phone', 'email']],
+  ])('under %s, a lead with %j misses %j', (contact, given, missing) => {
+    const errors = contactErrors({ contact }, given);
+
+    expect(errors.map((error) => error.field)).toEqual(missing);
+    expect(errors.every((error) => error.code === 'required')).toBe(true);
+  });
+
+  it('answers a missing email under the default rule as the body schema did: 400 required, "email is required."', () => {
+    expect(contactErrors(DEFAULT_CAMPAIGN_SETTINGS, {})).toEqual([{ field: 'email', code: 'required', message: 'email is required.' }]);
+    expect(() => throwIfInvalid(contactErrors(DEFAULT_CAMPAIGN_SETTINGS, {}))).toThrow(ValidationError);
+    expect(() => throwIfInvalid([])).not.toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_CAMPAIGN_SETTINGS } from '../../lambdas/campaigns/campaign.settings';
 import { fixedPingKeys } from '../../lambdas/ping/ping-keys';
 import { IngestUseCase } from '../../lambdas/ingest/ingest.use-case';
 import type { LeadSubmission } from '../../lambdas/leads/submission';
@@ -9,7 +10,7 @@ import type { CommitOutcome, SubmissionConfig, SubmissionPlan, SubmissionStore }
 
 describe('ingest use case', () => {
   const base: SubmissionConfig = {
-    campaign: { campaignId: 'cmp_1', name: 'C', mode: 'direct', dedupeDays: 0, dedupeOn: ['phone'], requiredFields: [], allowedStates: [], createdAt: '', updatedAt: '' },
+    campaign: { campaignId: 'cmp_1', name: 'C', ...DEFAULT_CAMPAIGN_SETTINGS, mode: 'direct', dedupeDays: 0, dedupeOn: ['phone'], requiredFields: [], allowedStates: [], createdAt: '', updatedAt: '' },
     supplier: { supplierId: 'sup_1', name: 'S', status: 'active', paused: false, testMode: false, createdAt: '' },
     attachment: { supplierId: 'sup_1', campaignId: 'cmp_1', paused: false, capWindow: 'day', attachedAt: '' },
     counters: {},
@@ -60,6 +61,38 @@ describe('ingest use case', () => {
       await useCase.execute(command);
 
       expect(commits[0]).toMatchObject({ increment: undefined, dedupe: [], idempotency: undefined, pingUse: undefined });
+    });
+  });
+
+  describe('the contact rule', () => {
+    const phoneOnly = { ...submission, fields: { phone: '555 010 2030' }, email: undefined, phone: '555 010 2030' };
+    const withContact = (contact: 'email' | 'phone' | 'either' | 'both'): SubmissionConfig => ({ ...base, campaign: { ...base.campaign!, contact } });
+
+    it('stores a lead without an email on a phone-only campaign, with its phone normalised', async () => {
+      const { useCase, commits } = useCaseWith([], withContact('phone'));
+      await useCase.execute({ ...command, submission: phoneOnly });
+
+      expect(commits[0].lead).toMatchObject({ phone: '+15550102030', email: undefined, fields: { phone: '555 010 2030' } });
+    });
+
+    it('refuses a lead without an email under the default rule with 400 required, writing nothing', async () => {
+      const { useCase, commits } = useCaseWith([]);
+
+      await expect(useCase.execute({ ...command, submission: phoneOnly })).rejects.toMatchObject({
+        code: 'validation_failed',
+        details: { field_errors: [{ field: 'email', code: 'required', message: 'email is required.' }] },
+      });
+      expect(commits).toHaveLength(0);
+    });
+
+    it('refuses a lead with neither contact on an either-contact campaign, naming both', async () => {
+      const { useCase } = useCaseWith([], withContact('either'));
+      const none = { ...submission, fields: {}, email: undefined };
+
+      await expect(useCase.execute({ ...command, submission: none })).rejects.toMatchObject({
+        details: { field_errors: [expect.objectContaining({ field: 'phone' }), expect.objectContaining({ field: 'email' })] },
+      });
+      await expect(useCase.execute({ ...command, submission: phoneOnly })).resolves.toMatchObject({ status: 'ACCEPTED' });
     });
   });
 

@@ -58,6 +58,16 @@ describe('the lead event mapping', () => {
       expect(detail).toMatchObject({ lead_id: 'lead_1', fields: {}, fields_omitted: true });
     });
 
+    it('keeps the consent evidence, which a consumer checks with TrustedForm or Jornaya', () => {
+      const consent = { trustedform_cert_url: `https://cert.trustedform.com/${'a'.repeat(40)}`, consented_at: '2026-11-28T08:59:00Z' };
+      const entry = leadEventEntry(lead({ note: '\u0001'.repeat(50_000), ...consent }));
+      const detail = JSON.parse(entry?.Detail ?? '{}') as LeadAcceptedDetail;
+
+      expect(entryBytes(entry!)).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
+      expect(detail).toMatchObject({ fields: consent, fields_omitted: true });
+      expect(detail.fields).not.toHaveProperty('note');
+    });
+
     it('keeps the fields of an event just under the limit', () => {
       const detail = JSON.parse(leadEventEntry(lead({ note: 'x'.repeat(200_000) }))?.Detail ?? '{}') as LeadAcceptedDetail;
       expect(detail.fields_omitted).toBeUndefined();

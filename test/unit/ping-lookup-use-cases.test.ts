@@ -1,3 +1,4 @@
+import { DEFAULT_CAMPAIGN_SETTINGS } from '../../lambdas/campaigns/campaign.settings';
 import type { Lead } from '../../lambdas/leads/lead';
 import type { PingSubmission } from '../../lambdas/leads/submission';
 import { LookupUseCase } from '../../lambdas/lookup/lookup.use-case';
@@ -9,7 +10,7 @@ import type { CommitOutcome, SubmissionConfig, SubmissionPlan, SubmissionStore }
 
 const caller = { supplierId: 'sup_1', keyId: 'k', scope: 'ingest' as const };
 const base: SubmissionConfig = {
-  campaign: { campaignId: 'cmp_1', name: 'C', mode: 'ping_post', dedupeDays: 0, dedupeOn: ['phone'], requiredFields: [], allowedStates: [], createdAt: '', updatedAt: '' },
+  campaign: { campaignId: 'cmp_1', name: 'C', ...DEFAULT_CAMPAIGN_SETTINGS, mode: 'ping_post', dedupeDays: 0, dedupeOn: ['phone'], requiredFields: [], allowedStates: [], createdAt: '', updatedAt: '' },
   supplier: { supplierId: 'sup_1', name: 'S', status: 'active', paused: false, testMode: false, createdAt: '' },
   attachment: { supplierId: 'sup_1', campaignId: 'cmp_1', paused: false, capWindow: 'day', attachedAt: '' },
   counters: {},

@@ -1,3 +1,4 @@
+import { DEFAULT_CAMPAIGN_SETTINGS } from '../../lambdas/campaigns/campaign.settings';
 import { parseIngestBody, toLeadSubmission } from '../../lambdas/ingest/ingest.schema';
 import { IngestUseCase } from '../../lambdas/ingest/ingest.use-case';
 import { fixedPingKeys } from '../../lambdas/ping/ping-keys';
@@ -14,7 +15,7 @@ const caller = { supplierId: 'sup_1', keyId: 'k', scope: 'ingest' as const };
 const secret = Buffer.from('golden-secret-golden-secret-golden');
 const now = new Date('2026-11-28T12:00:00Z');
 const config = (mode: 'direct' | 'ping_post'): SubmissionConfig => ({
-  campaign: { campaignId: 'cmp_1', name: 'C', mode, dedupeDays: 0, dedupeOn: ['phone'], requiredFields: [], allowedStates: [], createdAt: '', updatedAt: '' },
+  campaign: { campaignId: 'cmp_1', name: 'C', ...DEFAULT_CAMPAIGN_SETTINGS, mode, dedupeDays: 0, dedupeOn: ['phone'], requiredFields: [], allowedStates: [], createdAt: '', updatedAt: '' },
   supplier: { supplierId: 'sup_1', name: 'S', status: 'active', paused: false, testMode: false, createdAt: '' },
   attachment: { supplierId: 'sup_1', campaignId: 'cmp_1', paused: false, capWindow: 'day', attachedAt: '' },
   counters: {},

@@ -1,3 +1,4 @@
+import { DEFAULT_CAMPAIGN_SETTINGS } from '../../lambdas/campaigns/campaign.settings';
 import { buildOpenApiDocument } from '../../lambdas/docs/openapi.document';
 import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, parseIngestBody, toLeadSubmission } from '../../lambdas/ingest/ingest.schema';
 import { IngestUseCase } from '../../lambdas/ingest/ingest.use-case';
@@ -44,7 +45,7 @@ describe('wire bodies mapped to domain submissions', () => {
 
   describe('a campaign whose required fields name a routing field', () => {
     const config: SubmissionConfig = {
-      campaign: { campaignId: 'cmp_1', name: 'C', mode: 'direct', dedupeDays: 0, dedupeOn: ['phone'], requiredFields: ['is_test', 'zip'], allowedStates: [], createdAt: '', updatedAt: '' },
+      campaign: { campaignId: 'cmp_1', name: 'C', ...DEFAULT_CAMPAIGN_SETTINGS, mode: 'direct', dedupeDays: 0, dedupeOn: ['phone'], requiredFields: ['is_test', 'zip'], allowedStates: [], createdAt: '', updatedAt: '' },
       supplier: { supplierId: 'sup_1', name: 'S', status: 'active', paused: false, testMode: false, createdAt: '' },
       attachment: { supplierId: 'sup_1', campaignId: 'cmp_1', paused: false, capWindow: 'day', attachedAt: '' },
       counters: {},
