@@ -29,7 +29,7 @@ export class AdminService {
   constructor(deps: AdminDependencies) {
     const clock = deps.clock ?? (() => new Date());
     const accounts = { ...deps, clock, usageKeys: new UsageKeys(deps.usagePlan, clock) };
-    this.campaigns = new CampaignService(deps.campaigns, clock);
+    this.campaigns = new CampaignService(deps.campaigns, clock, deps.retry);
     this.suppliers = new SupplierService(accounts);
     this.keys = new KeyService(accounts);
   }

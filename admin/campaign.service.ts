@@ -3,7 +3,8 @@ import type { CampaignRepository } from '../lambdas/campaigns/campaign.repositor
 import { requiredFieldsProblem, type FieldDeclaration } from '../lambdas/campaigns/campaign.fields';
 import { checkCampaignSettings, DEFAULT_CAMPAIGN_SETTINGS, type CampaignSettings } from '../lambdas/campaigns/campaign.settings';
 import { newId } from '../lambdas/shared/ids';
-import { AdminError } from './admin-error';
+import { retryOnConflict, WRITE_CONFLICT, type RetryOptions } from '../lambdas/shared/versioned-write';
+import { AdminError, conflictRetry } from './admin-error';
 import { requireId, requireName } from './admin-input';
 
 /** Creating, changing and reading campaigns; their settings are checked by `campaign.settings.ts`. */
@@ -11,6 +12,7 @@ export class CampaignService {
   constructor(
     private readonly campaigns: CampaignRepository,
     private readonly clock: () => Date,
+    private readonly retry?: Pick<RetryOptions, 'attempts' | 'pause'>,
   ) {}
 
   async createCampaign(name: string, settings: Partial<CampaignSettings> = {}): Promise<Campaign> {
@@ -40,19 +42,39 @@ export class CampaignService {
   }
 
   /** Declares a custom field, or declares it anew; `required` adds it to the required fields. */
-  async addCampaignField(campaignId: string, field: FieldDeclaration, required: boolean): Promise<Campaign> {
-    const campaign = await this.showCampaign(campaignId);
-    const customFields = [...campaign.customFields.filter((declared) => declared.name !== field.name), field];
-    const requiredFields = required ? [...new Set([...campaign.requiredFields, field.name])] : campaign.requiredFields.filter((name) => name !== field.name);
-    return this.updateCampaign(campaignId, { customFields, requiredFields });
+  addCampaignField(campaignId: string, field: FieldDeclaration, required: boolean): Promise<Campaign> {
+    return this.changeFields(campaignId, (campaign) => ({
+      customFields: [...campaign.customFields.filter((declared) => declared.name !== field.name), field],
+      requiredFields: required ? [...new Set([...campaign.requiredFields, field.name])] : campaign.requiredFields.filter((name) => name !== field.name),
+    }));
   }
 
   /** Drops a declared custom field, and its requirement. */
-  async removeCampaignField(campaignId: string, name: string): Promise<Campaign> {
-    const campaign = await this.showCampaign(campaignId);
-    if (!campaign.customFields.some((field) => field.name === name)) throw new AdminError('not_found', `Campaign ${campaignId} declares no field ${name}.`);
-    const customFields = campaign.customFields.filter((field) => field.name !== name);
-    return this.updateCampaign(campaignId, { customFields, requiredFields: campaign.requiredFields.filter((required) => required !== name) });
+  removeCampaignField(campaignId: string, name: string): Promise<Campaign> {
+    return this.changeFields(campaignId, (campaign) => {
+      if (!campaign.customFields.some((field) => field.name === name)) throw new AdminError('not_found', `Campaign ${campaignId} declares no field ${name}.`);
+      return {
+        customFields: campaign.customFields.filter((field) => field.name !== name),
+        requiredFields: campaign.requiredFields.filter((required) => required !== name),
+      };
+    });
+  }
+
+  /**
+   * Reads the campaign, computes its new field settings from what it read, and writes them only
+   * if nobody changed the campaign in between; else reads again and recomputes (up to 10 times),
+   * so two operators declaring fields at once both keep their field.
+   */
+  private changeFields(campaignId: string, change: (campaign: Campaign) => Pick<CampaignSettings, 'customFields' | 'requiredFields'>): Promise<Campaign> {
+    requireId('campaign', campaignId);
+    return retryOnConflict(async () => {
+      const read = await this.campaigns.getVersioned(campaignId);
+      if (!read) throw new AdminError('not_found', `No campaign ${campaignId}.`);
+      const update = checkSettings(change(read.value));
+      checkTogether({ ...read.value, ...update });
+      const written = await this.campaigns.update(campaignId, update, this.clock().toISOString(), { version: read.version });
+      return written === WRITE_CONFLICT ? WRITE_CONFLICT : written;
+    }, conflictRetry(this.retry, `Campaign ${campaignId}`));
   }
 
   async showCampaign(campaignId: string): Promise<Campaign> {

@@ -162,6 +162,34 @@ describe('admin writes', () => {
     });
   });
 
+  describe('concurrent field declarations on one campaign', () => {
+    it('keeps every field when many are declared at once, and each required one stays required', async () => {
+      const { campaignId } = await admin.createCampaign('Fields at once');
+      const names = Array.from({ length: 8 }, (_, index) => `field_${index}`);
+
+      await Promise.all(names.map((name, index) => admin.campaigns.addCampaignField(campaignId, { name, type: 'string', maxLength: 20 }, index % 2 === 0)));
+
+      const stored = await admin.showCampaign(campaignId);
+      expect(stored.customFields.map((field) => field.name).sort()).toEqual(names);
+      expect([...stored.requiredFields].sort()).toEqual(names.filter((_, index) => index % 2 === 0));
+    });
+
+    it('removes fields declared and dropped at once without bringing a dropped one back', async () => {
+      const { campaignId } = await admin.createCampaign('Fields dropped at once');
+      for (const name of ['a1', 'a2', 'a3']) await admin.campaigns.addCampaignField(campaignId, { name, type: 'integer' }, true);
+
+      await Promise.all([
+        admin.campaigns.removeCampaignField(campaignId, 'a1'),
+        admin.campaigns.removeCampaignField(campaignId, 'a2'),
+        admin.campaigns.addCampaignField(campaignId, { name: 'b1', type: 'boolean' }, false),
+      ]);
+
+      const stored = await admin.showCampaign(campaignId);
+      expect(stored.customFields.map((field) => field.name).sort()).toEqual(['a3', 'b1']);
+      expect(stored.requiredFields).toEqual(['a3']);
+    });
+  });
+
   describe('concurrent attach, pause and test mode in one process', () => {
     it('keeps every cap, window and pause when all are changed at once on many attachments', async () => {
       const { supplier } = await admin.createSupplier('Busy');
