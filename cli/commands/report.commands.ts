@@ -38,9 +38,11 @@ const report: Command = {
     const counts = new ReportCounts(keys, range.timeZone, filter);
     const billable = options.billable ? new BillableReconciliation(keys, range.timeZone, filter) : undefined;
     const footer: string[] = [];
-    for await (const entry of requestEntries(target, range, keys, footer, context)) {
-      counts.add(entry);
-      billable?.request(entry);
+    for await (const entries of requestEntries(target, range, keys, footer, context)) {
+      for (const entry of entries) {
+        counts.add(entry);
+        billable?.request(entry);
+      }
     }
     const period = `${range.from.toISOString()} .. ${range.to.toISOString()} (days in ${range.timeZone})`;
     if (billable) {
@@ -65,8 +67,8 @@ function idFilter(options: OptionValues): { campaignId?: string; supplierId?: st
   return { ...(campaignId === undefined ? {} : { campaignId }), ...(supplierId === undefined ? {} : { supplierId }) };
 }
 
-/** The target's request entries in the range; a stack's scan cost is added to `footer` (and stderr). */
-async function* requestEntries(target: RequestLogTarget, range: ReportRange, keys: readonly ReportKey[], footer: string[], context: CommandContext): AsyncGenerator<RequestEntry> {
+/** The target's request entries in the range, in batches; a stack's scan cost is added to `footer` (and stderr). */
+async function* requestEntries(target: RequestLogTarget, range: ReportRange, keys: readonly ReportKey[], footer: string[], context: CommandContext): AsyncGenerator<RequestEntry[]> {
   if (target.kind === 'local') {
     yield* localRequestEntries(target.dataDir, range);
     return;
@@ -85,7 +87,7 @@ async function* requestEntries(target: RequestLogTarget, range: ReportRange, key
   const cost = `${scanCost(result.bytesScanned, target.region)} (${result.queries} queries)`;
   progress(cost);
   footer.push(cost);
-  yield* result.entries;
+  yield result.entries;
 }
 
 /**

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { REQUEST_LINE_MESSAGE } from '../../lambdas/shared/request-outcome';
 import { DEFAULT_REQUEST_LOG_LIMITS, REQUEST_LOG_FILE, requestLogFiles } from '../../local/request-log-file';
 import { RefusedError } from '../cli-errors';
@@ -10,13 +9,13 @@ const TIME_FIELD = '"time":"';
 const ISO_LENGTH = '2026-12-05T00:00:00.000Z'.length;
 
 /**
- * The request lines of the local runtime's request log within the range, oldest file first,
- * read line by line (memory stays flat however large the files). A line is parsed only when its
+ * The request lines of the local runtime's request log within the range, oldest file first, a
+ * chunk's worth at a time (memory stays flat however large the files). A line is parsed only when its
  * time is in the range and it is a request line; a torn last line (the runtime writing it right
  * now) or any other text is skipped. Refuses a range that starts before the oldest line the
  * rotated files still hold, rather than count part of it as if it were all.
  */
-export async function* localRequestEntries(dataDir: string, range: ReportRange, keptFiles = DEFAULT_REQUEST_LOG_LIMITS.keptFiles): AsyncGenerator<RequestEntry> {
+export async function* localRequestEntries(dataDir: string, range: ReportRange, keptFiles = DEFAULT_REQUEST_LOG_LIMITS.keptFiles): AsyncGenerator<RequestEntry[]> {
   const files = requestLogFiles(dataDir, keptFiles);
   if (files.length === 0) {
     throw new RefusedError(`No request log in ${dataDir} (${REQUEST_LOG_FILE}): npm start writes it; has it answered any request with this LOCAL_DATA_DIR?`);
@@ -25,24 +24,37 @@ export async function* localRequestEntries(dataDir: string, range: ReportRange, 
   const to = range.to.toISOString();
   for (const [index, file] of files.entries()) {
     let first = true;
-    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-    for await (const line of lines) {
-      const at = line.indexOf(TIME_FIELD);
-      if (at < 0) continue;
-      const time = line.slice(at + TIME_FIELD.length, at + TIME_FIELD.length + ISO_LENGTH);
-      if (first && index === 0 && files.length > keptFiles && time > from) {
-        lines.close();
-        throw new RefusedError(
-          `The local request log keeps ${keptFiles + 1} files of up to ${DEFAULT_REQUEST_LOG_LIMITS.maxBytes / 1024 / 1024} MiB; its oldest line is from ${time}, ` +
-            `after --from (${from}). Report from ${time} or later.`,
-        );
+    for await (const lines of linesOf(file)) {
+      const entries: RequestEntry[] = [];
+      for (const line of lines) {
+        const at = line.indexOf(TIME_FIELD);
+        if (at < 0) continue;
+        const time = line.slice(at + TIME_FIELD.length, at + TIME_FIELD.length + ISO_LENGTH);
+        if (first && index === 0 && files.length > keptFiles && time > from) {
+          throw new RefusedError(
+            `The local request log keeps ${keptFiles + 1} files of up to ${DEFAULT_REQUEST_LOG_LIMITS.maxBytes / 1024 / 1024} MiB; its oldest line is from ${time}, ` +
+              `after --from (${from}). Report from ${time} or later.`,
+          );
+        }
+        first = false;
+        if (time < from || time >= to) continue;
+        const entry = requestEntry(line);
+        if (entry) entries.push(entry);
       }
-      first = false;
-      if (time < from || time >= to) continue;
-      const entry = requestEntry(line);
-      if (entry) yield entry;
+      yield entries;
     }
   }
+}
+
+/** The file's lines, a 1 MiB chunk's worth at a time (one await per chunk, not per line). */
+async function* linesOf(file: string): AsyncGenerator<string[]> {
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (rest + String(chunk)).split('\n');
+    rest = lines.pop() ?? '';
+    yield lines;
+  }
+  if (rest !== '') yield [rest];
 }
 
 /** A request line's fields the report counts, or undefined for a line that is no request line. */
