@@ -5,7 +5,6 @@ import type { Caller } from '../keys/caller';
 import type { RouteDefinition } from '../routes';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { errorResponse, toAppError } from './http';
-import { ID_PATTERN } from './ids';
 import type { Logger } from './logger';
 import { parseRequestBody, type ParsedBody } from './request-body';
 import { REQUEST_LINE_MESSAGE, refusedOutcome, type RequestLine, type RequestOutcome, type SuccessOutcome } from './request-outcome';
@@ -96,11 +95,18 @@ function accessLog(route: RouteDefinition, observability: () => Observability): 
   };
 }
 
-/** The campaign a request named (`flo_campaign_id` in its body or query), when it looks like an id. */
+/**
+ * The campaign a request named (`flo_campaign_id` in its body or query), when it has a campaign
+ * id's shape: any other value may be a supplier's mistake holding a lead's value (a phone in the
+ * wrong field), which must not reach a log.
+ */
 function namedCampaign(event: RouteEvent): { campaignId?: string } {
   const named = event.routeRequest?.body.flo_campaign_id ?? event.queryStringParameters?.flo_campaign_id;
-  return typeof named === 'string' && ID_PATTERN.test(named) ? { campaignId: named } : {};
+  return typeof named === 'string' && CAMPAIGN_ID_SHAPE.test(named) ? { campaignId: named } : {};
 }
+
+/** `newId('cmp')`: the prefix, then letters and digits only. */
+const CAMPAIGN_ID_SHAPE = /^cmp_[A-Za-z0-9]{1,60}$/;
 
 /** CloudWatch embedded metric format: the log line itself becomes two metrics. */
 export function embeddedMetrics(namespace: string, route: string, outcome: RequestOutcome, latencyMs: number): Record<string, unknown> {

@@ -57,7 +57,7 @@ export function isRequestOutcome(value: unknown): value is RequestOutcome {
 export interface RequestLine {
   /** The route's name in the route table; absent when no route matched (a 404 of the gateway). */
   readonly route?: string;
-  /** The `flo_campaign_id` the request named, when it named one that looks like an id. */
+  /** The `flo_campaign_id` the request named, when it has a campaign id's shape (`cmp_...`). */
   readonly campaignId?: string;
   readonly supplierId?: string;
   readonly keyId?: string;

@@ -61,16 +61,17 @@ describe('the request log line', () => {
       expect(line).toMatchObject({ status: 503, outcome: 'outcome_unknown' });
     });
 
-    it('names no campaign when the body named none that looks like an id', async () => {
-      const { line } = await requestLine(
+    it.each(['not an id; drop table', '15550102030', 'jane@example.com'])("names no campaign when the body named '%s', which has no campaign id's shape", async (named) => {
+      const { line, raw } = await requestLine(
         async () => {
           throw new ValidationError([]);
         },
-        { body: { flo_campaign_id: 'not an id; drop table' } },
+        { body: { flo_campaign_id: named } },
       );
 
       expect(line.outcome).toBe('validation_failed');
       expect(line).not.toHaveProperty('campaignId');
+      expect(raw).not.toContain(named);
     });
 
     it('is forbidden for a key whose scope may not call the route', async () => {
