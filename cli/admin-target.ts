@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -24,6 +25,8 @@ import type { LocalConfig } from '../local/local-config';
 import { appendEvents, EVENTS_FILE } from '../local/event-stream-reader';
 import { ensureTable } from '../local/table';
 import { TargetError } from './cli-errors';
+import type { LogsQuerySender } from './report/insights-source';
+import type { RequestLogTarget } from './report/request-log-target';
 import { readStackOutputs, STACK_OUTPUTS, type CloudFormationReader, type StackOutputs } from './stack-outputs';
 
 /** How long leadctl waits for a running `npm start`'s DynamoDB Local to answer (it may be starting or restarting it). */
@@ -54,6 +57,8 @@ export interface AdminTarget {
   leads(): LeadTools;
   /** The ping-token key's secret on a deployed stack (`ping-secret rotate`). */
   pingSecret(): PingSecretTarget;
+  /** Where `leadctl report` reads request lines. */
+  requestLog(): RequestLogTarget;
   close(): Promise<void>;
 }
 
@@ -83,6 +88,8 @@ export interface AwsClients {
   eventBridge?(region: string): Pick<EventBridgeClient, 'send'> & { destroy(): void };
   /** @default the SDK's Secrets Manager client */
   secretsManager?(region: string): SecretsManagerSender & { destroy(): void };
+  /** @default the SDK's CloudWatch Logs client */
+  cloudWatchLogs?(region: string): LogsQuerySender & { destroy(): void };
 }
 
 /** The SDK's clients, with the caller's credentials. */
@@ -179,6 +186,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
   return {
     admin: (capTimeZone) => adminService(db, local.tableName, { capTimeZone: capTimeZone ?? local.capTimeZone, usagePlan: localUsagePlan }),
     apiUrl: () => apiUrl,
+    requestLog: () => localRequestLog(local),
     pingSecret: () => {
       throw new TargetError(`The local runtime's ping-token key is the file ${join(local.dataDir, 'ping-secret')}; ping-secret commands work on a deployed stack (--stack).`);
     },
@@ -220,6 +228,7 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
   const usagePlan = new ApiGatewayUsagePlan(apiGateway, { stackName, usagePlanId: outputs.usagePlanId, region: outputs.region, pacer: access.pacer });
   let eventBridge: (Pick<EventBridgeClient, 'send'> & { destroy(): void }) | undefined;
   let secretsManager: (SecretsManagerSender & { destroy(): void }) | undefined;
+  let logs: (LogsQuerySender & { destroy(): void }) | undefined;
   return {
     admin: (capTimeZone) => adminService(db, outputs.tableName, { capTimeZone: capTimeZone ?? outputs.capTimeZone ?? 'UTC', usagePlan }),
     apiUrl: () => {
@@ -243,11 +252,26 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
       secretsManager ??= clients.secretsManager ? clients.secretsManager(outputs.region) : new SecretsManagerClient({ region: outputs.region });
       return { secretArn, versions: secretsManagerVersions(secretsManager, secretArn), pingTtlSeconds: outputs.pingTtlSeconds ?? SETTINGS.pingTtlSeconds.max };
     },
+    requestLog: () => ({
+      kind: 'stack',
+      stackName,
+      region: outputs.region,
+      capTimeZone: outputs.capTimeZone ?? 'UTC',
+      ...(outputs.requestLogGroups ? { logGroups: outputs.requestLogGroups } : {}),
+      ...(outputs.logRetentionDays ? { retentionDays: outputs.logRetentionDays } : {}),
+      logs: () => (logs ??= clients.cloudWatchLogs ? clients.cloudWatchLogs(outputs.region) : new CloudWatchLogsClient({ region: outputs.region })),
+    }),
     close: async () => {
       db.destroy();
       apiGateway.destroy();
+      logs?.destroy();
       eventBridge?.destroy();
       secretsManager?.destroy();
     },
   };
+}
+
+/** The local runtime's request log: `requests.jsonl` in its data directory; no DynamoDB needed. */
+export function localRequestLog(local: LocalConfig): RequestLogTarget {
+  return { kind: 'local', dataDir: local.dataDir, capTimeZone: local.capTimeZone };
 }

@@ -15,6 +15,8 @@ export interface CommandLine {
   readonly group?: string;
   readonly command?: string;
   readonly rest: readonly string[];
+  /** The line without the group word: what a group that is one command (`report`) parses. */
+  readonly afterGroup: readonly string[];
 }
 
 /**
@@ -24,6 +26,7 @@ export interface CommandLine {
 export function splitCommandLine(argv: readonly string[]): CommandLine {
   const words: string[] = [];
   const rest: string[] = [];
+  let groupAt = -1;
   for (let index = 0; index < argv.length; index += 1) {
     const token = argv[index];
     if (token === '--') {
@@ -36,10 +39,12 @@ export function splitCommandLine(argv: readonly string[]): CommandLine {
       if (GLOBAL_OPTIONS[name]?.type === 'string' && index + 1 < argv.length) rest.push(argv[(index += 1)]);
       continue;
     }
+    if (words.length === 0) groupAt = index;
     if (words.length < 2) words.push(token);
     else rest.push(token);
   }
-  return { group: words[0], command: words[1], rest };
+  const afterGroup = groupAt < 0 ? [...argv] : [...argv.slice(0, groupAt), ...argv.slice(groupAt + 1)];
+  return { group: words[0], command: words[1], rest, afterGroup };
 }
 
 /** Parses flags strictly: an unknown flag or a flag without its value is a usage error. */

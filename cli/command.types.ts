@@ -1,5 +1,6 @@
 import type { AdminService } from '../admin/admin.service';
 import type { LeadTools, PingSecretTarget } from './admin-target';
+import type { RequestLogTarget } from './report/request-log-target';
 
 /** A flag as declared once: parsing, the required check and the help text all read it. */
 export interface OptionSpec {
@@ -35,10 +36,14 @@ export interface CommandContext {
   leads(): Promise<LeadTools>;
   /** The ping-token key's secret on the chosen stack. */
   pingSecret(): Promise<PingSecretTarget>;
+  /** Where the target's request log lines are: the local runtime's file, or the stack's log groups. */
+  requestLog(): Promise<RequestLogTarget>;
   /** The stack the command works on; undefined for the local runtime. */
   readonly stackName?: string;
   /** Writes to stdout as the command goes (an export streams rather than building its output whole). */
   stdout(text: string): void;
+  /** Progress for people, on stderr (never mixed into the output a script reads). */
+  stderr(text: string): void;
 }
 
 /** What a command prints: `json` with `--json`, `text` otherwise. */
@@ -62,4 +67,6 @@ export interface CommandGroup {
   readonly name: string;
   readonly summary: string;
   readonly commands: readonly Command[];
+  /** A group that is itself one command (`leadctl report [options]`): its only command, named ''. */
+  readonly single?: boolean;
 }

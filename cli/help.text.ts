@@ -50,7 +50,7 @@ function usageLine(group: CommandGroup, command: Command): string {
     const flag = spec.type === 'string' ? `--${name} ${spec.value ?? 'VALUE'}` : `--${name}`;
     return spec.required ? flag : `[${flag}]`;
   });
-  return ['leadctl', group.name, command.name, ...args, ...options].join(' ');
+  return ['leadctl', group.name, command.name, ...args, ...options].filter((word) => word !== '').join(' ');
 }
 
 function optionLines(specs: OptionSpecs): string[] {

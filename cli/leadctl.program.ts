@@ -1,6 +1,6 @@
 import { isTimeZone } from '../lambdas/shared/config';
 import { loadLocalConfig } from '../local/local-config';
-import { openTarget, type AdminTarget, type StackAccess, type TargetChoice } from './admin-target';
+import { localRequestLog, openTarget, type AdminTarget, type StackAccess, type TargetChoice } from './admin-target';
 import { commandInput, GLOBAL_OPTIONS, parseOptions, splitCommandLine, textOption } from './arguments.parser';
 import { describeFailure, EXIT, TargetError, UsageError } from './cli-errors';
 import type { Command, CommandContext, CommandGroup, OptionValues } from './command.types';
@@ -9,10 +9,11 @@ import { eventsCommands } from './commands/events.commands';
 import { keyCommands } from './commands/key.commands';
 import { leadsCommands } from './commands/leads.commands';
 import { pingSecretCommands } from './commands/ping-secret.commands';
+import { reportCommands } from './commands/report.commands';
 import { supplierCommands } from './commands/supplier.commands';
 import { commandHelp, groupHelp, rootHelp } from './help.text';
 
-const GROUPS: readonly CommandGroup[] = [campaignCommands, supplierCommands, keyCommands, leadsCommands, eventsCommands, pingSecretCommands];
+const GROUPS: readonly CommandGroup[] = [campaignCommands, supplierCommands, keyCommands, leadsCommands, eventsCommands, pingSecretCommands, reportCommands];
 
 /** Where leadctl writes; the entry passes the process's streams. */
 export interface Output {
@@ -55,8 +56,14 @@ export async function runLeadctl(argv: readonly string[], env: Environment, outp
       apiUrl: async () => (await opened()).apiUrl(),
       leads: async () => (await opened()).leads(),
       pingSecret: async () => (await opened()).pingSecret(),
+      // Locally the report reads a file: no DynamoDB Local is started for it.
+      requestLog: async () => {
+        const log = choice.kind === 'local' ? localRequestLog(choice.local) : (await opened()).requestLog();
+        return capTimeZone === undefined ? log : { ...log, capTimeZone };
+      },
       ...(choice.kind === 'stack' ? { stackName: choice.stackName } : {}),
       stdout: (text) => output.stdout(text),
+      stderr: (text) => output.stderr(text),
     };
     const result = await command.run(input, context);
     if (!result.streamed) output.stdout(`${globals.json ? JSON.stringify(result.json, null, 2) : result.text}\n`);
@@ -85,6 +92,7 @@ function selectCommand(argv: readonly string[], at: { path?: string }): { help: 
   const group = GROUPS.find((candidate) => candidate.name === line.group);
   if (!group) throw new UsageError(`Unknown command '${line.group}'; the commands are ${GROUPS.map((known) => known.name).join(', ')}.`);
   at.path = group.name;
+  if (group.single) return { group, command: group.commands[0], rest: line.afterGroup };
   if (line.command === undefined) {
     if (parseOptions(line.rest, GLOBAL_OPTIONS).options.help) return { help: groupHelp(group) };
     throw new UsageError(`Missing ${group.name} command: one of ${commandNames(group)}.`);

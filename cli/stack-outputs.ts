@@ -11,6 +11,9 @@ export const STACK_OUTPUTS = {
   eventBusName: 'EventBusName',
   pingSecretArn: 'PingSecretArn',
   pingTtlSeconds: 'PingTtlSeconds',
+  functionLogGroups: 'RouteLogGroups',
+  accessLogGroup: 'AccessLogGroup',
+  logRetentionDays: 'LogRetentionDays',
 } as const;
 
 /** What leadctl needs to know about a deployed stack. */
@@ -28,6 +31,10 @@ export interface StackOutputs {
   readonly pingSecretArn?: string;
   /** How long a ping id lives on the stack (`PingTtlSeconds`). */
   readonly pingTtlSeconds?: number;
+  /** The route functions' log groups (`RouteLogGroups`, comma-separated) and the access log group (`AccessLogGroup`). */
+  readonly requestLogGroups?: { readonly functions: readonly string[]; readonly access: string };
+  /** How long those log groups keep lines (`LogRetentionDays`). */
+  readonly logRetentionDays?: number;
 }
 
 /** The parts of the CloudFormation client used here, so a test can hand in a fake. */
@@ -60,6 +67,10 @@ export async function readStackOutputs(cloudFormation: CloudFormationReader, sta
   const eventBusName = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.eventBusName)?.OutputValue;
   const pingSecretArn = stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.pingSecretArn)?.OutputValue;
   const pingTtlSeconds = Number(stack.Outputs?.find((candidate) => candidate.OutputKey === STACK_OUTPUTS.pingTtlSeconds)?.OutputValue);
+  const optional = (key: string) => stack.Outputs?.find((candidate) => candidate.OutputKey === key)?.OutputValue;
+  const functionLogGroups = optional(STACK_OUTPUTS.functionLogGroups)?.split(',').filter((name) => name !== '');
+  const accessLogGroup = optional(STACK_OUTPUTS.accessLogGroup);
+  const logRetentionDays = Number(optional(STACK_OUTPUTS.logRetentionDays));
   return {
     region,
     tableName: output(STACK_OUTPUTS.tableName),
@@ -69,6 +80,8 @@ export async function readStackOutputs(cloudFormation: CloudFormationReader, sta
     ...(eventBusName ? { eventBusName } : {}),
     ...(pingSecretArn ? { pingSecretArn } : {}),
     ...(Number.isInteger(pingTtlSeconds) && pingTtlSeconds > 0 ? { pingTtlSeconds } : {}),
+    ...(functionLogGroups && functionLogGroups.length > 0 && accessLogGroup ? { requestLogGroups: { functions: functionLogGroups, access: accessLogGroup } } : {}),
+    ...(Number.isInteger(logRetentionDays) && logRetentionDays > 0 ? { logRetentionDays } : {}),
   };
 }
 

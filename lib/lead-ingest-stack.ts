@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -80,6 +80,7 @@ export class LeadIngestStack extends Stack {
       },
       manageAccountLogRole: settings.apiGatewayLogRole,
       stageThrottle: { rateLimit: settings.stageRateLimit, burstLimit: settings.stageBurstLimit },
+      accessLogRetention: settings.logRetentionDays,
     });
 
     if (settings.waf) {
@@ -103,6 +104,8 @@ export class LeadIngestStack extends Stack {
         description: `${route.method} /${route.path}`,
         logLevel: settings.logLevel,
         reservedConcurrency: settings.reservedConcurrency[route.name],
+        // The request log `leadctl report` counts from: kept as long as the stack setting says.
+        logRetention: settings.logRetentionDays,
       }).useTable(this.table.table, tableGrantFor(route));
       // Each request's log line carries its metrics (embedded metric format): no PutMetricData.
       fn.fn.addEnvironment(ENV.metricsNamespace, this.metricsNamespace);
@@ -174,6 +177,7 @@ export class LeadIngestStack extends Stack {
       usagePlan: this.api.usagePlan,
       eventBus: this.leadEvents.bus,
       pingSecret,
+      requestLogGroups: [...ROUTES.map((route) => functions[route.name].logGroup), this.api.accessLogGroup],
     });
 
     // The admin CLI reads these three by key with DescribeStacks.
@@ -192,6 +196,10 @@ export class LeadIngestStack extends Stack {
     // leadctl ping-secret rotate: which secret, and how long a ping id signed with it lives.
     new CfnOutput(this, 'PingSecretArn', { value: pingSecret.secretArn, description: 'Secret holding the ping-token HMAC key (leadctl ping-secret rotate).' });
     new CfnOutput(this, 'PingTtlSeconds', { value: String(settings.pingTtlSeconds), description: 'How long a ping id may be posted against.' });
+    // leadctl report --stack: where the request lines are, and how far back they go.
+    new CfnOutput(this, 'RouteLogGroups', { value: Fn.join(',', ROUTES.map((route) => functions[route.name].logGroup.logGroupName)), description: 'Log groups of the route functions (request lines).' });
+    new CfnOutput(this, 'AccessLogGroup', { value: this.api.accessLogGroup.logGroupName, description: 'API Gateway access log group (the gateway\'s own answers).' });
+    new CfnOutput(this, 'LogRetentionDays', { value: String(settings.logRetentionDays), description: 'Days the request logs are kept.' });
     new CfnOutput(this, 'EventBusName', { value: this.leadEvents.bus.eventBusName, description: 'EventBridge bus of the Lead Accepted events.' });
     if (this.api.api.domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {

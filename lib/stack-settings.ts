@@ -1,3 +1,4 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { isTimeZone } from '../lambdas/shared/config';
 import { LOG_LEVELS, type LogLevel } from '../lambdas/shared/logger';
@@ -126,9 +127,20 @@ export interface LeadIngestSettings {
    * @default - a name CloudFormation generates, so several stacks can share an account
    */
   readonly tableName?: string;
+  /**
+   * Days the route functions' and the access log groups keep their lines: the request log
+   * `leadctl report` counts from (supplier disputes come weeks later). One of CloudWatch
+   * Logs' retention values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...). Context key `logRetentionDays`.
+   * @default 90
+   */
+  readonly logRetentionDays: number;
 }
 
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter((days): days is number => typeof days === 'number' && days > 0);
+
 const DEFAULTS = {
+  logRetentionDays: 90,
   capTimeZone: 'UTC',
   logLevel: 'info',
   apiGatewayLogRole: true,
@@ -186,6 +198,7 @@ export function resolveSettings(
     stageBurstLimit: integerIn('stageBurstLimit', props.stageBurstLimit ?? context('stageBurstLimit') ?? DEFAULTS.stageBurstLimit, 1, 5_000),
     reservedConcurrency: reservations(props.reservedConcurrency ?? context('reservedConcurrency'), functionNames),
     tableName: tableNameValue(props.tableName ?? context('tableName')),
+    logRetentionDays: retentionDays(props.logRetentionDays ?? context('logRetentionDays') ?? DEFAULTS.logRetentionDays),
   };
 }
 
@@ -229,6 +242,12 @@ function quietMinutes(value: unknown): number | undefined {
     );
   }
   return minutes;
+}
+
+function retentionDays(value: unknown): number {
+  const days = integerIn('logRetentionDays', value, 1, 3653);
+  if (!LOG_RETENTION_DAYS.includes(days)) throw new Error(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got '${String(value)}'`);
+  return days;
 }
 
 /** DynamoDB table names: 3 to 255 of letters, digits, `_`, `-` and `.`. */

@@ -7,6 +7,7 @@ import { BASE_HEADERS } from '../lambdas/shared/http';
 import { MAX_BODY_BYTES } from '../lambdas/shared/request-body';
 import { describeError, type Logger } from '../lambdas/shared/logger';
 import type { ApiHandler } from '../lambdas/shared/middleware';
+import { isRequestOutcome, REQUEST_LINE_MESSAGE, type RequestLine, type RequestOutcome } from '../lambdas/shared/request-outcome';
 import type { Invocation, InvocationLimit } from './invocation-limit';
 import { lambdaContext } from './lambda-context';
 import { header, proxyEvent, routablePath, singleHeaders, stringHeaders, STAGE, type Allowed, type GatewayRequest } from './proxy-event';
@@ -72,18 +73,34 @@ export class LocalGateway {
   /** Answers like API Gateway, with its `x-amzn-RequestId` header for support requests. */
   async handle(request: GatewayRequest): Promise<GatewayResponse> {
     const requestId = randomUUID();
-    const response = await this.route(request, requestId);
+    const trace: GatewayTrace = {};
+    const response = await this.route(request, requestId, trace);
+    if (!trace.handled) this.logAnswer(response, requestId, trace);
     return { ...response, headers: { ...response.headers, 'x-amzn-RequestId': requestId } };
   }
 
-  private async route(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
+  /**
+   * The request log line of an answer the gateway gave itself (401, 429, 413, ...), in the same
+   * shape as a route function's, as API Gateway's access log records them on AWS.
+   */
+  private logAnswer(response: GatewayResponse, requestId: string, trace: GatewayTrace): void {
+    const code = gatewayCode(response.body);
+    if (code === undefined) return;
+    const line: RequestLine = { ...trace.line, status: response.statusCode, outcome: code, source: 'gateway', requestId };
+    this.options.logger.metric(REQUEST_LINE_MESSAGE, { ...line });
+  }
+
+  private async route(request: GatewayRequest, requestId: string, trace: GatewayTrace): Promise<GatewayResponse> {
     const path = routablePath(request.url);
     if (request.method === 'CONNECT') return unread(this.methodNotAllowed(path) ?? this.methodNotAllowedAnywhere());
     const open = path === undefined ? undefined : this.options.publicRoutes?.find(({ route }) => `/${route.path}` === path && route.method === request.method);
+    // The documentation is no supplier's request: nothing to account for.
+    trace.handled = open !== undefined;
     if (open) return this.servePublic(open.route, open.handler, request, requestId);
     const match = path === undefined ? undefined : this.options.routes.find(({ route }) => `/${route.path}` === path && route.method === request.method);
     // A route's path with another method is 405 (API Gateway's ANY mock method); any other path 404.
     if (!match) return unread(this.methodNotAllowed(path) ?? answer(GATEWAY_ANSWERS.notFound));
+    trace.line = { route: match.route.name };
     const url = new URL(request.url, 'https://localhost');
 
     const apiKey = header(request.headers, 'x-api-key');
@@ -91,6 +108,7 @@ export class LocalGateway {
     if (apiKey === undefined || apiKey === '') return unread(answer(GATEWAY_ANSWERS.unauthorized));
     const decision = await this.authorize(apiKey, match.route, url.pathname, requestId, request);
     if ('statusCode' in decision) return unread(decision);
+    trace.line = { ...trace.line, ...callerOf(decision) };
 
     const limit = this.buckets.take(decision.usageKey);
     if (!limit.allowed) return unread(answer({ ...GATEWAY_ANSWERS.throttled, retryAfter: limit.retryAfterSeconds }));
@@ -106,6 +124,7 @@ export class LocalGateway {
     }
 
     const event = proxyEvent(request, url, body, match.route, requestId, decision);
+    trace.handled = true;
     const invoked = await this.invoke(() => match.handler(event, lambdaContext(match.route.name, requestId)));
     if (!invoked.ran) return answer(LOCAL_BUSY);
     const result = invoked.value;
@@ -205,6 +224,31 @@ export function answer(gatewayAnswer: GatewayAnswer): GatewayResponse {
 function withAllow(routes: readonly Pick<RouteDefinition, 'method'>[]): GatewayResponse {
   const response = answer(GATEWAY_ANSWERS.methodNotAllowed);
   return { ...response, headers: { ...response.headers, Allow: allowHeader(routes) } };
+}
+
+/** What the gateway knew of a request when it answered: the route and the caller, if it got that far. */
+interface GatewayTrace {
+  line?: { route?: string; supplierId?: string; keyId?: string };
+  /** A route's function answered (it wrote the request line itself), or a public route did. */
+  handled?: boolean;
+}
+
+function callerOf(decision: Allowed): { supplierId?: string; keyId?: string } {
+  const { supplierId, keyId } = decision.context;
+  return {
+    ...(typeof supplierId === 'string' ? { supplierId } : {}),
+    ...(typeof keyId === 'string' ? { keyId } : {}),
+  };
+}
+
+/** The error code of a gateway answer's envelope. */
+function gatewayCode(body: string): RequestOutcome | undefined {
+  try {
+    const code: unknown = JSON.parse(body).error;
+    return isRequestOutcome(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function unread(response: GatewayResponse): GatewayResponse {

@@ -8,6 +8,7 @@ import { adminService, localDocumentClient } from './local-admin';
 import { EVENTS_FILE, EventStreamReader } from './event-stream-reader';
 import { startLocalApp, type LocalApp } from './local-app';
 import { loadLocalConfig, localPingSecret, type LocalConfig } from './local-config';
+import { RequestLogFile, REQUEST_LOG_FILE } from './request-log-file';
 import { ensureTable } from './table';
 import { localCertificate } from './tls';
 
@@ -88,13 +89,14 @@ async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: s
     CONFIG_CACHE_TTL_SECONDS: String(local.configCacheTtlSeconds),
   });
   const tls = await localCertificate(local.dataDir, local.host);
+  const requestLog = new RequestLogFile(local.dataDir);
   const app = await startLocalApp({
     config,
     host: local.host,
     port: local.port,
     tls,
     authCacheTtlSeconds: local.authCacheTtlSeconds,
-    logger: createLogger(local.logLevel),
+    logger: createLogger(local.logLevel, undefined, (line) => requestLog.append(line)),
     invocations: local.invocations,
     dynamoTimeBudget: DYNAMODB_LOCAL_TIME_BUDGET,
   });
@@ -131,6 +133,7 @@ async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: s
     `key decisions cached ${local.authCacheTtlSeconds} s). Ctrl-C stops it.`);
   print(`Supplier docs: ${app.url}/docs (OpenAPI document: ${app.url}/api/v1/openapi.json)`);
   if (events) print(`Lead events (the PutEvents entries the stack would send): tail -f ${relativePath(join(local.dataDir, EVENTS_FILE))}`);
+  print(`Request log (what leadctl report counts): ${relativePath(join(local.dataDir, REQUEST_LOG_FILE))}`);
   print('Manage campaigns, suppliers and keys with: npx leadctl --help');
 
   let stopping = false;
@@ -139,6 +142,7 @@ async function serve(local: LocalConfig, dynamo: RunningDynamo, print: (line?: s
     stopping = true;
     await events?.stop();
     await app.close();
+    requestLog.close();
     await dynamo.stop();
     process.exit(0);
   };

@@ -53,7 +53,12 @@ function wallClock(at: Date, timeZone: string): WallDate & { hour: number; minut
 
 /** The instant at which the wall clock in `timeZone` shows midnight of the given date. */
 function midnightIn(timeZone: string, year: number, month: number, day: number): Date {
-  const wallAsUtc = Date.UTC(year, month - 1, day);
+  return wallTimeIn(timeZone, year, month, day);
+}
+
+/** The instant at which the wall clock in `timeZone` shows the given date and time (month 1-12). */
+export function wallTimeIn(timeZone: string, year: number, month: number, day: number, hour = 0, minute = 0, second = 0): Date {
+  const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   let guess = wallAsUtc;
   // Two passes settle the zone offset, across a daylight-saving change too.
   for (let pass = 0; pass < 2; pass += 1) {

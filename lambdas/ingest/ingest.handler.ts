@@ -24,10 +24,11 @@ export function createIngestHandler(runtime: () => Runtime): ApiHandler {
     if (config.metricsNamespace && !accepted.replayed) {
       logger.metric('lead accepted', leadAcceptedMetric(config.metricsNamespace, accepted.isTest ? 'test' : 'live'));
     }
-    return jsonResponse(201, { data: acceptedBody(accepted) }, {
+    const response = jsonResponse(201, { data: acceptedBody(accepted) }, {
       Location: `/api/v1/leads/lookup?id=${accepted.leadId}`,
       ...(accepted.replayed ? { 'Idempotent-Replayed': 'true' } : {}),
     });
+    return { response, outcome: accepted.replayed ? 'replayed' : accepted.isTest ? 'test' : 'accepted' };
   });
 }
 

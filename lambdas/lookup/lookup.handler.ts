@@ -13,7 +13,8 @@ const lookupUseCase = perRuntime(({ leads, store }) => new LookupUseCase({ leads
 export function createLookupHandler(runtime: () => Runtime): ApiHandler {
   return routeHandler(routeNamed('Lookup'), runtime, async (request) => {
     const result = await lookupUseCase(runtime()).execute(request.caller, toLookupCriteria(parseWith(LookupQuerySchema, request.query, [], 'query')));
-    return jsonResponse(200, { data: result.kind === 'one' ? presentLead(result.lead) : result.leads.map(presentLead) });
+    const data = result.kind === 'one' ? presentLead(result.lead) : result.leads.map(presentLead);
+    return { response: jsonResponse(200, { data }), outcome: 'found' };
   });
 }
 

@@ -12,9 +12,13 @@ const pingUseCase = perRuntime(
 
 /** POST /api/v1/ping: would this lead be taken? 200 with a signed ping_id. */
 export function createPingHandler(runtime: () => Runtime): ApiHandler {
-  return routeHandler(routeNamed('Ping'), runtime, async (request) =>
-    jsonResponse(200, pingBody(await pingUseCase(runtime()).execute({ caller: request.caller, submission: toPingSubmission(parsePingBody(request.body, request.bodyEncoding), request.bodyEncoding === 'form') }))),
-  );
+  return routeHandler(routeNamed('Ping'), runtime, async (request) => {
+    const ping = await pingUseCase(runtime()).execute({
+      caller: request.caller,
+      submission: toPingSubmission(parsePingBody(request.body, request.bodyEncoding), request.bodyEncoding === 'form'),
+    });
+    return { response: jsonResponse(200, pingBody(ping)), outcome: 'pinged' };
+  });
 }
 
 function pingBody(ping: PingAccepted): Record<string, unknown> {

@@ -14,20 +14,31 @@ export interface Logger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
   /**
-   * A line that carries metrics (embedded metric format): written at every level but `silent`,
-   * so that raising `LOG_LEVEL` to warn never silently empties the dashboards and alarms.
+   * A line that carries metrics (embedded metric format) or a request's accounting record:
+   * written at every level but `silent`, so that raising `LOG_LEVEL` to warn never silently
+   * empties the dashboards, the alarms or the supplier report.
    */
   metric(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
+/**
+ * `record`, when given, also receives every metric and request line whatever the level, even
+ * `silent` (the local runtime keeps request lines in its data directory for `leadctl report`).
+ */
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  record?: (line: string) => void,
+): Logger {
   const log = (at: Exclude<LogLevel, 'silent'>) => (message: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[at] < ORDER[level]) return;
     write(JSON.stringify({ level: at, message, time: new Date().toISOString(), ...fields }));
   };
   const metric = (message: string, fields: Record<string, unknown> = {}) => {
-    if (level === 'silent') return;
-    write(JSON.stringify({ level: 'info', message, time: new Date().toISOString(), ...fields }));
+    if (level === 'silent' && record === undefined) return;
+    const line = JSON.stringify({ level: 'info', message, time: new Date().toISOString(), ...fields });
+    if (level !== 'silent') write(line);
+    record?.(line);
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), metric };
 }

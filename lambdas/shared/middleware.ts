@@ -7,6 +7,7 @@ import { ForbiddenError, UnauthorizedError } from './errors';
 import { errorResponse, toAppError } from './http';
 import type { Logger } from './logger';
 import { bodyEncoding, parseRequestBody, type ParsedBody } from './request-body';
+import { REQUEST_LINE_MESSAGE, refusedOutcome, type RequestLine, type RequestOutcome, type SuccessOutcome } from './request-outcome';
 import { OUTCOME_DIMENSION, ROUTE_DIMENSION, ROUTE_LATENCY_METRIC, ROUTE_REQUESTS_METRIC } from './route-metrics';
 
 /** What a route's handler works with: the event already parsed, checked and typed. */
@@ -21,7 +22,13 @@ export interface RouteRequest {
   readonly requestId: string;
 }
 
-type RouteEvent = APIGatewayProxyEvent & { routeRequest?: RouteRequest };
+/** A route's answer, and what it means in the request-outcome vocabulary. */
+export interface RouteAnswer {
+  readonly response: APIGatewayProxyResult;
+  readonly outcome: SuccessOutcome;
+}
+
+type RouteEvent = APIGatewayProxyEvent & { routeRequest?: RouteRequest; routeOutcome?: SuccessOutcome };
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** What the chain needs from the function's runtime. */
@@ -38,9 +45,13 @@ export interface Observability {
 export function routeHandler(
   route: RouteDefinition,
   observability: () => Observability,
-  run: (request: RouteRequest) => Promise<APIGatewayProxyResult>,
+  run: (request: RouteRequest) => Promise<RouteAnswer>,
 ): ApiHandler {
-  const chain = middy<RouteEvent, APIGatewayProxyResult>(async (event) => run(event.routeRequest as RouteRequest))
+  const chain = middy<RouteEvent, APIGatewayProxyResult>(async (event) => {
+    const answer = await run(event.routeRequest as RouteRequest);
+    event.routeOutcome = answer.outcome;
+    return answer.response;
+  })
     .use(accessLog(route, observability))
     .use({ onError: async (request) => ((request.response = errorResponse(request.error, observability().logger)), undefined) })
     .use(parseRoute(route));
@@ -48,33 +59,33 @@ export function routeHandler(
 }
 
 /**
- * One log line per request: route, status, error code, latency, supplier and key id (never
- * the key or the lead). On AWS the line also carries CloudWatch embedded metrics, so requests
- * and latency by route and outcome (`ok` or the error code) are metrics without any API call.
+ * One log line per request, the request's accounting record: route, the campaign it named,
+ * supplier and key id (never the key or the lead), status and outcome (`request-outcome.ts`).
+ * On AWS the line also carries CloudWatch embedded metrics, so requests and latency by route and
+ * outcome are metrics without any API call; the campaign is never a dimension (each value would
+ * be a metric billed on its own). Written at every log level but `silent`, like metric lines:
+ * raising `LOG_LEVEL` must not lose what suppliers are paid on.
  */
 function accessLog(route: RouteDefinition, observability: () => Observability): middy.MiddlewareObj<RouteEvent, APIGatewayProxyResult> {
   const started = new WeakMap<object, number>();
   const write = async (request: middy.Request<RouteEvent, APIGatewayProxyResult>) => {
-    const authorizer = request.event.requestContext?.authorizer ?? {};
-    const response = request.response;
-    const errorCode = request.error === undefined ? undefined : toAppError(request.error).code;
+    const event = request.event;
+    const authorizer = event.requestContext?.authorizer ?? {};
+    const outcome = request.error === undefined ? (event.routeOutcome ?? 'found') : refusedOutcome(toAppError(request.error));
     const { logger, config } = observability();
-    const latencyMs = Date.now() - (started.get(request.event) ?? Date.now());
-    const line = {
+    const latencyMs = Date.now() - (started.get(event) ?? Date.now());
+    const line: RequestLine = {
       route: route.name,
-      status: response?.statusCode,
-      errorCode,
-      latencyMs,
+      ...namedCampaign(event),
       supplierId: authorizer.supplierId,
       keyId: authorizer.keyId,
-      requestId: request.event.requestContext?.requestId,
+      status: request.response?.statusCode ?? 500,
+      outcome,
+      latencyMs,
+      requestId: event.requestContext?.requestId,
     };
-    // With metrics (on AWS) the line is written at any level; without, it is an info line.
-    if (config.metricsNamespace) {
-      logger.metric('request', { ...line, ...embeddedMetrics(config.metricsNamespace, route.name, errorCode ?? 'ok', latencyMs) });
-    } else {
-      logger.info('request', line);
-    }
+    const metrics = config.metricsNamespace ? embeddedMetrics(config.metricsNamespace, route.name, outcome, latencyMs) : {};
+    logger.metric(REQUEST_LINE_MESSAGE, { ...line, ...metrics });
   };
   return {
     before: async (request) => {
@@ -86,8 +97,21 @@ function accessLog(route: RouteDefinition, observability: () => Observability): 
   };
 }
 
+/**
+ * The campaign a request named (`flo_campaign_id` in its body or query), when it has a campaign
+ * id's shape: any other value may be a supplier's mistake holding a lead's value (a phone in the
+ * wrong field), which must not reach a log.
+ */
+function namedCampaign(event: RouteEvent): { campaignId?: string } {
+  const named = event.routeRequest?.body.flo_campaign_id ?? event.queryStringParameters?.flo_campaign_id;
+  return typeof named === 'string' && CAMPAIGN_ID_SHAPE.test(named) ? { campaignId: named } : {};
+}
+
+/** `newId('cmp')`: the prefix, then letters and digits only. */
+const CAMPAIGN_ID_SHAPE = /^cmp_[A-Za-z0-9]{1,60}$/;
+
 /** CloudWatch embedded metric format: the log line itself becomes two metrics. */
-export function embeddedMetrics(namespace: string, route: string, outcome: string, latencyMs: number): Record<string, unknown> {
+export function embeddedMetrics(namespace: string, route: string, outcome: RequestOutcome, latencyMs: number): Record<string, unknown> {
   return {
     _aws: {
       Timestamp: Date.now(),

@@ -45,7 +45,7 @@ export class ApiDashboard extends Construct {
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
     this.dashboard.addWidgets(
       new TextWidget({
-        markdown: '## Supplier API\nOutcomes are `ok` or the error code suppliers received (see the API contract).',
+        markdown: '## Supplier API\nOutcomes are those of the request log (`accepted`, `test`, `replayed`, `pinged`, `found`, `outcome_unknown`) or the error code suppliers received (see the API contract).',
         width: 24,
         height: 2,
       }),

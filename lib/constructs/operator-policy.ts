@@ -1,9 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { IUsagePlan } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { STACK_TAG } from '../../admin/api-gateway-usage-plan';
 import { acknowledge } from '../nag-acknowledgments';
@@ -15,6 +16,8 @@ export interface OperatorPolicyProps {
   readonly eventBus: IEventBus;
   /** The ping-token key, which `leadctl ping-secret rotate` replaces. */
   readonly pingSecret: ISecret;
+  /** The route functions' and the access log groups, which `leadctl report --stack` queries. */
+  readonly requestLogGroups: readonly ILogGroup[];
 }
 
 /** DynamoDB actions the admin repositories call (campaigns, suppliers, keys, attachments, caps). */
@@ -94,6 +97,18 @@ export class OperatorPolicy extends Construct {
             'ForAllValues:StringEquals': { 'aws:TagKeys': [STACK_TAG] },
           },
         }),
+        // leadctl report --stack: Logs Insights over the request log groups only. Reading a
+        // query's results (or stopping one) takes no resource: IAM knows none for those actions.
+        new PolicyStatement({
+          sid: 'QueryRequestLogs',
+          actions: ['logs:StartQuery'],
+          // The log group's ARN with and without the `:*` suffix (StartQuery is checked against either form).
+          resources: props.requestLogGroups.flatMap((group) => [
+            group.logGroupArn,
+            stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: group.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          ]),
+        }),
+        new PolicyStatement({ sid: 'ReadQueryResults', actions: ['logs:GetQueryResults', 'logs:StopQuery'], resources: ['*'] }),
         new PolicyStatement({
           sid: 'UsagePlanKeys',
           actions: ['apigateway:GET', 'apigateway:POST'],
@@ -107,6 +122,12 @@ export class OperatorPolicy extends Construct {
       'API Gateway assigns API key ids when leadctl creates a key, so DELETE cannot name them in advance; ' +
         `the condition aws:ResourceTag/${STACK_TAG} = this stack's name limits it to keys carrying this stack's tag ` +
         '(which TagApiKeys lets the holder put on any key of the region: the README names what tag conditions cannot prevent).',
+    );
+    acknowledge(
+      this.policy,
+      'AwsSolutions-IAM5[Resource::*]',
+      'logs:GetQueryResults and logs:StopQuery support no resource types; they act on a query id that logs:StartQuery, ' +
+        'which is limited to this stack\'s request log groups, returned.',
     );
     acknowledge(
       this.policy,

@@ -48,6 +48,9 @@ export const ACCESS_LOG_FIELDS = {
   latencyMs: '$context.responseLatency',
   integrationLatencyMs: '$context.integrationLatency',
   principalId: '$context.authorizer.principalId',
+  // The authorizer's context: whose request a gateway answer (429, 413) was, for leadctl report.
+  supplierId: '$context.authorizer.supplierId',
+  keyId: '$context.authorizer.keyId',
   apiKeyId: '$context.identity.apiKeyId',
   errorType: '$context.error.responseType',
   authorizerError: '$context.authorizer.error',

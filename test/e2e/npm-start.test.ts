@@ -89,6 +89,10 @@ describe('npm start', () => {
       DetailType: 'Lead Accepted',
       Detail: expect.stringContaining('"fields":{'),
     });
+    // Both answers are in the request log leadctl report counts, across the restart.
+    expect(first.output()).toContain('Request log (what leadctl report counts)');
+    const requests = readFileSync(join(dataDir, 'requests.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect(requests.map((line) => [line.route, line.status, line.outcome])).toEqual([['Ingest', 201, 'accepted'], ['Ingest', 201, 'accepted']]);
   });
 
   it('restarts a DynamoDB Local that dies, answers 503 with Retry-After meanwhile, and every 201 before, during and after is readable', async () => {
@@ -163,7 +167,7 @@ describe('npm start', () => {
 
       expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
       expect(simple.headers.get('access-control-allow-origin')).toBeNull();
-      expect(Object.keys(modes)).toEqual(expect.arrayContaining(['.', 'dynamodb', 'dynamodb/shared-local-instance.db', 'tls/key.pem', 'ping-secret']));
+      expect(Object.keys(modes)).toEqual(expect.arrayContaining(['.', 'dynamodb', 'dynamodb/shared-local-instance.db', 'tls/key.pem', 'ping-secret', 'requests.jsonl']));
       for (const [path, mode] of Object.entries(modes)) expect([path, mode]).toEqual([path, statSync(join(dataDir, path)).isDirectory() ? '700' : '600']);
     } finally {
       await stop(running.child);

@@ -3,7 +3,7 @@ import { KEY_CHECK_OUTCOMES, keyCheckMetric } from '../../lambdas/authorizer/key
 import { LEAD_LANES, leadAcceptedMetric } from '../../lambdas/ingest/lead-metrics';
 import { ROUTES } from '../../lambdas/routes';
 import { ENV } from '../../lambdas/shared/config';
-import { ERROR_CODES } from '../../lambdas/shared/error-codes';
+import { REQUEST_OUTCOMES } from '../../lambdas/shared/request-outcome';
 import { embeddedMetrics } from '../../lambdas/shared/middleware';
 import type { LeadIngestStack } from '../../lib/lead-ingest-stack';
 import { alarmMetricUses, dashboardMetricUses, type MetricUse, type TemplateValue } from './metric-uses';
@@ -67,8 +67,8 @@ const EMBEDDED_METRIC_EMITTERS: readonly {
   {
     origin: 'every route function (lambdas/shared/middleware.ts, embeddedMetrics)',
     functions: ROUTES.map((route) => route.name),
-    line: (namespace) => embeddedMetrics(namespace, ROUTES[0].name, 'ok', 1),
-    values: { Route: ROUTES.map((route) => route.name), Outcome: ['ok', ...Object.keys(ERROR_CODES)] },
+    line: (namespace) => embeddedMetrics(namespace, ROUTES[0].name, 'accepted', 1),
+    values: { Route: ROUTES.map((route) => route.name), Outcome: REQUEST_OUTCOMES },
   },
   {
     origin: 'the authorizer (lambdas/authorizer/key-check-metrics.ts)',

@@ -348,12 +348,13 @@ describe('LeadIngestStack', () => {
         }
       });
 
-      it('each log to their own log group kept for a month', () => {
+      it('each log to their own log group, the routes\' kept 90 days (the request log), the others a month', () => {
         const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
         const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
         const used = new Set(functions.map(({ Properties }) => Properties!.LoggingConfig.LogGroup.Ref as string));
         expect(used.size).toBe(functions.length);
-        for (const id of used) expect(logGroups[id].Properties!.RetentionInDays).toBe(30);
+        const routeGroups = new Set(ROUTES.map((route) => functionNamed(template, route.name).resource.Properties!.LoggingConfig.LogGroup.Ref as string));
+        for (const id of used) expect(logGroups[id].Properties!.RetentionInDays).toBe(routeGroups.has(id) ? 90 : 30);
       });
 
       it('all get TABLE_NAME and LOG_LEVEL', () => {

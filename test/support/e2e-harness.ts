@@ -6,6 +6,7 @@ import { loadConfig } from '../../lambdas/shared/config';
 import { createLogger } from '../../lambdas/shared/logger';
 import { adminService } from '../../local/local-admin';
 import { startLocalApp, type LocalApp, type LocalAppOptions } from '../../local/local-app';
+import { RequestLogFile } from '../../local/request-log-file';
 import { localCertificate } from '../../local/tls';
 import { httpsClient } from './https-client';
 import { sharedContract } from './openapi-contract';
@@ -19,6 +20,8 @@ export interface E2eHarness {
   readonly admin: AdminService;
   readonly client: ReturnType<typeof httpsClient>;
   readonly ca: string;
+  /** The runtime's data directory (its TLS files, and `requests.jsonl` with `requestLog`). */
+  readonly dataDir: string;
   close(): Promise<void>;
 }
 
@@ -35,11 +38,15 @@ export async function startE2e(
     throttle?: LocalAppOptions['throttle'];
     /** Check every answer against the OpenAPI document (default); the benchmark turns it off. */
     checkContract?: boolean;
+    /** Keep request lines in `requests.jsonl` of the data directory, as `npm start` does. */
+    requestLog?: boolean;
   } = {},
 ): Promise<E2eHarness> {
   const table: TestTable = await createTestTable(suite);
   const dataDir = mkdtempSync(join(tmpdir(), `lead-${suite}-`));
   const tls = await localCertificate(dataDir, 'localhost');
+  const requestLog = options.requestLog ? new RequestLogFile(dataDir) : undefined;
+  const record = requestLog ? (line: string) => requestLog.append(line) : undefined;
   const app = await startLocalApp({
     config: loadConfig({
       TABLE_NAME: table.tableName,
@@ -52,7 +59,7 @@ export async function startE2e(
     port: 0,
     tls,
     authCacheTtlSeconds: options.authCacheTtlSeconds ?? 60,
-    logger: options.logLines ? createLogger('debug', options.logLines) : createLogger('silent'),
+    logger: options.logLines ? createLogger('debug', options.logLines, record) : createLogger('silent', undefined, record),
     timeouts: options.timeouts,
     throttle: options.throttle,
   });
@@ -65,9 +72,11 @@ export async function startE2e(
     admin: adminService(table.db, table.tableName),
     client,
     ca: tls.cert,
+    dataDir,
     close: async () => {
       client.close();
       await app.close();
+      requestLog?.close();
       await table.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
