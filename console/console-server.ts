@@ -71,6 +71,8 @@ export async function startConsole(context: CommandContext, options: ConsoleOpti
     }
     const csrf = sessions.csrfOf(request.headers.cookie);
     if (csrf === undefined) return send(response, 401, errorPage('Open the URL leadctl console printed to start a session.', options.target));
+    // No icon: an empty answer, so the browser does not report a missing one.
+    if (url.pathname === '/favicon.ico') return send(response, 204, '', 'image/x-icon');
     if (request.method === 'GET' && url.pathname === '/style.css') return send(response, 200, CONSOLE_STYLE, 'text/css; charset=utf-8');
     let form = new URLSearchParams();
     if (request.method === 'POST') {

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { chromium, type Browser } from 'playwright-core';
 import { openContext } from '../../cli/leadctl.program';
 import { startConsole, type RunningConsole } from '../../console/console-server';
 import { startE2e, type E2eHarness } from '../support/e2e-harness';
@@ -167,5 +168,58 @@ describe('leadctl console', () => {
       expect(html).toContain('supplier_paused');
       expect(html).toContain('accepted');
     });
+  });
+});
+
+/** The console in Chromium at a phone's and a desktop's width: no page is wider than the window, and the stylesheet is not refused. */
+describe('leadctl console in Chromium', () => {
+  let harness: E2eHarness;
+  let running: RunningConsole;
+  let closeContext: () => Promise<void>;
+  let browser: Browser;
+  let supplierId = '';
+
+  beforeAll(async () => {
+    harness = await startE2e('e2e-console-browser', { requestLog: true });
+    const env = { DYNAMODB_PORT: new URL(harness.table.endpoint).port, LOCAL_TABLE_NAME: harness.table.tableName, LOCAL_DATA_DIR: harness.dataDir };
+    const opened = openContext({}, env, { stdout: () => undefined, stderr: () => undefined });
+    closeContext = opened.close;
+    running = await startConsole(opened.context, { port: 0, target: 'the local runtime' });
+    const campaign = await harness.admin.createCampaign(`A campaign with a long name ${'x'.repeat(120)}`);
+    const { supplier } = await harness.admin.createSupplier('Acme');
+    supplierId = supplier.supplierId;
+    await harness.admin.attach(supplierId, campaign.campaignId, { leadCap: 10 });
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+    await closeContext?.();
+    await harness?.close();
+  });
+
+  it('fits every page at 390 px and 1280 px', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+    // The printed URL, as an operator opens it: the token becomes the session cookie.
+    await page.goto(running.url);
+    expect(new URL(page.url()).pathname).toBe('/campaigns');
+    const widths: Record<string, [number, number]> = {};
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const path of ['/campaigns', `/suppliers/${supplierId}`, '/suppliers', '/leads', '/reports']) {
+        await page.goto(`${running.origin}${path}`);
+        widths[`${width} ${path}`] = await page.evaluate(() => {
+          const window = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+          return [window.document.documentElement.scrollWidth, window.innerWidth] as [number, number];
+        });
+      }
+    }
+    for (const [at, [scrollWidth, innerWidth]] of Object.entries(widths)) expect([at, scrollWidth <= innerWidth]).toEqual([at, true]);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });
