@@ -16,6 +16,7 @@ import type { PutEntries } from '../lambdas/events/lead-event-publisher';
 import { LeadBackfillRepository } from '../lambdas/leads/lead-backfill.repository';
 import { LeadErasureRepository } from '../lambdas/leads/lead-erasure.repository';
 import { LeadExportRepository } from '../lambdas/leads/lead-export.repository';
+import { LeadRepository } from '../lambdas/leads/lead.repository';
 import { SETTINGS } from '../lambdas/shared/settings';
 import { createDocumentClient } from '../lambdas/shared/dynamo-client';
 import { claimDataDir, type DataDirClaim } from '../local/data-dir-claim';
@@ -75,6 +76,8 @@ export interface LeadTools {
   readonly exports: LeadExportRepository;
   readonly erasure: LeadErasureRepository;
   readonly backfill: LeadBackfillRepository;
+  /** Stored leads by id, or by a supplier's contact in a campaign (the console's lookup). */
+  readonly lookup: LeadRepository;
   /** Where replayed events go: PutEvents on the stack's bus, or appended to the local `events.jsonl`. */
   events(): { readonly put: PutEntries; readonly destination: string };
 }
@@ -194,6 +197,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
       exports: new LeadExportRepository(db, local.tableName),
       erasure: new LeadErasureRepository(db, local.tableName),
       backfill: new LeadBackfillRepository(db, local.tableName),
+      lookup: new LeadRepository(db, local.tableName),
       events: () => ({
         put: async (entries) => {
           await appendEvents(local.dataDir, entries);
@@ -239,6 +243,7 @@ async function openStackTarget(stackName: string, region: string | undefined, ac
       exports: new LeadExportRepository(db, outputs.tableName),
       erasure: new LeadErasureRepository(db, outputs.tableName),
       backfill: new LeadBackfillRepository(db, outputs.tableName),
+      lookup: new LeadRepository(db, outputs.tableName),
       events: () => {
         const busName = outputs.eventBusName;
         if (!busName) throw new TargetError(`Stack ${stackName} has no ${STACK_OUTPUTS.eventBusName} output; deploy this version of the stack first.`);

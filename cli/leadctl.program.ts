@@ -5,6 +5,7 @@ import { commandInput, GLOBAL_OPTIONS, parseOptions, splitCommandLine, textOptio
 import { describeFailure, EXIT, TargetError, UsageError } from './cli-errors';
 import type { Command, CommandContext, CommandGroup, OptionValues } from './command.types';
 import { campaignCommands } from './commands/campaign.commands';
+import { consoleCommands } from './commands/console.command';
 import { eventsCommands } from './commands/events.commands';
 import { keyCommands } from './commands/key.commands';
 import { leadsCommands } from './commands/leads.commands';
@@ -13,7 +14,7 @@ import { reportCommands } from './commands/report.commands';
 import { supplierCommands } from './commands/supplier.commands';
 import { commandHelp, groupHelp, rootHelp } from './help.text';
 
-const GROUPS: readonly CommandGroup[] = [campaignCommands, supplierCommands, keyCommands, leadsCommands, eventsCommands, pingSecretCommands, reportCommands];
+const GROUPS: readonly CommandGroup[] = [campaignCommands, supplierCommands, keyCommands, leadsCommands, eventsCommands, pingSecretCommands, reportCommands, consoleCommands];
 
 /** Where leadctl writes; the entry passes the process's streams. */
 export interface Output {
@@ -34,7 +35,7 @@ export async function runLeadctl(argv: readonly string[], env: Environment, outp
   const json = argv.includes('--json');
   // How far the line was understood, so a usage error points at the right --help.
   const at: { path?: string } = {};
-  let target: Promise<AdminTarget> | undefined;
+  let closeTarget: (() => Promise<void>) | undefined;
   try {
     const selected = selectCommand(argv, at);
     if ('help' in selected) {
@@ -49,22 +50,9 @@ export async function runLeadctl(argv: readonly string[], env: Environment, outp
     }
     const input = commandInput(command, parsed);
     const globals = parsed.options;
-    const { choice, capTimeZone } = targetSettings(globals, env);
-    const opened = () => (target ??= openTarget(choice, (line) => output.stderr(`leadctl: ${line}\n`), access));
-    const context: CommandContext = {
-      admin: async (zone) => (await opened()).admin(zone ?? capTimeZone),
-      apiUrl: async () => (await opened()).apiUrl(),
-      leads: async () => (await opened()).leads(),
-      pingSecret: async () => (await opened()).pingSecret(),
-      // Locally the report reads a file: no DynamoDB Local is started for it.
-      requestLog: async () => {
-        const log = choice.kind === 'local' ? localRequestLog(choice.local) : (await opened()).requestLog();
-        return capTimeZone === undefined ? log : { ...log, capTimeZone };
-      },
-      ...(choice.kind === 'stack' ? { stackName: choice.stackName } : {}),
-      stdout: (text) => output.stdout(text),
-      stderr: (text) => output.stderr(text),
-    };
+    const opened = openContext(globals, env, output, access);
+    closeTarget = opened.close;
+    const { context } = opened;
     const result = await command.run(input, context);
     if (!result.streamed) output.stdout(`${globals.json ? JSON.stringify(result.json, null, 2) : result.text}\n`);
     return EXIT.ok;
@@ -77,9 +65,35 @@ export async function runLeadctl(argv: readonly string[], env: Environment, outp
     );
     return failure.exitCode;
   } finally {
-    // A target that failed to open has nothing to close; its error is already reported.
-    if (target) await target.then((opened) => opened.close(), () => undefined);
+    await closeTarget?.();
   }
+}
+
+/**
+ * The command context on the target the global flags choose (`--stack`, `--region`, else the
+ * local runtime), opened on first use; `close` releases whatever was opened. `leadctl console`
+ * serves its pages through the same context every command runs with.
+ */
+export function openContext(globals: OptionValues, env: Environment, output: Output, access: StackAccess = {}): { context: CommandContext; close(): Promise<void> } {
+  const { choice, capTimeZone } = targetSettings(globals, env);
+  let target: Promise<AdminTarget> | undefined;
+  const opened = () => (target ??= openTarget(choice, (line) => output.stderr(`leadctl: ${line}\n`), access));
+  const context: CommandContext = {
+    admin: async (zone) => (await opened()).admin(zone ?? capTimeZone),
+    apiUrl: async () => (await opened()).apiUrl(),
+    leads: async () => (await opened()).leads(),
+    pingSecret: async () => (await opened()).pingSecret(),
+    // Locally the report reads a file: no DynamoDB Local is started for it.
+    requestLog: async () => {
+      const log = choice.kind === 'local' ? localRequestLog(choice.local) : (await opened()).requestLog();
+      return capTimeZone === undefined ? log : { ...log, capTimeZone };
+    },
+    ...(choice.kind === 'stack' ? { stackName: choice.stackName } : {}),
+    stdout: (text) => output.stdout(text),
+    stderr: (text) => output.stderr(text),
+  };
+  // A target that failed to open has nothing to close; its error is already reported.
+  return { context, close: async () => void (target ? await target.then((done) => done.close(), () => undefined) : undefined) };
 }
 
 /** The group and command the line names, or the help it asks for. */

@@ -106,6 +106,21 @@ const exportLeads: Command = {
   },
 };
 
+/**
+ * A person's phone or e-mail (exactly one) as ingest stores it: the phone by ingest's own rule,
+ * so erasure and lookups take exactly the phones a lead can have been stored with.
+ */
+export function personContact(phone: string | undefined, email: string | undefined): ErasureRequest['contact'] {
+  if ((phone === undefined) === (email === undefined)) throw new UsageError('Give exactly one of --phone and --email.');
+  if (phone === undefined) return { field: 'email', value: normalizeEmail(email ?? '') };
+  const normalised = z.safeParse(phoneField, phone).success ? normalizePhone(phone) : undefined;
+  // The value is not repeated: it is personal data, and error output may be logged.
+  if (!normalised) {
+    throw new UsageError('--phone is not a phone number ingest would accept: 8 to 15 digits, written with digits, spaces, ( ) - . and a leading +.');
+  }
+  return { field: 'phone', value: normalised };
+}
+
 const erase: Command = {
   name: 'erase',
   summary: "Deletes a person's leads and every entry derived from them (lookup, duplicate and idempotency entries), for a privacy request.",
@@ -118,19 +133,7 @@ const erase: Command = {
   async run({ options }, context) {
     const phone = textOption(options, 'phone');
     const email = textOption(options, 'email');
-    if ((phone === undefined) === (email === undefined)) throw new UsageError('Give exactly one of --phone and --email.');
-    let contact: ErasureRequest['contact'];
-    if (phone !== undefined) {
-      // Ingest's own rule, so erasure takes exactly the phones a lead can have been stored with.
-      const normalised = z.safeParse(phoneField, phone).success ? normalizePhone(phone) : undefined;
-      // The value is not repeated: it is personal data, and error output may be logged.
-      if (!normalised) {
-        throw new UsageError('--phone is not a phone number ingest would accept: 8 to 15 digits, written with digits, spaces, ( ) - . and a leading +.');
-      }
-      contact = { field: 'phone', value: normalised };
-    } else {
-      contact = { field: 'email', value: normalizeEmail(email ?? '') };
-    }
+    const contact = personContact(phone, email);
     const admin = await context.admin();
     const campaignId = textOption(options, 'campaign');
     const campaignIds = campaignId === undefined ? (await admin.listCampaigns()).map((campaign) => campaign.campaignId) : [(await admin.showCampaign(campaignId)).campaignId];

@@ -254,7 +254,8 @@ function headroomJson(headroom: Headroom | undefined): Record<string, unknown> |
   return { limit: headroom.limit, used: headroom.used, remaining: headroom.remaining, resets_at: headroom.resets_at };
 }
 
-function describeHeadroom(headroom: Headroom | undefined): string {
+/** A cap as of now, in words: used, limit, left and the reset (`none` without a cap). */
+export function describeHeadroom(headroom: Headroom | undefined): string {
   if (!headroom) return 'none';
   const reset = headroom.resets_at ? `resets ${headroom.resets_at}` : 'never resets';
   return `${headroom.used} of ${headroom.limit} used, ${headroom.remaining} left; ${reset}`;

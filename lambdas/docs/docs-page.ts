@@ -18,7 +18,7 @@ export interface DocsPage {
  * without a script), wide tables scroll inside their own box and long words break. From 900 px,
  * the navigation is a side column.
  */
-const STYLE = `
+export const DOCS_STYLE = `
 :root { color-scheme: light; --ink: #1d2430; --muted: #5b6472; --line: #dde2e8; --code: #f4f6f8; --accent: #0b5cad; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); overflow-wrap: break-word; }
@@ -67,7 +67,7 @@ details { margin: 6px 0; } summary { cursor: pointer; }
 `;
 
 export function renderDocsPage(document: OpenApiDocument): DocsPage {
-  const styleHash = createHash('sha256').update(STYLE, 'utf8').digest('base64');
+  const styleHash = createHash('sha256').update(DOCS_STYLE, 'utf8').digest('base64');
   const contentSecurityPolicy = `default-src 'none'; style-src 'sha256-${styleHash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
   const operations = listOperations(document);
   const server = document.servers[0]?.url ?? '';
@@ -88,7 +88,7 @@ export function renderDocsPage(document: OpenApiDocument): DocsPage {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(document.info.title)}: supplier documentation</title>
-<style>${STYLE}</style>
+<style>${DOCS_STYLE}</style>
 </head>
 <body>
 <header>

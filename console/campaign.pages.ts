@@ -1,0 +1,96 @@
+import type { Campaign } from '../lambdas/campaigns/campaign';
+import { describeDuplicates } from '../lambdas/campaigns/setting-descriptor';
+import type { AdminService } from '../admin/admin.service';
+import { describeHeadroom } from '../cli/commands/supplier.commands';
+import { campaignCommands } from '../cli/commands/campaign.commands';
+import { settingsLines, SETTINGS_OPTIONS } from '../cli/commands/campaign-settings.flags';
+import { command, runCommand } from './console-actions';
+import { h, hidden, input, link, postForm, table } from './console-html';
+import type { PageContext, Reply } from './console-routes';
+
+const yesNo = (value: boolean) => (value ? 'yes' : 'no');
+
+/** Campaigns: the list, and a form to create one. */
+export async function campaignsPage({ request, context }: PageContext): Promise<Reply> {
+  const campaigns = await (await context.admin()).listCampaigns();
+  const list = table(
+    ['Campaign', 'Name', 'Mode', 'Duplicates', 'Created'],
+    campaigns.map((campaign) => [link(campaignHref(campaign.campaignId), campaign.campaignId), h(campaign.name), h(campaign.mode), h(describeDuplicates(campaign)), h(campaign.createdAt)]),
+    'No campaigns yet.',
+  );
+  const create = postForm(request.csrf, 'campaign-create', `${input('Name', 'name', { required: true })}${settingsFields('More settings (optional)')}`, 'Create campaign');
+  return { kind: 'page', title: 'Campaigns', body: `${list}<h2>New campaign</h2>${create}` };
+}
+
+/** A campaign: its settings and a form to change them, its suppliers with their caps, its posting spec. */
+export async function campaignPage({ request, context }: PageContext, campaignId: string): Promise<Reply> {
+  const admin = await context.admin();
+  const campaign = await admin.showCampaign(campaignId);
+  const settings = table(['Setting', 'Value'], [['id', h(campaign.campaignId)], ['name', h(campaign.name)], ...settingsLines(campaign).map(([label, value]) => [h(label), h(value)])]);
+  const edit = postForm(
+    request.csrf,
+    'campaign-update',
+    `${hidden('campaign', campaign.campaignId)}${input('Name', 'name', { value: campaign.name })}${settingsFields('Change settings (an empty field stays as it is)')}`,
+    'Save changes',
+  );
+  const id = encodeURIComponent(campaign.campaignId);
+  const spec = `<p>${link(`/campaigns/${id}/spec?format=md`, 'Posting spec (Markdown)')} · ${link(`/campaigns/${id}/spec?format=openapi`, 'OpenAPI document')} · ${link(`/reports?campaign=${id}&run=1`, "Today's outcomes")}</p>`;
+  const body = [
+    spec,
+    '<h2>Settings</h2>',
+    settings,
+    '<h2>Suppliers</h2>',
+    await attachedSuppliers(admin, campaign),
+    `<p>${link('/suppliers', 'Attach a supplier from its page')}</p>`,
+    '<h2>Change</h2>',
+    edit,
+  ].join('\n');
+  return { kind: 'page', title: `Campaign ${campaign.name}`, body };
+}
+
+/** `leadctl campaign spec`, as a download. */
+export async function campaignSpecDownload({ request, context }: PageContext, campaignId: string): Promise<Reply> {
+  const format = request.query.get('format') === 'openapi' ? 'openapi' : 'md';
+  const form = new URLSearchParams({ campaign: campaignId, format });
+  const result = await runCommand(command(campaignCommands, 'spec'), ['campaign'], form, context);
+  return {
+    kind: 'download',
+    filename: `${safeName(campaignId)}-spec.${format === 'md' ? 'md' : 'openapi.json'}`,
+    contentType: format === 'md' ? 'text/markdown; charset=utf-8' : 'application/json',
+    write: async (chunk) => chunk(`${result.text}\n`),
+  };
+}
+
+/** The suppliers attached to the campaign, with their caps as of now. */
+async function attachedSuppliers(admin: AdminService, campaign: Campaign): Promise<string> {
+  const rows: string[][] = [];
+  for (const supplier of await admin.listSuppliers()) {
+    const { attachments } = await admin.showSupplier(supplier.supplierId);
+    if (!attachments.some((attachment) => attachment.campaignId === campaign.campaignId)) continue;
+    const { attachment, lead, ping } = await admin.caps(supplier.supplierId, campaign.campaignId);
+    rows.push([
+      link(`/suppliers/${encodeURIComponent(supplier.supplierId)}`, supplier.supplierId),
+      h(supplier.name),
+      h(supplier.paused ? 'yes (every campaign)' : yesNo(attachment.paused)),
+      h(describeHeadroom(lead)),
+      h(describeHeadroom(ping)),
+      h(attachment.capWindow),
+    ]);
+  }
+  return table(['Supplier', 'Name', 'Paused', 'Lead cap', 'Ping cap', 'Window'], rows, 'No supplier is attached.');
+}
+
+/** One field per campaign setting, named like its leadctl flag, inside a `<details>`. */
+function settingsFields(summary: string): string {
+  const fields = Object.entries(SETTINGS_OPTIONS).map(([flag, spec]) => input(flag, flag, { hint: spec.description, placeholder: spec.value }));
+  return `<details><summary>${h(summary)}</summary>${fields.join('')}</details>`;
+}
+
+export function campaignHref(campaignId: string): string {
+  return `/campaigns/${encodeURIComponent(campaignId)}`;
+}
+
+/** An id as a file name: letters, digits, `-` and `_` only. */
+export function safeName(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80) || 'file';
+}

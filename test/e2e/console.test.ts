@@ -1,0 +1,225 @@
+import { request } from 'node:http';
+import { chromium, type Browser } from 'playwright-core';
+import { openContext } from '../../cli/leadctl.program';
+import { startConsole, type RunningConsole } from '../../console/console-server';
+import { startE2e, type E2eHarness } from '../support/e2e-harness';
+import { leadBody } from '../support/world';
+
+/** A raw request, with any Host header (fetch sets its own). */
+function rawGet(port: number, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, headers }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/**
+ * `leadctl console` over the local runtime's table, through HTTP as a browser would use it:
+ * the security checks first, then an operator's day (campaign, supplier, caps, key, a lead
+ * through the API, pause, lookup, export).
+ */
+describe('leadctl console', () => {
+  let harness: E2eHarness;
+  let running: RunningConsole;
+  let closeContext: () => Promise<void>;
+  let cookie = '';
+  let csrf = '';
+
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${running.origin}${path}`, { headers: { cookie, ...headers }, redirect: 'manual' });
+  const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(`${running.origin}${path}`, {
+      method: 'POST',
+      headers: { cookie, origin: running.origin, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual',
+    });
+  const action = async (name: string, fields: Record<string, string>) => {
+    const answer = await post(`/action/${name}`, { _csrf: csrf, ...fields });
+    return { status: answer.status, text: await answer.text() };
+  };
+
+  beforeAll(async () => {
+    // No configuration cache, so the API sees a pause at once.
+    harness = await startE2e('e2e-console', { requestLog: true, env: { CONFIG_CACHE_TTL_SECONDS: '0' } });
+    const env = { DYNAMODB_PORT: new URL(harness.table.endpoint).port, LOCAL_TABLE_NAME: harness.table.tableName, LOCAL_DATA_DIR: harness.dataDir };
+    const opened = openContext({}, env, { stdout: () => undefined, stderr: () => undefined });
+    closeContext = opened.close;
+    running = await startConsole(opened.context, { port: 0, target: 'the local runtime' });
+  });
+
+  afterAll(async () => {
+    await running?.close();
+    await closeContext?.();
+    await harness?.close();
+  });
+
+  describe('security', () => {
+    it('listens on 127.0.0.1 only and prints a 127.0.0.1 URL with a token', () => {
+      expect(running.address().address).toBe('127.0.0.1');
+      expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+    });
+
+    it('refuses a request without a session, a wrong token and a foreign Host', async () => {
+      expect((await fetch(`${running.origin}/campaigns`)).status).toBe(401);
+      expect((await fetch(`${running.origin}/?token=wrong`, { redirect: 'manual' })).status).toBe(403);
+      const token = new URL(running.url).searchParams.get('token') ?? '';
+      expect(await rawGet(running.port, `/?token=${token}`, { host: `evil.example:${running.port}` })).toBe(403);
+      expect(await rawGet(running.port, `/?token=${token}`, { host: `localhost:${running.port}` })).toBe(403);
+    });
+
+    it('trades the one-time token for an HttpOnly SameSite=Strict cookie, and redirects to the URL without it', async () => {
+      const first = await fetch(running.url, { redirect: 'manual' });
+      const setCookie = first.headers.get('set-cookie') ?? '';
+      expect(first.status).toBe(303);
+      expect(first.headers.get('location')).toBe('/');
+      expect(setCookie).toMatch(/HttpOnly/);
+      expect(setCookie).toMatch(/SameSite=Strict/);
+      cookie = setCookie.split(';')[0];
+      expect((await fetch(running.url, { redirect: 'manual' })).status).toBe(403);
+      const campaigns = await get('/campaigns');
+      const html = await campaigns.text();
+      expect(campaigns.status).toBe(200);
+      expect(campaigns.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'self';/);
+      csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+      expect(csrf).toHaveLength(43);
+    });
+
+    it('refuses a POST without the CSRF token or from another origin', async () => {
+      expect((await post('/action/campaign-create', { name: 'X' })).status).toBe(403);
+      expect((await post('/action/campaign-create', { name: 'X', _csrf: 'wrong' })).status).toBe(403);
+      expect((await post('/action/campaign-create', { name: 'X', _csrf: csrf }, { origin: 'http://evil.example' })).status).toBe(403);
+      expect(await harness.admin.listCampaigns()).toEqual([]);
+    });
+
+    it('shows a campaign named <script> as text', async () => {
+      const campaign = await harness.admin.createCampaign('<script>alert(1)</script>');
+      const list = await (await get('/campaigns')).text();
+      const one = await (await get(`/campaigns/${campaign.campaignId}`)).text();
+      for (const html of [list, one]) {
+        expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+        expect(html).not.toContain('<script>alert(1)');
+      }
+    });
+  });
+
+  describe("an operator's day", () => {
+    it('creates a campaign and a supplier, attaches with caps, makes a key that posts a lead, pauses, looks up and exports', async () => {
+      const campaign = await action('campaign-create', { name: 'Solar', 'dedupe-days': '' });
+      expect(campaign.status).toBe(200);
+      const campaignId = /Created campaign (\S+)\./.exec(campaign.text)?.[1] ?? '';
+      const supplier = await action('supplier-create', { name: 'Acme' });
+      const supplierId = /Created supplier (\S+) /.exec(supplier.text)?.[1] ?? '';
+      expect(supplierId).not.toBe('');
+
+      expect((await action('supplier-attach', { supplier: supplierId, campaign: campaignId, 'lead-cap': '5', 'cap-window': 'day' })).status).toBe(200);
+      const key = await action('key-create', { supplier: supplierId, scope: 'ingest' });
+      const apiKey = /copy it now\.\s+([A-Za-z0-9_-]+)/.exec(key.text)?.[1] ?? '';
+      expect(apiKey.length).toBeGreaterThan(20);
+
+      const lead = leadBody(campaignId, { first_name: '=HYPERLINK("x")' });
+      const accepted = await harness.client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': apiKey }, body: lead });
+      expect(accepted.status).toBe(201);
+      const leadId = String(accepted.body.data.id);
+
+      const campaignPage = await (await get(`/campaigns/${campaignId}`)).text();
+      expect(campaignPage).toContain(supplierId);
+      expect(campaignPage).toContain('1 of 5 used, 4 left');
+      const supplierPage = await (await get(`/suppliers/${supplierId}`)).text();
+      expect(supplierPage.match(/name="key" value="[^"]+"/g)).toHaveLength(2);
+      expect(supplierPage).not.toContain(apiKey);
+
+      expect((await action('supplier-pause', { supplier: supplierId, campaign: campaignId })).status).toBe(200);
+      const paused = await harness.client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': apiKey }, body: leadBody(campaignId) });
+      expect([paused.status, paused.body.error]).toEqual([403, 'supplier_paused']);
+
+      const byId = await (await get(`/leads/lookup?id=${leadId}`)).text();
+      const byEmail = await (await get(`/leads/lookup?email=${encodeURIComponent(String(lead.email))}`)).text();
+      for (const html of [byId, byEmail]) expect(html).toContain(leadId);
+
+      const exported = await get(`/leads/export?campaign=${campaignId}&format=csv`);
+      const csv = await exported.text();
+      expect(exported.headers.get('content-disposition')).toBe(`attachment; filename="${campaignId}-leads.csv"`);
+      expect(csv).toContain(leadId);
+      expect(csv).toContain(`'=HYPERLINK`);
+
+      const spec = await get(`/campaigns/${campaignId}/spec?format=md`);
+      expect(spec.status).toBe(200);
+      expect(await spec.text()).toContain(campaignId);
+    });
+
+    it('asks for confirmation before deleting a supplier, and shows an unknown one as a message', async () => {
+      const { supplier } = await harness.admin.createSupplier('Doomed');
+      const unconfirmed = await action('supplier-delete', { supplier: supplier.supplierId, confirm: 'no' });
+      expect(unconfirmed.status).toBe(400);
+      expect((await harness.admin.showSupplier(supplier.supplierId)).supplier.status).toBe('active');
+      expect((await action('supplier-delete', { supplier: supplier.supplierId, confirm: supplier.supplierId })).status).toBe(200);
+      const missing = await get('/suppliers/sup_missing');
+      const html = await missing.text();
+      expect(missing.status).toBe(404);
+      expect(html).not.toMatch(/\bat .*\.ts:\d+/);
+    });
+
+    it('counts the requests per supplier, campaign and day from the request log', async () => {
+      const html = await (await get('/reports')).text();
+      expect(html).toContain('supplier_paused');
+      expect(html).toContain('accepted');
+    });
+  });
+});
+
+/** The console in Chromium at a phone's and a desktop's width: no page is wider than the window, and the stylesheet is not refused. */
+describe('leadctl console in Chromium', () => {
+  let harness: E2eHarness;
+  let running: RunningConsole;
+  let closeContext: () => Promise<void>;
+  let browser: Browser;
+  let supplierId = '';
+
+  beforeAll(async () => {
+    harness = await startE2e('e2e-console-browser', { requestLog: true });
+    const env = { DYNAMODB_PORT: new URL(harness.table.endpoint).port, LOCAL_TABLE_NAME: harness.table.tableName, LOCAL_DATA_DIR: harness.dataDir };
+    const opened = openContext({}, env, { stdout: () => undefined, stderr: () => undefined });
+    closeContext = opened.close;
+    running = await startConsole(opened.context, { port: 0, target: 'the local runtime' });
+    const campaign = await harness.admin.createCampaign(`A campaign with a long name ${'x'.repeat(120)}`);
+    const { supplier } = await harness.admin.createSupplier('Acme');
+    supplierId = supplier.supplierId;
+    await harness.admin.attach(supplierId, campaign.campaignId, { leadCap: 10 });
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+    await closeContext?.();
+    await harness?.close();
+  });
+
+  it('fits every page at 390 px and 1280 px', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+    // The printed URL, as an operator opens it: the token becomes the session cookie.
+    await page.goto(running.url);
+    expect(new URL(page.url()).pathname).toBe('/campaigns');
+    const widths: Record<string, [number, number]> = {};
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const path of ['/campaigns', `/suppliers/${supplierId}`, '/suppliers', '/leads', '/reports']) {
+        await page.goto(`${running.origin}${path}`);
+        widths[`${width} ${path}`] = await page.evaluate(() => {
+          const window = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+          return [window.document.documentElement.scrollWidth, window.innerWidth] as [number, number];
+        });
+      }
+    }
+    for (const [at, [scrollWidth, innerWidth]] of Object.entries(widths)) expect([at, scrollWidth <= innerWidth]).toEqual([at, true]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
