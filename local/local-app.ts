@@ -53,7 +53,7 @@ export interface LocalApp {
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
   const runtime = createRuntime(options.config, { logger: options.logger, clock: options.clock, dynamoTimeBudget: options.dynamoTimeBudget });
   const get = () => runtime;
-  const authorizerRuntime = { keys: new KeyRepository(runtime.db, options.config.tableName), logger: runtime.logger };
+  const authorizerRuntime = { keys: new KeyRepository(runtime.db, options.config.tableName), logger: runtime.logger, clock: runtime.clock };
   const gateway = new LocalGateway({
     routes: ROUTES.map((route) => ({ route, handler: routeHandlerFactory(route)(get) })),
     publicRoutes: PUBLIC_ROUTES.map((route) => ({ route, handler: routeHandlerFactory(route)(get) })),

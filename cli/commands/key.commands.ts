@@ -90,8 +90,8 @@ const list: Command = {
       keys.length === 0
         ? `Supplier ${supplierId} has no keys.`
         : table(
-            ['KEY', 'SCOPE', 'STATUS', 'CREATED', 'REVOKED'],
-            keys.map((key) => [key.keyId, key.scope, key.status, key.createdAt, key.revokedAt ?? '']),
+            ['KEY', 'SCOPE', 'STATUS', 'CREATED', 'REVOKED', 'LAST USED'],
+            keys.map((key) => [key.keyId, key.scope, key.status, key.createdAt, key.revokedAt ?? '', key.lastUsedDay ?? 'never']),
           );
     return { json: { supplierId, keys: keys.map(keyJson) }, text };
   },
@@ -116,5 +116,7 @@ function keyJson(key: Omit<KeyRecord, 'hash'>): Record<string, unknown> {
     status: key.status,
     createdAt: key.createdAt,
     revokedAt: key.revokedAt ?? null,
+    /** The UTC day the authorizer last let the key in; null if never. */
+    lastUsedDay: key.lastUsedDay ?? null,
   };
 }

@@ -1,16 +1,18 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { KeyRepository, type KeyReader } from '../keys/key.repository';
+import { KeyRepository, type AuthorizerKeyStore } from '../keys/key.repository';
 import { builtAtInit } from '../shared/built-at-init';
 import { loadConfig } from '../shared/config';
 import { createDocumentClient } from '../shared/dynamo-client';
 import { createLogger, describeError, type Logger } from '../shared/logger';
-import { authorizeKey } from './authorize.use-case';
+import { authorizeKey, type LastUse } from './authorize.use-case';
 import { keyCheckMetric, type KeyCheckOutcome } from './key-check-metrics';
 
-/** All the authorizer needs: one key read, a logger and, on AWS, the metrics namespace. */
+/** All the authorizer needs: the key store, a logger, a clock and, on AWS, the metrics namespace. */
 export interface AuthorizerRuntime {
-  readonly keys: KeyReader;
+  readonly keys: AuthorizerKeyStore;
   readonly logger: Logger;
+  /** @default - the system clock */
+  readonly clock?: () => Date;
   /** Without a namespace (locally) no metrics are written. */
   readonly config?: { readonly metricsNamespace?: string };
 }
@@ -24,14 +26,17 @@ export const UNAUTHORIZED = 'Unauthorized';
  * REQUEST authorizer on `x-api-key`. An unknown, revoked or malformed key fails with
  * `Unauthorized` (401); a failed lookup fails otherwise, which API Gateway answers as an
  * authorizer failure (503), never as a wrong 401. Every check writes one log line that is also
- * a `KeyChecks` metric by outcome, so alarms count real failures and not refused keys.
+ * a `KeyChecks` metric by outcome, so alarms count real failures and not refused keys. The key's
+ * last-use day is written while the answer is built and awaited before returning; its failure
+ * is logged apart and changes neither the answer nor the check's outcome.
  */
 export function createAuthorizerHandler(runtime: () => AuthorizerRuntime): AuthorizerHandler {
   return async (event) => {
     const apiKey = headerValue(event.headers, 'x-api-key');
+    const { keys, clock = () => new Date() } = runtime();
     let authorized;
     try {
-      authorized = await authorizeKey(apiKey, runtime().keys);
+      authorized = await authorizeKey(apiKey, keys, clock());
     } catch (error) {
       report(runtime(), 'failed', describeError(error));
       throw new Error('Authorizer dependency failed');
@@ -41,6 +46,7 @@ export function createAuthorizerHandler(runtime: () => AuthorizerRuntime): Autho
       throw new Error(UNAUTHORIZED);
     }
     report(runtime(), 'allowed', { supplierId: authorized.supplierId, keyId: authorized.keyId });
+    reportLastUse(runtime(), authorized.keyId, await authorized.lastUse);
     return {
       principalId: authorized.supplierId,
       // The decision is cached per key for every route, so the policy allows the whole API;
@@ -62,6 +68,11 @@ function report({ logger, config }: AuthorizerRuntime, outcome: KeyCheckOutcome,
   // A metric line (on AWS) is written at any level, so LOG_LEVEL=warn keeps the metric.
   else if (config?.metricsNamespace) logger.metric('key checked', line);
   else logger.info('key checked', line);
+}
+
+/** A last-use day that could not be written is worth a warning, never a failed check: the key id, never the key. */
+function reportLastUse({ logger }: AuthorizerRuntime, keyId: string, lastUse: LastUse): void {
+  if (lastUse.outcome === 'failed') logger.warn('key last use not recorded', { keyId, ...describeError(lastUse.error) });
 }
 
 /** `arn:…:apiId/stage/METHOD/path` → `arn:…:apiId/stage/*`. */

@@ -19,14 +19,21 @@ export interface KeyRecord {
   readonly revokedAt?: string;
   /** The API Gateway API key's id on a deployed stack. */
   readonly usageKeyId?: string;
+  /** The UTC day (`YYYY-MM-DD`) the authorizer last let the key in; absent if never since this was recorded. */
+  readonly lastUsedDay?: string;
 }
 
-/** The authorizer only needs this one read. */
-export interface KeyReader {
+/** What the authorizer does with keys: one read per check, and a key's last-use day at most once a day. */
+export interface AuthorizerKeyStore {
   get(keyId: string): Promise<KeyRecord | undefined>;
+  /**
+   * Records that the key was used on `day` (UTC, `YYYY-MM-DD`) unless the stored day is already
+   * that day or later; false when the condition refused it (another check wrote it first).
+   */
+  recordUse(keyId: string, day: string): Promise<boolean>;
 }
 
-export class KeyRepository implements KeyReader {
+export class KeyRepository implements AuthorizerKeyStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -35,6 +42,26 @@ export class KeyRepository implements KeyReader {
   async get(keyId: string): Promise<KeyRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: itemKeys.apiKey(keyId), ConsistentRead: true }));
     return Item ? toKeyRecord(Item) : undefined;
+  }
+
+  async recordUse(keyId: string, day: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.apiKey(keyId),
+          // No version raise: a use is not a change any read-then-write of the key races with.
+          // `<` rather than `<>`: a check on a clock a little behind never moves the day back.
+          UpdateExpression: 'SET lastUsedDay = :day',
+          ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(lastUsedDay) OR lastUsedDay < :day)',
+          ExpressionAttributeValues: { ':day': day },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /**
@@ -149,5 +176,6 @@ function toKeyRecord(item: Record<string, unknown>): KeyRecord {
     createdAt: item.createdAt as string,
     revokedAt: item.revokedAt as string | undefined,
     usageKeyId: item.usageKeyId as string | undefined,
+    lastUsedDay: item.lastUsedDay as string | undefined,
   };
 }

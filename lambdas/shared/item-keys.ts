@@ -12,7 +12,9 @@ export const itemKeys = {
     PK: `SUPPLIER#${supplierId}`,
     SK: `COUNTER#${campaignId}#${kind}#${window}`,
   }),
-  apiKey: (keyId: string) => ({ PK: `KEY#${keyId}`, SK: 'KEY' }),
+  apiKey: (keyId: string) => ({ PK: `${itemKeys.apiKeyPrefix}${keyId}`, SK: 'KEY' }),
+  /** Every key item's partition starts so, and no other item's (the authorizer's write grant relies on it). */
+  apiKeyPrefix: 'KEY#',
   lead: (leadId: string) => ({ PK: `LEAD#${leadId}`, SK: 'LEAD' }),
   dedupe: (campaignId: string, lane: 'live' | 'test', field: 'phone' | 'email', value: string) => ({
     PK: `DEDUPE#${campaignId}#${lane}#${field}#${value}`,

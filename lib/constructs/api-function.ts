@@ -9,6 +9,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/shared/config';
 import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from '../function-bundling';
+import { TABLE_SCHEMA } from '../../lambdas/shared/table-schema';
 import type { TableGrant } from '../table-actions';
 
 /** The directory holding package.json and package-lock.json. */
@@ -110,6 +111,21 @@ export class ApiFunction extends Construct {
     const onTable = grant.actions.filter((action) => action !== 'Query');
     if (onTable.length > 0) {
       this.fn.addToRolePolicy(new PolicyStatement({ actions: onTable.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }));
+    }
+    if (grant.onItems) {
+      const { actions, partitionPrefix, attributes } = grant.onItems;
+      this.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: actions.map((action) => `dynamodb:${action}`),
+          resources: [table.tableArn],
+          conditions: {
+            // Every partition key the request touches must start with the prefix, and it may name
+            // no attribute but the key attributes and the granted ones.
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${partitionPrefix}*`] },
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey, ...attributes] },
+          },
+        }),
+      );
     }
     const indexes = grant.queryIndexes ?? [];
     if (grant.actions.includes('Query') !== indexes.length > 0) {

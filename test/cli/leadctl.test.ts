@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdminService } from '../../admin/admin.service';
 import { hashApiKey } from '../../lambdas/keys/api-key';
+import { KeyRepository } from '../../lambdas/keys/key.repository';
 import { DynamoSubmissionStore } from '../../lambdas/submissions/dynamo-submission-store';
 import { isDynamoUp } from '../../local/dynamodb-local';
 import { adminService } from '../../local/local-admin';
@@ -82,6 +83,25 @@ describe('leadctl', () => {
       expect(json(listing).keys).toEqual([expect.objectContaining({ keyId: created.keyId, scope: 'ingest', status: 'active' })]);
       expect(listing.stdout).not.toContain(created.apiKey);
       expect(listing.stdout).not.toContain(hashApiKey(created.apiKey));
+    });
+
+    it('shows the day each key was last let in, and never for a key not yet used', async () => {
+      const { supplier, key } = await admin.createSupplier('Last use');
+      const unused = await admin.createKey(supplier.supplierId, 'read-only');
+      await new KeyRepository(table.db, table.tableName).recordUse(key.keyId, '2026-12-04');
+
+      const listed = json(await leadctl('key', 'list', supplier.supplierId, '--json')).keys;
+      const text = (await leadctl('key', 'list', supplier.supplierId)).stdout;
+
+      expect(listed).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ keyId: key.keyId, lastUsedDay: '2026-12-04' }),
+          expect.objectContaining({ keyId: unused.keyId, lastUsedDay: null }),
+        ]),
+      );
+      expect(text).toMatch(/LAST USED/);
+      expect(text).toMatch(new RegExp(`^${key.keyId}\\s.*\\s2026-12-04\\s*$`, 'm'));
+      expect(text).toMatch(new RegExp(`^${unused.keyId}\\s.*\\snever\\s*$`, 'm'));
     });
 
     it('tells a person that the key is shown only once', async () => {

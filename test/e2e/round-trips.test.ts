@@ -45,14 +45,35 @@ describe('DynamoDB calls per request, counted on the wire', () => {
     return { campaignId: campaign.campaignId, apiKey: key.apiKey };
   }
 
-  it('a key on first use costs the authorizer one GetItem; a cached key none', async () => {
+  // A key's first check of the UTC day also records its last-use day: one conditional
+  // UpdateItem, once per key per day (before that day existed the row was one GetItem).
+  it('a key on its first check of the day costs the authorizer one GetItem and one UpdateItem; a cached key none', async () => {
     const { campaignId, apiKey } = await supplierOn({});
     const first = await calls(() => send('POST', '/api/v1/ingest', apiKey, { flo_campaign_id: campaignId, ...person() }));
     const warm = await calls(() => send('POST', '/api/v1/ingest', apiKey, { flo_campaign_id: campaignId, ...person() }));
 
     expect(first.answer.status).toBe(201);
-    expect(first.operations[0]).toBe('GetItem');
+    expect(first.operations.slice(0, 2)).toEqual(['GetItem', 'UpdateItem']);
+    expect(first.operations.filter((operation) => operation === 'UpdateItem')).toHaveLength(1);
     expect(warm.operations).toEqual(['PutItem']);
+  });
+
+  it('a key checked again the same day, its decision no longer cached, costs one GetItem and no write', async () => {
+    const uncached = await startE2e('round-trips-uncached', { dynamoEndpoint: proxy.endpoint, authCacheTtlSeconds: 0, env: { CONFIG_CACHE_TTL_SECONDS: '300' } });
+    try {
+      const campaign = await uncached.admin.createCampaign('Trips');
+      const { supplier, key } = await uncached.admin.createSupplier('Trips supplier');
+      await uncached.admin.attach(supplier.supplierId, campaign.campaignId, {});
+      const ping = () => uncached.client.send('POST', '/api/v1/ping', { headers: { 'x-api-key': key.apiKey }, body: { flo_campaign_id: campaign.campaignId } });
+      const first = await calls(ping);
+      const again = await calls(ping);
+
+      expect([first.answer.status, again.answer.status]).toEqual([200, 200]);
+      expect(first.operations.slice(0, 2)).toEqual(['GetItem', 'UpdateItem']);
+      expect(again.operations).toEqual(['GetItem']);
+    } finally {
+      await uncached.close();
+    }
   });
 
   it.each<[string, Parameters<AdminService['createCampaign']>[1], Parameters<AdminService['attach']>[2], Record<string, string>, string]>([

@@ -411,7 +411,7 @@ describe('LeadIngestStack', () => {
         JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [onlyLogicalId(template, 'AWS::DynamoDB::Table'), 'Arn'] }, `/index/${index}`]] });
 
       it.each([
-        ['Authorizer', ['dynamodb:GetItem']],
+        ['Authorizer', ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
         ['Ingest', ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:TransactWriteItems', 'dynamodb:UpdateItem']],
         ['Ping', ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:TransactWriteItems', 'dynamodb:UpdateItem']],
         ['Lookup', ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']],
@@ -436,6 +436,22 @@ describe('LeadIngestStack', () => {
           }
           for (const action of actions) expect(action).not.toContain('*');
         }
+      });
+
+      it('lets the authorizer update only key items, and on them only the last-use day', () => {
+        const writes = statementsOf(template, 'Authorizer').filter((statement) => [statement.Action].flat().some((action) => WRITE_ACTIONS.includes(action)));
+        expect(writes).toEqual([
+          {
+            Effect: 'Allow',
+            Action: 'dynamodb:UpdateItem',
+            Resource: JSON.parse(tableArn()),
+            Condition: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['KEY#*'] },
+              'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['PK', 'SK', 'lastUsedDay'] },
+            },
+          },
+        ]);
+        expect(actionsOf(template, 'Authorizer')).not.toContain(SECRET_READ);
       });
 
       it('lets lookup read the table but not write it or read the secret', () => {

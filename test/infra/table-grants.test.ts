@@ -3,7 +3,7 @@ import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { createAuthorizerHandler } from '../../lambdas/authorizer/authorizer.handler';
 import { createLogger } from '../../lambdas/shared/logger';
 import { OPERATOR_TABLE_ACTIONS } from '../../lib/constructs/operator-policy';
-import { TABLE_GRANTS, type IndexName, type TableAction } from '../../lib/table-actions';
+import { allActions, TABLE_GRANTS, type TableGrant } from '../../lib/table-actions';
 import { createDocumentClient } from '../../lambdas/shared/dynamo-client';
 import { LeadErasureRepository } from '../../lambdas/leads/lead-erasure.repository';
 import { LeadExportRepository } from '../../lambdas/leads/lead-export.repository';
@@ -13,6 +13,17 @@ import { createTestTable, type TestTable } from '../support/test-table';
 import { apiEvent, attachedSupplier, call, createWorld, leadBody, type World } from '../support/world';
 
 type FunctionName = keyof typeof TABLE_GRANTS;
+
+const EXPRESSION_WORDS = new Set(['SET', 'REMOVE', 'ADD', 'DELETE', 'AND', 'OR', 'NOT', 'IN', 'BETWEEN', 'attribute_exists', 'attribute_not_exists', 'attribute_type', 'begins_with', 'contains', 'size', 'if_not_exists', 'list_append']);
+
+/** The top-level attribute names a single-item call's expressions name (what IAM's `dynamodb:Attributes` sees). */
+function namedAttributes(input: Record<string, any>): string[] {
+  const text = [input.UpdateExpression, input.ConditionExpression, input.ProjectionExpression].filter(Boolean).join(' ');
+  const names: Record<string, string> = input.ExpressionAttributeNames ?? {};
+  return (text.match(/[:#]?[A-Za-z_][A-Za-z0-9_]*/g) ?? [])
+    .filter((word) => !word.startsWith(':') && !EXPRESSION_WORDS.has(word))
+    .map((word) => (word.startsWith('#') ? names[word] : word));
+}
 
 /**
  * Runs each function's code paths against DynamoDB Local and records the IAM actions its calls
@@ -25,6 +36,8 @@ describe('table grants against the calls the code makes', () => {
   let current: FunctionName | 'Operator' | undefined;
   const used: Record<string, Set<string>> = {};
   const queried: Record<string, Set<string>> = {};
+  /** Per function and single-item action: the partition keys and attribute names its calls named. */
+  const touched: Record<string, Record<string, { partitions: Set<string>; attributes: Set<string> }>> = {};
 
   beforeAll(async () => {
     table = await createTestTable('table-grants');
@@ -47,6 +60,12 @@ describe('table grants against the calls the code makes', () => {
             if (item.ConditionCheck) actions.add('ConditionCheckItem');
           }
           if (input.IndexName) (queried[current] ?? (queried[current] = new Set())).add(input.IndexName);
+          if (input.Key) {
+            const action = String(context.commandName).replace(/Command$/, '');
+            const seen = ((touched[current] ??= {})[action] ??= { partitions: new Set(), attributes: new Set() });
+            seen.partitions.add(String(input.Key.PK));
+            for (const name of namedAttributes(input)) seen.attributes.add(name);
+          }
         }
         return next(args);
       },
@@ -111,9 +130,24 @@ describe('table grants against the calls the code makes', () => {
   });
 
   it.each(Object.keys(TABLE_GRANTS) as FunctionName[])('grants %s exactly the actions its calls need', (name) => {
-    const grant: { actions: readonly TableAction[]; queryIndexes?: readonly IndexName[] } = TABLE_GRANTS[name];
-    expect([...(used[name] ?? [])].sort()).toEqual([...grant.actions].sort());
+    const grant: TableGrant = TABLE_GRANTS[name];
+    expect([...(used[name] ?? [])].sort()).toEqual(allActions(grant).sort());
     expect([...(queried[name] ?? [])].sort()).toEqual([...(grant.queryIndexes ?? [])].sort());
+  });
+
+  const itemLimited = Object.entries(TABLE_GRANTS as Record<FunctionName, TableGrant>).flatMap(([name, grant]) => (grant.onItems ? [[name, grant.onItems] as const] : []));
+
+  it('has the authorizer among the functions whose writes are limited to some items', () => {
+    expect(itemLimited.map(([name]) => name)).toEqual(['Authorizer']);
+  });
+
+  it.each(itemLimited)('lets %s make its item-limited calls only on the items and attributes the grant names', (name, onItems) => {
+    for (const action of onItems.actions) {
+      const seen = touched[name]?.[action];
+      expect(seen?.partitions.size).toBeGreaterThan(0);
+      for (const partition of seen?.partitions ?? []) expect(partition.startsWith(onItems.partitionPrefix)).toBe(true);
+      expect([...(seen?.attributes ?? [])].sort()).toEqual(['PK', ...onItems.attributes].sort());
+    }
   });
 
   describe('the leadctl operator policy', () => {

@@ -10,10 +10,13 @@ const event = (headers: Record<string, string>): APIGatewayRequestAuthorizerEven
   ({ type: 'REQUEST', methodArn, headers }) as unknown as APIGatewayRequestAuthorizerEvent;
 
 /** A handler whose log lines are captured, reading keys through `get`. */
-function handlerWith(get: (keyId: string) => Promise<KeyRecord | undefined>, { metricsNamespace }: { metricsNamespace?: string } = { metricsNamespace: NAMESPACE }) {
+function handlerWith(
+  get: (keyId: string) => Promise<KeyRecord | undefined>,
+  { metricsNamespace, recordUse = async () => true }: { metricsNamespace?: string; recordUse?: (keyId: string, day: string) => Promise<boolean> } = { metricsNamespace: NAMESPACE },
+) {
   const lines: Record<string, any>[] = [];
   const runtime: AuthorizerRuntime = {
-    keys: { get },
+    keys: { get, recordUse },
     logger: createLogger('info', (line) => lines.push(JSON.parse(line))),
     config: { metricsNamespace },
   };
@@ -65,6 +68,29 @@ describe('authorizer metrics', () => {
       await expect(handler(event({ 'x-api-key': key.apiKey }))).rejects.toThrow('Authorizer dependency failed');
       expect(reportedOutcomes(lines)).toEqual(['failed']);
       expect(lines[0]).toMatchObject({ level: 'error', errorName: 'ServiceUnavailable' });
+    });
+  });
+
+  describe('a last-use day that cannot be written', () => {
+    it.each([
+      ['throttled', Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' })],
+      ['refused by its condition', Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' })],
+    ])('still counts an allowed check when the write is %s, and warns with the key id only', async (_label, failure) => {
+      const { handler, lines } = handlerWith(async () => record, {
+        metricsNamespace: NAMESPACE,
+        recordUse: async () => {
+          throw failure;
+        },
+      });
+      const result = await handler(event({ 'x-api-key': key.apiKey }));
+
+      expect(result.principalId).toBe('sup_1');
+      expect(reportedOutcomes(lines)).toEqual(['allowed']);
+      const warning = lines.find((line) => line.message === 'key last use not recorded');
+      expect(warning).toMatchObject({ level: 'warn', keyId: key.keyId, errorName: failure.name });
+      expect(warning?._aws).toBeUndefined();
+      expect(JSON.stringify(lines)).not.toContain(key.apiKey);
+      expect(JSON.stringify(lines)).not.toContain(key.hash);
     });
   });
 

@@ -19,7 +19,7 @@ describe('authorizer handler', () => {
   function handlerWith(get: (keyId: string) => Promise<KeyRecord | undefined>) {
     const reads: string[] = [];
     const runtime: AuthorizerRuntime = {
-      keys: { get: (keyId: string) => (reads.push(keyId), get(keyId)) },
+      keys: { get: (keyId: string) => (reads.push(keyId), get(keyId)), recordUse: async () => true },
       logger: createLogger('silent'),
     };
     return { handler: createAuthorizerHandler(() => runtime), reads };
@@ -38,6 +38,35 @@ describe('authorizer handler', () => {
       ]);
       expect(result.context).toEqual({ supplierId: 'sup_1', keyId: key.keyId, scope: 'ingest' });
       expect(result.usageIdentifierKey).toBe(key.hash);
+    });
+  });
+
+  describe('the last-use write', () => {
+    it('is done before the handler returns, so nothing is left running when Lambda freezes', async () => {
+      let finishWrite: (written: boolean) => void = () => undefined;
+      const runtime: AuthorizerRuntime = {
+        keys: { get: async () => record, recordUse: () => new Promise((resolve) => (finishWrite = resolve)) },
+        logger: createLogger('silent'),
+        clock: () => new Date('2026-12-05T12:00:00Z'),
+      };
+      let returned = false;
+      const answer = createAuthorizerHandler(() => runtime)(event({ 'x-api-key': key.apiKey })).then((result) => ((returned = true), result));
+
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(returned).toBe(false);
+      finishWrite(true);
+      expect((await answer).principalId).toBe('sup_1');
+    });
+
+    it('writes the day of the runtime clock, in UTC', async () => {
+      const days: string[] = [];
+      const runtime: AuthorizerRuntime = {
+        keys: { get: async () => record, recordUse: async (_keyId, day) => (days.push(day), true) },
+        logger: createLogger('silent'),
+        clock: () => new Date('2026-12-05T23:30:00-05:00'),
+      };
+      await createAuthorizerHandler(() => runtime)(event({ 'x-api-key': key.apiKey }));
+      expect(days).toEqual(['2026-12-06']);
     });
   });
 
