@@ -7,6 +7,7 @@ import { settingsLines, SETTINGS_OPTIONS } from '../cli/commands/campaign-settin
 import { command, runCommand } from './console-actions';
 import { h, hidden, input, link, postForm, table } from './console-html';
 import type { PageContext, Reply } from './console-routes';
+import { todaysOutcomes } from './report.pages';
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
@@ -22,8 +23,9 @@ export async function campaignsPage({ request, context }: PageContext): Promise<
   return { kind: 'page', title: 'Campaigns', body: `${list}<h2>New campaign</h2>${create}` };
 }
 
-/** A campaign: its settings and a form to change them, its suppliers with their caps, its posting spec. */
-export async function campaignPage({ request, context }: PageContext, campaignId: string): Promise<Reply> {
+/** A campaign: its settings and a form to change them, its suppliers with their caps, today's outcomes, its posting spec. */
+export async function campaignPage(pageContext: PageContext, campaignId: string): Promise<Reply> {
+  const { request, context } = pageContext;
   const admin = await context.admin();
   const campaign = await admin.showCampaign(campaignId);
   const settings = table(['Setting', 'Value'], [['id', h(campaign.campaignId)], ['name', h(campaign.name)], ...settingsLines(campaign).map(([label, value]) => [h(label), h(value)])]);
@@ -34,7 +36,7 @@ export async function campaignPage({ request, context }: PageContext, campaignId
     'Save changes',
   );
   const id = encodeURIComponent(campaign.campaignId);
-  const spec = `<p>${link(`/campaigns/${id}/spec?format=md`, 'Posting spec (Markdown)')} · ${link(`/campaigns/${id}/spec?format=openapi`, 'OpenAPI document')} · ${link(`/reports?campaign=${id}&run=1`, "Today's outcomes")}</p>`;
+  const spec = `<p>${link(`/campaigns/${id}/spec?format=md`, 'Posting spec (Markdown)')} · ${link(`/campaigns/${id}/spec?format=openapi`, 'OpenAPI document')} · ${link(`/reports?campaign=${id}`, 'Reports')}</p>`;
   const body = [
     spec,
     '<h2>Settings</h2>',
@@ -42,6 +44,7 @@ export async function campaignPage({ request, context }: PageContext, campaignId
     '<h2>Suppliers</h2>',
     await attachedSuppliers(admin, campaign),
     `<p>${link('/suppliers', 'Attach a supplier from its page')}</p>`,
+    await todaysOutcomes(pageContext, { campaign: campaign.campaignId }, 'supplier,outcome'),
     '<h2>Change</h2>',
     edit,
   ].join('\n');

@@ -39,7 +39,7 @@ describe('leadctl console', () => {
     });
   const action = async (name: string, fields: Record<string, string>) => {
     const answer = await post(`/action/${name}`, { _csrf: csrf, ...fields });
-    return { status: answer.status, text: await answer.text() };
+    return { status: answer.status, location: answer.headers.get('location'), cacheControl: answer.headers.get('cache-control'), text: await answer.text() };
   };
 
   beforeAll(async () => {
@@ -108,15 +108,21 @@ describe('leadctl console', () => {
 
   describe("an operator's day", () => {
     it('creates a campaign and a supplier, attaches with caps, makes a key that posts a lead, pauses, looks up and exports', async () => {
+      // POST-redirect-GET: each action answers 303 to the page it concerns.
       const campaign = await action('campaign-create', { name: 'Solar', 'dedupe-days': '' });
-      expect(campaign.status).toBe(200);
-      const campaignId = /Created campaign (\S+)\./.exec(campaign.text)?.[1] ?? '';
+      expect(campaign.status).toBe(303);
+      const campaignId = decodeURIComponent(/^\/campaigns\/([^/]+)$/.exec(campaign.location ?? '')?.[1] ?? '');
+      expect((await harness.admin.showCampaign(campaignId)).name).toBe('Solar');
+      // A supplier's first key, like any new key, is shown on the answer itself, never cached.
       const supplier = await action('supplier-create', { name: 'Acme' });
+      expect([supplier.status, supplier.cacheControl]).toEqual([200, 'no-store']);
       const supplierId = /Created supplier (\S+) /.exec(supplier.text)?.[1] ?? '';
       expect(supplierId).not.toBe('');
 
-      expect((await action('supplier-attach', { supplier: supplierId, campaign: campaignId, 'lead-cap': '5', 'cap-window': 'day' })).status).toBe(200);
+      const attached = await action('supplier-attach', { supplier: supplierId, campaign: campaignId, 'lead-cap': '5', 'cap-window': 'day' });
+      expect([attached.status, attached.location]).toEqual([303, `/suppliers/${supplierId}`]);
       const key = await action('key-create', { supplier: supplierId, scope: 'ingest' });
+      expect([key.status, key.cacheControl]).toEqual([200, 'no-store']);
       const apiKey = /copy it now\.\s+([A-Za-z0-9_-]+)/.exec(key.text)?.[1] ?? '';
       expect(apiKey.length).toBeGreaterThan(20);
 
@@ -132,9 +138,17 @@ describe('leadctl console', () => {
       expect(supplierPage.match(/name="key" value="[^"]+"/g)).toHaveLength(2);
       expect(supplierPage).not.toContain(apiKey);
 
-      expect((await action('supplier-pause', { supplier: supplierId, campaign: campaignId })).status).toBe(200);
+      const pause = await action('supplier-pause', { supplier: supplierId, campaign: campaignId });
+      expect([pause.status, pause.location]).toEqual([303, `/suppliers/${supplierId}`]);
       const paused = await harness.client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': apiKey }, body: leadBody(campaignId) });
       expect([paused.status, paused.body.error]).toEqual([403, 'supplier_paused']);
+
+      // Today's outcomes, read from the local request log on every view of either page.
+      const outcomesOf = async (path: string) => (await (await get(path)).text()).split("<h2>Today's outcomes</h2>")[1] ?? '';
+      const campaignOutcomes = await outcomesOf(`/campaigns/${campaignId}`);
+      expect(campaignOutcomes).toMatch(new RegExp(`${supplierId}</td><td>accepted</td><td>1</td>`));
+      expect(campaignOutcomes).toMatch(new RegExp(`${supplierId}</td><td>supplier_paused</td><td>1</td>`));
+      expect(await outcomesOf(`/suppliers/${supplierId}`)).toMatch(new RegExp(`${campaignId}</td><td>supplier_paused</td><td>1</td>`));
 
       const byId = await (await get(`/leads/lookup?id=${leadId}`)).text();
       const byEmail = await (await get(`/leads/lookup?email=${encodeURIComponent(String(lead.email))}`)).text();
@@ -156,7 +170,9 @@ describe('leadctl console', () => {
       const unconfirmed = await action('supplier-delete', { supplier: supplier.supplierId, confirm: 'no' });
       expect(unconfirmed.status).toBe(400);
       expect((await harness.admin.showSupplier(supplier.supplierId)).supplier.status).toBe('active');
-      expect((await action('supplier-delete', { supplier: supplier.supplierId, confirm: supplier.supplierId })).status).toBe(200);
+      const deleted = await action('supplier-delete', { supplier: supplier.supplierId, confirm: supplier.supplierId });
+      expect([deleted.status, deleted.location]).toEqual([303, '/suppliers']);
+      await expect(harness.admin.showSupplier(supplier.supplierId)).rejects.toThrow(/No supplier/);
       const missing = await get('/suppliers/sup_missing');
       const html = await missing.text();
       expect(missing.status).toBe(404);
