@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { openContext } from '../../cli/leadctl.program';
 import { startConsole, type RunningConsole } from '../../console/console-server';
 import { startE2e, type E2eHarness } from '../support/e2e-harness';
@@ -187,55 +187,118 @@ describe('leadctl console', () => {
   });
 });
 
-/** The console in Chromium at a phone's and a desktop's width: no page is wider than the window, and the stylesheet is not refused. */
+/** The page's width against the window's: no page may scroll sideways. */
+async function widths(page: Page): Promise<[number, number]> {
+  return page.evaluate(() => {
+    const window = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+    return [window.document.documentElement.scrollWidth, window.innerWidth] as [number, number];
+  });
+}
+
+/**
+ * The console in Chromium at a phone's and a desktop's width: no page is wider than the window,
+ * the stylesheet is not refused, and an operator rotates a key and erases a person by clicking.
+ */
 describe('leadctl console in Chromium', () => {
   let harness: E2eHarness;
   let running: RunningConsole;
   let closeContext: () => Promise<void>;
   let browser: Browser;
+  let browserContext: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+  let campaignId = '';
   let supplierId = '';
+  let firstKey = { keyId: '', apiKey: '' };
 
   beforeAll(async () => {
-    harness = await startE2e('e2e-console-browser', { requestLog: true });
+    // No configuration cache, so the API sees a revoked key at once.
+    harness = await startE2e('e2e-console-browser', { requestLog: true, env: { CONFIG_CACHE_TTL_SECONDS: '0' } });
     const env = { DYNAMODB_PORT: new URL(harness.table.endpoint).port, LOCAL_TABLE_NAME: harness.table.tableName, LOCAL_DATA_DIR: harness.dataDir };
     const opened = openContext({}, env, { stdout: () => undefined, stderr: () => undefined });
     closeContext = opened.close;
     running = await startConsole(opened.context, { port: 0, target: 'the local runtime' });
-    const campaign = await harness.admin.createCampaign(`A campaign with a long name ${'x'.repeat(120)}`);
-    const { supplier } = await harness.admin.createSupplier('Acme');
+    campaignId = (await harness.admin.createCampaign(`A campaign with a long name ${'x'.repeat(120)}`)).campaignId;
+    const { supplier, key } = await harness.admin.createSupplier('Acme');
     supplierId = supplier.supplierId;
-    await harness.admin.attach(supplierId, campaign.campaignId, { leadCap: 10 });
+    firstKey = { keyId: key.keyId, apiKey: key.apiKey };
+    await harness.admin.attach(supplierId, campaignId, { leadCap: 10 });
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    browserContext = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    page = await browserContext.newPage();
+    page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+    // The printed URL, as an operator opens it: the token becomes the session cookie.
+    await page.goto(running.url);
   });
 
   afterAll(async () => {
+    await browserContext?.close();
     await browser?.close();
     await running?.close();
     await closeContext?.();
     await harness?.close();
   });
 
-  it('fits every page at 390 px and 1280 px', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
-    // The printed URL, as an operator opens it: the token becomes the session cookie.
-    await page.goto(running.url);
+  it('opens the campaigns from the printed URL and fits every page at 390 px and 1280 px', async () => {
     expect(new URL(page.url()).pathname).toBe('/campaigns');
-    const widths: Record<string, [number, number]> = {};
+    const measured: Record<string, [number, number]> = {};
     for (const width of [390, 1280]) {
       await page.setViewportSize({ width, height: 800 });
-      for (const path of ['/campaigns', `/suppliers/${supplierId}`, '/suppliers', '/leads', '/reports']) {
+      for (const path of ['/campaigns', `/campaigns/${campaignId}`, `/suppliers/${supplierId}`, '/suppliers', '/leads', '/reports']) {
         await page.goto(`${running.origin}${path}`);
-        widths[`${width} ${path}`] = await page.evaluate(() => {
-          const window = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
-          return [window.document.documentElement.scrollWidth, window.innerWidth] as [number, number];
-        });
+        measured[`${width} ${path}`] = await widths(page);
       }
     }
-    for (const [at, [scrollWidth, innerWidth]] of Object.entries(widths)) expect([at, scrollWidth <= innerWidth]).toEqual([at, true]);
+    for (const [at, [scrollWidth, innerWidth]] of Object.entries(measured)) expect([at, scrollWidth <= innerWidth]).toEqual([at, true]);
     expect(errors).toEqual([]);
-    await context.close();
+  });
+
+  it('rotates a key: a second one made and shown once, the first revoked; the API refuses the old and takes the new', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${running.origin}/suppliers/${supplierId}`);
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const answer = (await page.locator('.flash pre').textContent()) ?? '';
+    const secondKey = /copy it now\.\s+([A-Za-z0-9_-]+)/.exec(answer)?.[1] ?? '';
+    expect(secondKey.length).toBeGreaterThan(20);
+    expect(await widths(page).then(([scrollWidth, innerWidth]) => scrollWidth <= innerWidth)).toBe(true);
+
+    await page.goto(`${running.origin}/suppliers/${supplierId}`);
+    expect(await page.content()).not.toContain(secondKey);
+    const revoke = page.locator(`form:has(input[name="key"][value="${firstKey.keyId}"])`);
+    await revoke.getByLabel('Yes, revoke').check();
+    await revoke.getByRole('button', { name: 'Revoke' }).click();
+    // Redirected back to the supplier's page (POST-redirect-GET), where the first key has no Revoke any more.
+    expect(new URL(page.url()).pathname).toBe(`/suppliers/${supplierId}`);
+    await expect(page.locator(`form:has(input[name="key"][value="${firstKey.keyId}"])`).count()).resolves.toBe(0);
+
+    const old = await harness.client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': firstKey.apiKey }, body: leadBody(campaignId) });
+    const fresh = await harness.client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': secondKey }, body: leadBody(campaignId, { phone: '+1 415 555 0199' }) });
+    expect(old.status).toBe(401);
+    expect(fresh.status).toBe(201);
+    expect(errors).toEqual([]);
+  });
+
+  it("erases a person's leads after the typed confirmation and shows the erasure report", async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const { status, body } = await harness.client.send('POST', '/api/v1/ingest', {
+      headers: { 'x-api-key': (await harness.admin.createKey(supplierId, 'ingest')).apiKey },
+      body: leadBody(campaignId, { phone: '+1 415 555 0142' }),
+    });
+    expect(status).toBe(201);
+    await page.goto(`${running.origin}/leads`);
+    const erase = page.locator('form[action="/action/leads-erase"]');
+    await erase.getByLabel('Phone').fill('+1 (415) 555-0142');
+    await erase.getByLabel('Type erase to confirm').fill('erase');
+    await erase.getByRole('button', { name: 'Erase leads' }).click();
+
+    const report = (await page.locator('.flash pre').textContent()) ?? '';
+    expect(report).toMatch(/^Erased 1 lead /);
+    expect(report).toContain(String(body.data.id));
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect([width, await widths(page).then(([scrollWidth, innerWidth]) => scrollWidth <= innerWidth)]).toEqual([width, true]);
+    }
+    await page.goto(`${running.origin}/leads/lookup?id=${encodeURIComponent(String(body.data.id))}`);
+    expect(await page.content()).toContain('No lead found.');
   });
 });
