@@ -53,6 +53,8 @@ const ticked = (message: string) => (form: URLSearchParams) => (form.get('confir
 export const ACTIONS: Readonly<Record<string, Action>> = {
   'campaign-create': { command: command(campaignCommands, 'create'), args: [], back: (_form, json) => `/campaigns/${encodeURIComponent((json as { campaignId: string }).campaignId)}` },
   'campaign-update': { command: command(campaignCommands, 'update'), args: ['campaign'], back: toCampaign },
+  // `leadctl campaign field add|remove CAMPAIGN_ID NAME`; the form's `verb` is add or remove.
+  'campaign-field': { command: command(campaignCommands, 'field'), args: ['verb', 'campaign', 'name'], back: toCampaign },
   'supplier-create': { command: command(supplierCommands, 'create'), args: [], back: (_form, json) => `/suppliers/${encodeURIComponent((json as { supplierId: string }).supplierId)}`, showResult: true },
   'supplier-attach': { command: command(supplierCommands, 'attach'), args: ['supplier', 'campaign'], back: toSupplier },
   'supplier-detach': {

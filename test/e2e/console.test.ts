@@ -179,6 +179,24 @@ describe('leadctl console', () => {
       expect(html).not.toMatch(/\bat .*\.ts:\d+/);
     });
 
+    it('declares a custom field on the campaign page and removes it, as leadctl campaign field does', async () => {
+      const campaign = await harness.admin.createCampaign('Loans');
+      const fields = { campaign: campaign.campaignId, verb: 'add', name: 'loan_amount', type: 'integer', required: 'yes', min: '1000', 'max-length': '', pattern: '', max: '', values: '' };
+      const added = await action('campaign-field', fields);
+      expect([added.status, added.location]).toEqual([303, `/campaigns/${campaign.campaignId}`]);
+      const stored = await harness.admin.showCampaign(campaign.campaignId);
+      expect([stored.customFields, stored.requiredFields]).toEqual([[{ name: 'loan_amount', type: 'integer', min: 1000 }], ['loan_amount']]);
+      const html = await (await get(`/campaigns/${campaign.campaignId}`)).text();
+      expect(html).toContain('<td>loan_amount</td><td>integer</td><td>yes</td><td>min 1000</td>');
+
+      const refused = await action('campaign-field', { ...fields, type: 'color' });
+      expect(refused.status).toBe(400);
+      const removed = await action('campaign-field', { campaign: campaign.campaignId, verb: 'remove', name: 'loan_amount' });
+      expect(removed.status).toBe(303);
+      expect((await harness.admin.showCampaign(campaign.campaignId)).customFields).toEqual([]);
+      expect(await (await get(`/campaigns/${campaign.campaignId}`)).text()).toContain('No custom field declared.');
+    });
+
     it('counts the requests per supplier, campaign and day from the request log', async () => {
       const html = await (await get('/reports')).text();
       expect(html).toContain('supplier_paused');
