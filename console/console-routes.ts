@@ -1,7 +1,7 @@
 import { describeFailure } from '../cli/cli-errors';
 import type { CommandContext } from '../cli/command.types';
 import { runAction } from './console-actions';
-import { flash, link } from './console-html';
+import { flash, link, newKeyBox } from './console-html';
 import { campaignPage, campaignSpecDownload, campaignsPage } from './campaign.pages';
 import { leadsExport, leadsLookupPage, leadsPage } from './leads.pages';
 import { reportsPage } from './report.pages';
@@ -83,7 +83,9 @@ async function actionResult({ request, context }: PageContext, name: string): Pr
     // POST-redirect-GET: a reload does not repeat the action. A new key or an erasure report
     // is the exception: it exists only in this answer, which is never cached.
     if (!showResult) return { kind: 'redirect', location: back };
-    return { kind: 'page', title: 'Done', body: `${flash(result.text)}<p>${link(back, 'Back')}</p>` };
+    const apiKey = (result.json as { apiKey?: unknown }).apiKey;
+    const keyBox = typeof apiKey === 'string' ? newKeyBox(apiKey) : '';
+    return { kind: 'page', title: 'Done', body: `${flash(result.text)}${keyBox}<p>${link(back, 'Back')}</p>` };
   } catch (error) {
     return failurePage(error);
   }

@@ -83,7 +83,9 @@ describe('leadctl console', () => {
       const campaigns = await get('/campaigns');
       const html = await campaigns.text();
       expect(campaigns.status).toBe(200);
-      expect(campaigns.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'self';/);
+      expect(campaigns.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'self'; img-src 'self'; script-src 'sha256-[A-Za-z0-9+/]{43}='; /);
+      // The one script is the copy button's; the policy allows it by hash, nothing else.
+      expect(html.match(/<script/g)).toHaveLength(1);
       csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
       expect(csrf).toHaveLength(43);
     });
@@ -278,6 +280,13 @@ describe('leadctl console in Chromium', () => {
     const answer = (await page.locator('.flash pre').textContent()) ?? '';
     const secondKey = /copy it now\.\s+([A-Za-z0-9_-]+)/.exec(answer)?.[1] ?? '';
     expect(secondKey.length).toBeGreaterThan(20);
+    // The copy button: shown only where the console's one script (allowed by its hash) runs.
+    await browserContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.origin });
+    const copy = page.locator('button[data-copy="new-key"]');
+    await expect(copy.textContent()).resolves.toBe('Copy the key');
+    await copy.click();
+    await expect(copy.textContent()).resolves.toBe('Copied');
+    await expect(page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).resolves.toBe(secondKey);
     expect(await widths(page).then(([scrollWidth, innerWidth]) => scrollWidth <= innerWidth)).toBe(true);
 
     await page.goto(`${running.origin}/suppliers/${supplierId}`);
