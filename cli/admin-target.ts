@@ -112,9 +112,18 @@ export interface StackAccess {
   readonly pacer?: ApiCallPacer;
 }
 
+export interface OpenOptions {
+  /**
+   * On SIGINT or SIGTERM, a local target releases what it holds and exits the process (130 or
+   * 143). False for a command that stops on the signal itself and then closes the target.
+   * @default true
+   */
+  readonly exitOnSignal?: boolean;
+}
+
 /** Opens the target; `notify` tells the user about slow side effects such as starting DynamoDB Local. */
-export function openTarget(choice: TargetChoice, notify: (line: string) => void, access: StackAccess = {}): Promise<AdminTarget> {
-  return choice.kind === 'local' ? openLocalTarget(choice.local, notify) : openStackTarget(choice.stackName, choice.region, access);
+export function openTarget(choice: TargetChoice, notify: (line: string) => void, access: StackAccess = {}, options: OpenOptions = {}): Promise<AdminTarget> {
+  return choice.kind === 'local' ? openLocalTarget(choice.local, notify, options.exitOnSignal ?? true) : openStackTarget(choice.stackName, choice.region, access);
 }
 
 /**
@@ -125,7 +134,7 @@ export function openTarget(choice: TargetChoice, notify: (line: string) => void,
  * already answers on DYNAMODB_PORT. It never starts a second one on the same data: when the
  * holder's cannot be used, it refuses with the reason.
  */
-async function openLocalTarget(local: LocalConfig, notify: (line: string) => void): Promise<AdminTarget> {
+async function openLocalTarget(local: LocalConfig, notify: (line: string) => void, exitOnSignal: boolean): Promise<AdminTarget> {
   let claim: DataDirClaim;
   try {
     claim = await claimDataDir(local.dataDir, { owner: 'leadctl', dynamoPort: local.dynamoPort }, { report: notify });
@@ -145,7 +154,7 @@ async function openLocalTarget(local: LocalConfig, notify: (line: string) => voi
     await dynamo?.stop();
     if (claim.kind === 'own') claim.lock.release();
   };
-  if (claim.kind === 'own') {
+  if (claim.kind === 'own' && exitOnSignal) {
     // Interrupted, the command still stops its DynamoDB Local and frees the data directory.
     stopOnSignal = (signal) => void release().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
     process.once('SIGINT', stopOnSignal);

@@ -60,6 +60,11 @@ export interface Command {
   /** Positional arguments in order; a trailing `?` marks an optional one, e.g. `CAMPAIGN_ID?`. */
   readonly args: readonly string[];
   readonly options: OptionSpecs;
+  /**
+   * The command runs until Ctrl-C (SIGINT or SIGTERM) and then returns: the signal is its normal
+   * end, so the target does not exit the process on it but is closed after the command as usual.
+   */
+  readonly stopsOnSignal?: true;
   run(input: CommandInput, context: CommandContext): Promise<CommandResult>;
 }
 

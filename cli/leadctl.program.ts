@@ -1,6 +1,6 @@
 import { isTimeZone } from '../lambdas/shared/config';
 import { loadLocalConfig } from '../local/local-config';
-import { localRequestLog, openTarget, type AdminTarget, type StackAccess, type TargetChoice } from './admin-target';
+import { localRequestLog, openTarget, type AdminTarget, type OpenOptions, type StackAccess, type TargetChoice } from './admin-target';
 import { commandInput, GLOBAL_OPTIONS, parseOptions, splitCommandLine, textOption } from './arguments.parser';
 import { describeFailure, EXIT, TargetError, UsageError } from './cli-errors';
 import type { Command, CommandContext, CommandGroup, OptionValues } from './command.types';
@@ -50,7 +50,7 @@ export async function runLeadctl(argv: readonly string[], env: Environment, outp
     }
     const input = commandInput(command, parsed);
     const globals = parsed.options;
-    const opened = openContext(globals, env, output, access);
+    const opened = openContext(globals, env, output, access, { exitOnSignal: command.stopsOnSignal !== true });
     closeTarget = opened.close;
     const { context } = opened;
     const result = await command.run(input, context);
@@ -74,10 +74,16 @@ export async function runLeadctl(argv: readonly string[], env: Environment, outp
  * local runtime), opened on first use; `close` releases whatever was opened. `leadctl console`
  * serves its pages through the same context every command runs with.
  */
-export function openContext(globals: OptionValues, env: Environment, output: Output, access: StackAccess = {}): { context: CommandContext; close(): Promise<void> } {
+export function openContext(
+  globals: OptionValues,
+  env: Environment,
+  output: Output,
+  access: StackAccess = {},
+  options: OpenOptions = {},
+): { context: CommandContext; close(): Promise<void> } {
   const { choice, capTimeZone } = targetSettings(globals, env);
   let target: Promise<AdminTarget> | undefined;
-  const opened = () => (target ??= openTarget(choice, (line) => output.stderr(`leadctl: ${line}\n`), access));
+  const opened = () => (target ??= openTarget(choice, (line) => output.stderr(`leadctl: ${line}\n`), access, options));
   const context: CommandContext = {
     admin: async (zone) => (await opened()).admin(zone ?? capTimeZone),
     apiUrl: async () => (await opened()).apiUrl(),

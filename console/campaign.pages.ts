@@ -1,12 +1,14 @@
 import type { Campaign } from '../lambdas/campaigns/campaign';
+import { FIELD_TYPES } from '../lambdas/campaigns/campaign.fields';
 import { describeDuplicates } from '../lambdas/campaigns/setting-descriptor';
 import type { AdminService } from '../admin/admin.service';
 import { describeHeadroom } from '../cli/commands/supplier.commands';
 import { campaignCommands } from '../cli/commands/campaign.commands';
 import { settingsLines, SETTINGS_OPTIONS } from '../cli/commands/campaign-settings.flags';
 import { command, runCommand } from './console-actions';
-import { h, hidden, input, link, postForm, table } from './console-html';
+import { checkbox, h, hidden, input, link, postForm, table } from './console-html';
 import type { PageContext, Reply } from './console-routes';
+import { todaysOutcomes } from './report.pages';
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
@@ -22,8 +24,9 @@ export async function campaignsPage({ request, context }: PageContext): Promise<
   return { kind: 'page', title: 'Campaigns', body: `${list}<h2>New campaign</h2>${create}` };
 }
 
-/** A campaign: its settings and a form to change them, its suppliers with their caps, its posting spec. */
-export async function campaignPage({ request, context }: PageContext, campaignId: string): Promise<Reply> {
+/** A campaign: its settings and a form to change them, its suppliers with their caps, today's outcomes, its posting spec. */
+export async function campaignPage(pageContext: PageContext, campaignId: string): Promise<Reply> {
+  const { request, context } = pageContext;
   const admin = await context.admin();
   const campaign = await admin.showCampaign(campaignId);
   const settings = table(['Setting', 'Value'], [['id', h(campaign.campaignId)], ['name', h(campaign.name)], ...settingsLines(campaign).map(([label, value]) => [h(label), h(value)])]);
@@ -34,7 +37,7 @@ export async function campaignPage({ request, context }: PageContext, campaignId
     'Save changes',
   );
   const id = encodeURIComponent(campaign.campaignId);
-  const spec = `<p>${link(`/campaigns/${id}/spec?format=md`, 'Posting spec (Markdown)')} · ${link(`/campaigns/${id}/spec?format=openapi`, 'OpenAPI document')} · ${link(`/reports?campaign=${id}&run=1`, "Today's outcomes")}</p>`;
+  const spec = `<p>${link(`/campaigns/${id}/spec?format=md`, 'Posting spec (Markdown)')} · ${link(`/campaigns/${id}/spec?format=openapi`, 'OpenAPI document')} · ${link(`/reports?campaign=${id}`, 'Reports')}</p>`;
   const body = [
     spec,
     '<h2>Settings</h2>',
@@ -42,6 +45,9 @@ export async function campaignPage({ request, context }: PageContext, campaignId
     '<h2>Suppliers</h2>',
     await attachedSuppliers(admin, campaign),
     `<p>${link('/suppliers', 'Attach a supplier from its page')}</p>`,
+    await todaysOutcomes(pageContext, { campaign: campaign.campaignId }, 'supplier,outcome'),
+    '<h2>Custom fields</h2>',
+    customFields(request.csrf, campaign),
     '<h2>Change</h2>',
     edit,
   ].join('\n');
@@ -78,6 +84,39 @@ async function attachedSuppliers(admin: AdminService, campaign: Campaign): Promi
     ]);
   }
   return table(['Supplier', 'Name', 'Paused', 'Lead cap', 'Ping cap', 'Window'], rows, 'No supplier is attached.');
+}
+
+/** The declared custom fields, each with Remove, and a form to declare one: `leadctl campaign field add|remove`. */
+function customFields(csrf: string, campaign: Campaign): string {
+  const ids = `${hidden('campaign', campaign.campaignId)}`;
+  const rows = campaign.customFields.map((field) => {
+    const { name, type, ...options } = field;
+    return [
+      h(name),
+      h(type),
+      h(yesNo(campaign.requiredFields.includes(name))),
+      h(Object.entries(options).map(([option, value]) => `${option} ${Array.isArray(value) ? value.join(',') : String(value)}`).join('; ')),
+      postForm(csrf, 'campaign-field', `${ids}${hidden('verb', 'remove')}${hidden('name', name)}`, 'Remove', { inline: true, quiet: true }),
+    ];
+  });
+  const add = postForm(
+    csrf,
+    'campaign-field',
+    [
+      ids,
+      hidden('verb', 'add'),
+      input('Field name', 'name', { required: true, hint: 'Declared again, its type and options are replaced.' }),
+      input('Type', 'type', { choices: FIELD_TYPES, required: true }),
+      checkbox('Required on every lead', 'required'),
+      input('max-length', 'max-length', { hint: 'string: the longest value, 1 to 1000.' }),
+      input('pattern', 'pattern', { hint: 'string: an RE2 regular expression (anchor with ^...$).' }),
+      input('min', 'min', { hint: 'integer, number: the smallest value.' }),
+      input('max', 'max', { hint: 'integer, number: the largest value.' }),
+      input('values', 'values', { hint: 'enum: the values taken, a,b,c.' }),
+    ].join(''),
+    'Declare field',
+  );
+  return `${table(['Field', 'Type', 'Required', 'Options', ''], rows, 'No custom field declared.')}${add}`;
 }
 
 /** One field per campaign setting, named like its leadctl flag, inside a `<details>`. */

@@ -34,8 +34,13 @@ export function runCommand(cmd: Command, argFields: readonly string[], form: URL
 export interface Action {
   readonly command: Command;
   readonly args: readonly string[];
-  /** The page the result links back to, from the form. */
-  back(form: URLSearchParams): string;
+  /** The page the action concerns, from the form (or the command's JSON, for what it created). */
+  back(form: URLSearchParams, json: unknown): string;
+  /**
+   * The answer is shown as a page instead of a redirect: a key that exists only in this answer
+   * (never stored, never cached), or a report the operator must read.
+   */
+  readonly showResult?: true;
   /** A confirmation the form must carry, checked before anything runs. */
   confirm?(form: URLSearchParams): string | undefined;
 }
@@ -46,9 +51,11 @@ const ticked = (message: string) => (form: URLSearchParams) => (form.get('confir
 
 /** Every POST the console accepts, by the name in `/action/NAME`; nothing else changes state. */
 export const ACTIONS: Readonly<Record<string, Action>> = {
-  'campaign-create': { command: command(campaignCommands, 'create'), args: [], back: () => '/campaigns' },
+  'campaign-create': { command: command(campaignCommands, 'create'), args: [], back: (_form, json) => `/campaigns/${encodeURIComponent((json as { campaignId: string }).campaignId)}` },
   'campaign-update': { command: command(campaignCommands, 'update'), args: ['campaign'], back: toCampaign },
-  'supplier-create': { command: command(supplierCommands, 'create'), args: [], back: () => '/suppliers' },
+  // `leadctl campaign field add|remove CAMPAIGN_ID NAME`; the form's `verb` is add or remove.
+  'campaign-field': { command: command(campaignCommands, 'field'), args: ['verb', 'campaign', 'name'], back: toCampaign },
+  'supplier-create': { command: command(supplierCommands, 'create'), args: [], back: (_form, json) => `/suppliers/${encodeURIComponent((json as { supplierId: string }).supplierId)}`, showResult: true },
   'supplier-attach': { command: command(supplierCommands, 'attach'), args: ['supplier', 'campaign'], back: toSupplier },
   'supplier-detach': {
     command: command(supplierCommands, 'detach'),
@@ -65,21 +72,23 @@ export const ACTIONS: Readonly<Record<string, Action>> = {
     back: () => '/suppliers',
     confirm: (form) => (form.get('confirm')?.trim() === form.get('supplier') ? undefined : "Type the supplier's id to confirm the delete."),
   },
-  'key-create': { command: command(keyCommands, 'create'), args: ['supplier'], back: toSupplier },
+  'key-create': { command: command(keyCommands, 'create'), args: ['supplier'], back: toSupplier, showResult: true },
   'key-revoke': { command: command(keyCommands, 'revoke'), args: ['key'], back: toSupplier, confirm: ticked('Tick the box to confirm the revoke.') },
   'leads-erase': {
     command: command(leadsCommands, 'erase'),
     args: [],
     back: () => '/leads',
+    showResult: true,
     confirm: (form) => (form.get('confirm')?.trim().toLowerCase() === 'erase' ? undefined : 'Type erase to confirm the erasure.'),
   },
 };
 
 /** Runs the named action on the form; a missing confirmation is a usage error, before any work. */
-export async function runAction(name: string, form: URLSearchParams, context: CommandContext): Promise<{ result: CommandResult; back: string }> {
+export async function runAction(name: string, form: URLSearchParams, context: CommandContext): Promise<{ result: CommandResult; back: string; showResult: boolean }> {
   const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
   if (!action) throw new UsageError(`There is no action '${name}'.`);
   const refusal = action.confirm?.(form);
   if (refusal) throw new UsageError(refusal);
-  return { result: await runCommand(action.command, action.args, form, context), back: action.back(form) };
+  const result = await runCommand(action.command, action.args, form, context);
+  return { result, back: action.back(form, result.json), showResult: action.showResult === true };
 }

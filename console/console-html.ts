@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DOCS_STYLE } from '../lambdas/docs/docs-page';
 import { escapeHtml } from '../lambdas/docs/markdown';
 
@@ -24,6 +25,22 @@ form.inline button { margin-top: 0; }
 .flash.err { border-color: #a8321f; background: #fcf1ef; }
 `;
 
+/**
+ * The console's one script, inline on every page: a `button[data-copy]` (hidden without
+ * script) copies the text of the element it names. Allowed by its hash alone, so no other
+ * script runs, injected or not.
+ */
+const COPY_SCRIPT =
+  "for(const b of document.querySelectorAll('button[data-copy]')){b.hidden=false;b.addEventListener('click',()=>navigator.clipboard.writeText(document.getElementById(b.dataset.copy).textContent.trim()).then(()=>{b.textContent='Copied';}));}";
+
+/** The CSP source that allows COPY_SCRIPT and nothing else. */
+export const COPY_SCRIPT_SOURCE = `'sha256-${createHash('sha256').update(COPY_SCRIPT).digest('base64')}'`;
+
+/** A key shown once, with a Copy button where script runs. */
+export function newKeyBox(apiKey: string): string {
+  return `<h2>The new key</h2><pre id="new-key">${h(apiKey)}</pre><button type="button" data-copy="new-key" hidden>Copy the key</button>`;
+}
+
 export interface PageOptions {
   /** Where the console works: the local runtime, or a stack's name. */
   readonly target: string;
@@ -48,6 +65,7 @@ export function page(title: string, body: string, options: PageOptions): string 
 <main>
 ${body}
 </main>
+<script>${COPY_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -1,7 +1,7 @@
 import { describeFailure } from '../cli/cli-errors';
 import type { CommandContext } from '../cli/command.types';
 import { runAction } from './console-actions';
-import { flash, link } from './console-html';
+import { flash, link, newKeyBox } from './console-html';
 import { campaignPage, campaignSpecDownload, campaignsPage } from './campaign.pages';
 import { leadsExport, leadsLookupPage, leadsPage } from './leads.pages';
 import { reportsPage } from './report.pages';
@@ -56,8 +56,8 @@ const PAGES: readonly (readonly [RegExp, Handler])[] = [
 
 /**
  * Answers a checked request: a GET renders a page; a POST to `/action/NAME` runs that action
- * and shows what it did (a new key is on this page only: it is never stored, and the page is
- * not cached). A failure is shown as its message, never as a stack trace.
+ * and redirects (303) to the page it concerns, except the actions whose answer must be read
+ * there (a new key is on that page only: it is never stored, and the page is not cached). A failure is shown as its message, never as a stack trace.
  */
 export async function routeRequest(request: ConsoleRequest, context: CommandContext, target: string): Promise<Reply> {
   const pageContext = { request, context, target };
@@ -79,8 +79,13 @@ export async function routeRequest(request: ConsoleRequest, context: CommandCont
 
 async function actionResult({ request, context }: PageContext, name: string): Promise<Reply> {
   try {
-    const { result, back } = await runAction(name, request.form, context);
-    return { kind: 'page', title: 'Done', body: `${flash(result.text)}<p>${link(back, 'Back')}</p>` };
+    const { result, back, showResult } = await runAction(name, request.form, context);
+    // POST-redirect-GET: a reload does not repeat the action. A new key or an erasure report
+    // is the exception: it exists only in this answer, which is never cached.
+    if (!showResult) return { kind: 'redirect', location: back };
+    const apiKey = (result.json as { apiKey?: unknown }).apiKey;
+    const keyBox = typeof apiKey === 'string' ? newKeyBox(apiKey) : '';
+    return { kind: 'page', title: 'Done', body: `${flash(result.text)}${keyBox}<p>${link(back, 'Back')}</p>` };
   } catch (error) {
     return failurePage(error);
   }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { describeFailure } from '../cli/cli-errors';
 import type { CommandContext } from '../cli/command.types';
-import { CONSOLE_STYLE, flash, page } from './console-html';
+import { CONSOLE_STYLE, COPY_SCRIPT_SOURCE, flash, page } from './console-html';
 import { ConsoleSessions, sameSecret, sessionCookie } from './console-session';
 import { routeRequest, type Reply } from './console-routes';
 
@@ -12,14 +12,16 @@ export const CONSOLE_HOST = '127.0.0.1';
 /** The largest form body read; every console form is far smaller. */
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Only what the console's own origin serves; no script at all, no frame, forms to itself only. */
-export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/** Only what the console's own origin serves; no script but the copy button's (by its hash), no frame, forms to itself only. */
+export const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src 'self'; img-src 'self'; script-src ${COPY_SCRIPT_SOURCE}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 
 const SECURITY_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: under it a browser sends `Origin: null` with the console's own form posts,
+  // which the Origin check must refuse. same-origin still sends nothing to any other site.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
   'cross-origin-resource-policy': 'same-origin',
 } as const;

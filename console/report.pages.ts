@@ -24,12 +24,29 @@ export async function reportsPage({ request, context, target }: PageContext): Pr
   if (onStack && query.get('run') !== '1') {
     return { kind: 'page', title: 'Reports', body: `${form}<p class="note">On ${h(target)} a report runs CloudWatch Logs Insights queries, billed by the data scanned: it runs only when you ask.</p>` };
   }
-  const form2 = new URLSearchParams(query);
-  form2.set('format', 'json');
-  form2.delete('billable');
-  const result = await runCommand(reportCommands.commands[0], [], form2, context);
+  return { kind: 'page', title: 'Reports', body: `${form}${await reportTable(new URLSearchParams(query), context)}` };
+}
+
+/**
+ * Today's outcomes of one campaign or supplier, for its page: `leadctl report --by BY` with its
+ * filter. Locally the request log is read at once; on a stack the page shows a button, and
+ * the Logs Insights queries run only when it is pressed (`outcomes=1` on the page's URL).
+ */
+export async function todaysOutcomes({ request, context }: PageContext, filter: { campaign: string } | { supplier: string }, by: string): Promise<string> {
+  const heading = "<h2>Today's outcomes</h2>";
+  if (context.stackName !== undefined && request.query.get('outcomes') !== '1') {
+    const button = `<form method="get" action="${h(request.path)}"><input type="hidden" name="outcomes" value="1"><button type="submit" class="quiet">Count today's outcomes (Logs Insights)</button></form>`;
+    return `${heading}${button}<p class="note">On a stack this runs CloudWatch Logs Insights queries, billed by the data scanned.</p>`;
+  }
+  return `${heading}${await reportTable(new URLSearchParams({ ...filter, by }), context)}`;
+}
+
+/** The report command's rows as a table; `form` holds its flags (`from`, `campaign`, `by`, ...). */
+async function reportTable(form: URLSearchParams, context: PageContext['context']): Promise<string> {
+  form.set('format', 'json');
+  form.delete('billable');
+  const result = await runCommand(reportCommands.commands[0], [], form, context);
   const rows = result.json as Record<string, unknown>[];
   const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
-  const body = `${form}${table(columns, rows.map((row) => columns.map((column) => h(row[column] ?? '-'))), 'No requests in this period.')}`;
-  return { kind: 'page', title: 'Reports', body };
+  return table(columns, rows.map((row) => columns.map((column) => h(row[column] ?? '-'))), 'No requests in this period.');
 }

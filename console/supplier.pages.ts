@@ -6,6 +6,7 @@ import { campaignHref } from './campaign.pages';
 import { command, runCommand } from './console-actions';
 import { checkbox, h, hidden, input, link, postForm, table } from './console-html';
 import type { PageContext, Reply } from './console-routes';
+import { todaysOutcomes } from './report.pages';
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
@@ -21,8 +22,9 @@ export async function suppliersPage({ request, context }: PageContext): Promise<
   return { kind: 'page', title: 'Suppliers', body: `${list}<h2>New supplier</h2>${create}` };
 }
 
-/** A supplier: pause, test mode, its campaigns with caps, its keys, and delete. */
-export async function supplierPage({ request, context }: PageContext, supplierId: string): Promise<Reply> {
+/** A supplier: pause, test mode, its campaigns with caps, today's outcomes, its keys, and delete. */
+export async function supplierPage(pageContext: PageContext, supplierId: string): Promise<Reply> {
+  const { request, context } = pageContext;
   const { csrf } = request;
   const admin = await context.admin();
   const { supplier, attachments } = await admin.showSupplier(supplierId);
@@ -31,7 +33,7 @@ export async function supplierPage({ request, context }: PageContext, supplierId
     table(['', ''], [['Paused', h(supplier.paused ? 'yes, for every campaign' : 'no')], ['Test mode', h(yesNo(supplier.testMode))], ['Created', h(supplier.createdAt)]]),
     postForm(csrf, supplier.paused ? 'supplier-resume' : 'supplier-pause', id, supplier.paused ? 'Resume (every campaign)' : 'Pause (every campaign)', { inline: true }),
     postForm(csrf, 'supplier-test-mode', `${id}${hidden('state', supplier.testMode ? 'off' : 'on')}`, supplier.testMode ? 'Leave test mode' : 'Test mode on', { inline: true, quiet: true }),
-    `${link(`/reports?supplier=${encodeURIComponent(supplier.supplierId)}&run=1`, "Today's outcomes")}`,
+    `${link(`/reports?supplier=${encodeURIComponent(supplier.supplierId)}`, 'Reports')}`,
   ].join('\n');
   const rows: string[][] = [];
   for (const attached of attachments) {
@@ -67,6 +69,7 @@ export async function supplierPage({ request, context }: PageContext, supplierId
     '<h2>Campaigns</h2>',
     table(['Campaign', 'Paused', 'Lead cap', 'Ping cap', 'Window', ''], rows, 'Not attached to any campaign.'),
     campaigns.length > 0 ? `<h3>Attach or change caps</h3>${attach}` : '<p class="note">Create a campaign first.</p>',
+    await todaysOutcomes(pageContext, { supplier: supplier.supplierId }, 'campaign,outcome'),
     '<h2>Keys</h2>',
     await keysTable(csrf, supplier.supplierId, context),
     postForm(csrf, 'key-create', `${id}${input('Scope', 'scope', { choices: SCOPES, hint: 'ingest: ingest, ping and lookup; read-only: lookup only.' })}`, 'Create key'),

@@ -17,13 +17,14 @@ export const consoleCommands: CommandGroup = {
       name: '',
       summary: 'Serves the operator console on 127.0.0.1 and prints its URL with a one-time token; stops on Ctrl-C.',
       args: [],
+      stopsOnSignal: true,
       options: {
-        port: { type: 'string', value: 'N', description: 'The port on 127.0.0.1 (default: a free one).' },
+        port: { type: 'string', value: 'N', description: 'The port on 127.0.0.1; 0 (the default) picks a free one.' },
         'no-open': { type: 'boolean', description: 'Print the URL only; do not open the browser.' },
       },
       async run({ options }, context) {
         const portText = textOption(options, 'port');
-        const port = portText === undefined ? 0 : wholeNumber(portText, '--port', { min: 1, max: 65_535 });
+        const port = portText === undefined ? 0 : wholeNumber(portText, '--port', { min: 0, max: 65_535 });
         const target = context.stackName === undefined ? 'the local runtime' : `stack ${context.stackName}`;
         // Connected before serving, so a target that cannot be reached fails here, not on a page.
         await context.admin();

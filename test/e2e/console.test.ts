@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { openContext } from '../../cli/leadctl.program';
 import { startConsole, type RunningConsole } from '../../console/console-server';
 import { startE2e, type E2eHarness } from '../support/e2e-harness';
@@ -39,7 +39,7 @@ describe('leadctl console', () => {
     });
   const action = async (name: string, fields: Record<string, string>) => {
     const answer = await post(`/action/${name}`, { _csrf: csrf, ...fields });
-    return { status: answer.status, text: await answer.text() };
+    return { status: answer.status, location: answer.headers.get('location'), cacheControl: answer.headers.get('cache-control'), text: await answer.text() };
   };
 
   beforeAll(async () => {
@@ -83,7 +83,9 @@ describe('leadctl console', () => {
       const campaigns = await get('/campaigns');
       const html = await campaigns.text();
       expect(campaigns.status).toBe(200);
-      expect(campaigns.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'self';/);
+      expect(campaigns.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'self'; img-src 'self'; script-src 'sha256-[A-Za-z0-9+/]{43}='; /);
+      // The one script is the copy button's; the policy allows it by hash, nothing else.
+      expect(html.match(/<script/g)).toHaveLength(1);
       csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
       expect(csrf).toHaveLength(43);
     });
@@ -108,15 +110,21 @@ describe('leadctl console', () => {
 
   describe("an operator's day", () => {
     it('creates a campaign and a supplier, attaches with caps, makes a key that posts a lead, pauses, looks up and exports', async () => {
+      // POST-redirect-GET: each action answers 303 to the page it concerns.
       const campaign = await action('campaign-create', { name: 'Solar', 'dedupe-days': '' });
-      expect(campaign.status).toBe(200);
-      const campaignId = /Created campaign (\S+)\./.exec(campaign.text)?.[1] ?? '';
+      expect(campaign.status).toBe(303);
+      const campaignId = decodeURIComponent(/^\/campaigns\/([^/]+)$/.exec(campaign.location ?? '')?.[1] ?? '');
+      expect((await harness.admin.showCampaign(campaignId)).name).toBe('Solar');
+      // A supplier's first key, like any new key, is shown on the answer itself, never cached.
       const supplier = await action('supplier-create', { name: 'Acme' });
+      expect([supplier.status, supplier.cacheControl]).toEqual([200, 'no-store']);
       const supplierId = /Created supplier (\S+) /.exec(supplier.text)?.[1] ?? '';
       expect(supplierId).not.toBe('');
 
-      expect((await action('supplier-attach', { supplier: supplierId, campaign: campaignId, 'lead-cap': '5', 'cap-window': 'day' })).status).toBe(200);
+      const attached = await action('supplier-attach', { supplier: supplierId, campaign: campaignId, 'lead-cap': '5', 'cap-window': 'day' });
+      expect([attached.status, attached.location]).toEqual([303, `/suppliers/${supplierId}`]);
       const key = await action('key-create', { supplier: supplierId, scope: 'ingest' });
+      expect([key.status, key.cacheControl]).toEqual([200, 'no-store']);
       const apiKey = /copy it now\.\s+([A-Za-z0-9_-]+)/.exec(key.text)?.[1] ?? '';
       expect(apiKey.length).toBeGreaterThan(20);
 
@@ -132,9 +140,17 @@ describe('leadctl console', () => {
       expect(supplierPage.match(/name="key" value="[^"]+"/g)).toHaveLength(2);
       expect(supplierPage).not.toContain(apiKey);
 
-      expect((await action('supplier-pause', { supplier: supplierId, campaign: campaignId })).status).toBe(200);
+      const pause = await action('supplier-pause', { supplier: supplierId, campaign: campaignId });
+      expect([pause.status, pause.location]).toEqual([303, `/suppliers/${supplierId}`]);
       const paused = await harness.client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': apiKey }, body: leadBody(campaignId) });
       expect([paused.status, paused.body.error]).toEqual([403, 'supplier_paused']);
+
+      // Today's outcomes, read from the local request log on every view of either page.
+      const outcomesOf = async (path: string) => (await (await get(path)).text()).split("<h2>Today's outcomes</h2>")[1] ?? '';
+      const campaignOutcomes = await outcomesOf(`/campaigns/${campaignId}`);
+      expect(campaignOutcomes).toMatch(new RegExp(`${supplierId}</td><td>accepted</td><td>1</td>`));
+      expect(campaignOutcomes).toMatch(new RegExp(`${supplierId}</td><td>supplier_paused</td><td>1</td>`));
+      expect(await outcomesOf(`/suppliers/${supplierId}`)).toMatch(new RegExp(`${campaignId}</td><td>supplier_paused</td><td>1</td>`));
 
       const byId = await (await get(`/leads/lookup?id=${leadId}`)).text();
       const byEmail = await (await get(`/leads/lookup?email=${encodeURIComponent(String(lead.email))}`)).text();
@@ -156,11 +172,31 @@ describe('leadctl console', () => {
       const unconfirmed = await action('supplier-delete', { supplier: supplier.supplierId, confirm: 'no' });
       expect(unconfirmed.status).toBe(400);
       expect((await harness.admin.showSupplier(supplier.supplierId)).supplier.status).toBe('active');
-      expect((await action('supplier-delete', { supplier: supplier.supplierId, confirm: supplier.supplierId })).status).toBe(200);
+      const deleted = await action('supplier-delete', { supplier: supplier.supplierId, confirm: supplier.supplierId });
+      expect([deleted.status, deleted.location]).toEqual([303, '/suppliers']);
+      await expect(harness.admin.showSupplier(supplier.supplierId)).rejects.toThrow(/No supplier/);
       const missing = await get('/suppliers/sup_missing');
       const html = await missing.text();
       expect(missing.status).toBe(404);
       expect(html).not.toMatch(/\bat .*\.ts:\d+/);
+    });
+
+    it('declares a custom field on the campaign page and removes it, as leadctl campaign field does', async () => {
+      const campaign = await harness.admin.createCampaign('Loans');
+      const fields = { campaign: campaign.campaignId, verb: 'add', name: 'loan_amount', type: 'integer', required: 'yes', min: '1000', 'max-length': '', pattern: '', max: '', values: '' };
+      const added = await action('campaign-field', fields);
+      expect([added.status, added.location]).toEqual([303, `/campaigns/${campaign.campaignId}`]);
+      const stored = await harness.admin.showCampaign(campaign.campaignId);
+      expect([stored.customFields, stored.requiredFields]).toEqual([[{ name: 'loan_amount', type: 'integer', min: 1000 }], ['loan_amount']]);
+      const html = await (await get(`/campaigns/${campaign.campaignId}`)).text();
+      expect(html).toContain('<td>loan_amount</td><td>integer</td><td>yes</td><td>min 1000</td>');
+
+      const refused = await action('campaign-field', { ...fields, type: 'color' });
+      expect(refused.status).toBe(400);
+      const removed = await action('campaign-field', { campaign: campaign.campaignId, verb: 'remove', name: 'loan_amount' });
+      expect(removed.status).toBe(303);
+      expect((await harness.admin.showCampaign(campaign.campaignId)).customFields).toEqual([]);
+      expect(await (await get(`/campaigns/${campaign.campaignId}`)).text()).toContain('No custom field declared.');
     });
 
     it('counts the requests per supplier, campaign and day from the request log', async () => {
@@ -171,55 +207,125 @@ describe('leadctl console', () => {
   });
 });
 
-/** The console in Chromium at a phone's and a desktop's width: no page is wider than the window, and the stylesheet is not refused. */
+/** The page's width against the window's: no page may scroll sideways. */
+async function widths(page: Page): Promise<[number, number]> {
+  return page.evaluate(() => {
+    const window = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+    return [window.document.documentElement.scrollWidth, window.innerWidth] as [number, number];
+  });
+}
+
+/**
+ * The console in Chromium at a phone's and a desktop's width: no page is wider than the window,
+ * the stylesheet is not refused, and an operator rotates a key and erases a person by clicking.
+ */
 describe('leadctl console in Chromium', () => {
   let harness: E2eHarness;
   let running: RunningConsole;
   let closeContext: () => Promise<void>;
   let browser: Browser;
+  let browserContext: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+  let campaignId = '';
   let supplierId = '';
+  let firstKey = { keyId: '', apiKey: '' };
 
   beforeAll(async () => {
-    harness = await startE2e('e2e-console-browser', { requestLog: true });
+    // No configuration cache, so the API sees a revoked key at once.
+    harness = await startE2e('e2e-console-browser', { requestLog: true, env: { CONFIG_CACHE_TTL_SECONDS: '0' } });
     const env = { DYNAMODB_PORT: new URL(harness.table.endpoint).port, LOCAL_TABLE_NAME: harness.table.tableName, LOCAL_DATA_DIR: harness.dataDir };
     const opened = openContext({}, env, { stdout: () => undefined, stderr: () => undefined });
     closeContext = opened.close;
     running = await startConsole(opened.context, { port: 0, target: 'the local runtime' });
-    const campaign = await harness.admin.createCampaign(`A campaign with a long name ${'x'.repeat(120)}`);
-    const { supplier } = await harness.admin.createSupplier('Acme');
+    campaignId = (await harness.admin.createCampaign(`A campaign with a long name ${'x'.repeat(120)}`)).campaignId;
+    const { supplier, key } = await harness.admin.createSupplier('Acme');
     supplierId = supplier.supplierId;
-    await harness.admin.attach(supplierId, campaign.campaignId, { leadCap: 10 });
+    firstKey = { keyId: key.keyId, apiKey: key.apiKey };
+    await harness.admin.attach(supplierId, campaignId, { leadCap: 10 });
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    browserContext = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    page = await browserContext.newPage();
+    page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+    // The printed URL, as an operator opens it: the token becomes the session cookie.
+    await page.goto(running.url);
   });
 
   afterAll(async () => {
+    await browserContext?.close();
     await browser?.close();
     await running?.close();
     await closeContext?.();
     await harness?.close();
   });
 
-  it('fits every page at 390 px and 1280 px', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
-    // The printed URL, as an operator opens it: the token becomes the session cookie.
-    await page.goto(running.url);
+  it('opens the campaigns from the printed URL and fits every page at 390 px and 1280 px', async () => {
     expect(new URL(page.url()).pathname).toBe('/campaigns');
-    const widths: Record<string, [number, number]> = {};
+    const measured: Record<string, [number, number]> = {};
     for (const width of [390, 1280]) {
       await page.setViewportSize({ width, height: 800 });
-      for (const path of ['/campaigns', `/suppliers/${supplierId}`, '/suppliers', '/leads', '/reports']) {
+      for (const path of ['/campaigns', `/campaigns/${campaignId}`, `/suppliers/${supplierId}`, '/suppliers', '/leads', '/reports']) {
         await page.goto(`${running.origin}${path}`);
-        widths[`${width} ${path}`] = await page.evaluate(() => {
-          const window = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
-          return [window.document.documentElement.scrollWidth, window.innerWidth] as [number, number];
-        });
+        measured[`${width} ${path}`] = await widths(page);
       }
     }
-    for (const [at, [scrollWidth, innerWidth]] of Object.entries(widths)) expect([at, scrollWidth <= innerWidth]).toEqual([at, true]);
+    for (const [at, [scrollWidth, innerWidth]] of Object.entries(measured)) expect([at, scrollWidth <= innerWidth]).toEqual([at, true]);
     expect(errors).toEqual([]);
-    await context.close();
+  });
+
+  it('rotates a key: a second one made and shown once, the first revoked; the API refuses the old and takes the new', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${running.origin}/suppliers/${supplierId}`);
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const answer = (await page.locator('.flash pre').textContent()) ?? '';
+    const secondKey = /copy it now\.\s+([A-Za-z0-9_-]+)/.exec(answer)?.[1] ?? '';
+    expect(secondKey.length).toBeGreaterThan(20);
+    // The copy button: shown only where the console's one script (allowed by its hash) runs.
+    await browserContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.origin });
+    const copy = page.locator('button[data-copy="new-key"]');
+    await expect(copy.textContent()).resolves.toBe('Copy the key');
+    await copy.click();
+    await expect(copy.textContent()).resolves.toBe('Copied');
+    await expect(page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).resolves.toBe(secondKey);
+    expect(await widths(page).then(([scrollWidth, innerWidth]) => scrollWidth <= innerWidth)).toBe(true);
+
+    await page.goto(`${running.origin}/suppliers/${supplierId}`);
+    expect(await page.content()).not.toContain(secondKey);
+    const revoke = page.locator(`form:has(input[name="key"][value="${firstKey.keyId}"])`);
+    await revoke.getByLabel('Yes, revoke').check();
+    await revoke.getByRole('button', { name: 'Revoke' }).click();
+    // Redirected back to the supplier's page (POST-redirect-GET), where the first key has no Revoke any more.
+    expect(new URL(page.url()).pathname).toBe(`/suppliers/${supplierId}`);
+    await expect(page.locator(`form:has(input[name="key"][value="${firstKey.keyId}"])`).count()).resolves.toBe(0);
+
+    const old = await harness.client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': firstKey.apiKey }, body: leadBody(campaignId) });
+    const fresh = await harness.client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': secondKey }, body: leadBody(campaignId, { phone: '+1 415 555 0199' }) });
+    expect(old.status).toBe(401);
+    expect(fresh.status).toBe(201);
+    expect(errors).toEqual([]);
+  });
+
+  it("erases a person's leads after the typed confirmation and shows the erasure report", async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const { status, body } = await harness.client.send('POST', '/api/v1/ingest', {
+      headers: { 'x-api-key': (await harness.admin.createKey(supplierId, 'ingest')).apiKey },
+      body: leadBody(campaignId, { phone: '+1 415 555 0142' }),
+    });
+    expect(status).toBe(201);
+    await page.goto(`${running.origin}/leads`);
+    const erase = page.locator('form[action="/action/leads-erase"]');
+    await erase.getByLabel('Phone').fill('+1 (415) 555-0142');
+    await erase.getByLabel('Type erase to confirm').fill('erase');
+    await erase.getByRole('button', { name: 'Erase leads' }).click();
+
+    const report = (await page.locator('.flash pre').textContent()) ?? '';
+    expect(report).toMatch(/^Erased 1 lead /);
+    expect(report).toContain(String(body.data.id));
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect([width, await widths(page).then(([scrollWidth, innerWidth]) => scrollWidth <= innerWidth)]).toEqual([width, true]);
+    }
+    await page.goto(`${running.origin}/leads/lookup?id=${encodeURIComponent(String(body.data.id))}`);
+    expect(await page.content()).toContain('No lead found.');
   });
 });
