@@ -1,13 +1,13 @@
 import type { EDGE_ANSWERS, GATEWAY_ANSWERS } from '../gateway-responses';
 import type { PublicRouteName, RouteName } from '../routes';
-import type { ErrorCode } from '../shared/error-codes';
+import { ERROR_CODES, type ErrorCode, type ErrorCodeInfo } from '../shared/error-codes';
 
 /**
- * The error codes each route can answer, beside its operation: the document lists these and
- * no others under the route, so every answer the end-to-end tier checks against the document
- * must carry one of them. `test/unit/route-errors.test.ts` holds each list against the error
- * catalogue (a code the catalogue gives to some routes only is listed on exactly those) and the
- * gateway's and firewall's own answers.
+ * The error codes each route can answer: the document lists these and no others under the
+ * route, so every answer the end-to-end tier checks against the document must carry one of
+ * them. What a route's handler throws is read from the catalogue's `routes`; what the gateway,
+ * the key check and the firewall answer is added here. `test/unit/route-errors.test.ts` holds
+ * each list against the gateway's and firewall's own answers and the code that refuses.
  */
 
 type GatewayCode = (typeof GATEWAY_ANSWERS)[keyof typeof GATEWAY_ANSWERS]['code'];
@@ -25,29 +25,19 @@ const ANY_ROUTE = ['bad_request', 'request_blocked', 'method_not_allowed', 'rate
 /** What a route behind the key check may answer: the key's refusals, the check's outage, a malformed request. */
 const KEYED_ROUTE = [...ANY_ROUTE, 'validation_failed', 'unauthorized', 'forbidden', 'service_unavailable'] as const;
 
-/** A body the handler reads: too large, or of a media type it does not take. */
-const WITH_BODY = ['payload_too_large', 'unsupported_media_type'] as const;
+/** The codes the catalogue names this route's handler as answering. */
+function thrownBy(route: RouteName): ErrorCode[] {
+  return (Object.entries(ERROR_CODES) as [ErrorCode, ErrorCodeInfo][]).filter(([, info]) => info.routes?.includes(route)).map(([code]) => code);
+}
 
-export const ROUTE_ERRORS = {
-  Ingest: [
-    ...KEYED_ROUTE,
-    ...WITH_BODY,
-    'invalid_ping_id',
-    'supplier_paused',
-    'campaign_not_found',
-    'duplicate_lead',
-    'ping_already_used',
-    'filtered',
-    'ping_expired',
-    'ping_mismatch',
-    'idempotency_key_reused',
-    'lead_cap_reached',
-  ],
-  Ping: [...KEYED_ROUTE, ...WITH_BODY, 'supplier_paused', 'campaign_not_found', 'filtered', 'lead_cap_reached', 'ping_cap_reached'],
-  Lookup: [...KEYED_ROUTE, 'not_found', 'campaign_not_found'],
+export const ROUTE_ERRORS: Readonly<Record<AnyRouteName, readonly AnswerCode[]>> = {
+  Ingest: [...KEYED_ROUTE, ...thrownBy('Ingest')],
+  Ping: [...KEYED_ROUTE, ...thrownBy('Ping')],
+  // `not_found` has no routes in the catalogue, since the gateway answers it for unknown paths too.
+  Lookup: [...KEYED_ROUTE, 'not_found', ...thrownBy('Lookup')],
   OpenApi: [...ANY_ROUTE],
   Docs: [...ANY_ROUTE],
-} as const satisfies Record<AnyRouteName, readonly AnswerCode[]>;
+};
 
 /**
  * Where a code's catalogue text speaks of a lead's write, what it means on a route that
