@@ -3,14 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdminService } from '../../admin/admin.service';
 import { adminService } from '../../local/local-admin';
-import { leadctl as run, type LeadctlRun as Run } from '../support/leadctl-runner';
+import { jsonOf as json, leadctl as run } from '../support/leadctl-runner';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { apiEvent, attachedSupplier, call, createWorld, leadBody } from '../support/world';
-
-function json(result: Run): any {
-  if (result.status !== 0) throw new Error(`leadctl exited ${result.status}:\n${result.stderr}`);
-  return JSON.parse(result.stdout);
-}
 
 /** `leadctl campaign` and a campaign's lead schema: contact, consent, declared fields. */
 describe('leadctl campaign lead schemas', () => {

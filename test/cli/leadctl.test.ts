@@ -9,13 +9,7 @@ import { isDynamoUp } from '../../local/dynamodb-local';
 import { adminService } from '../../local/local-admin';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { freePort } from '../support/free-port';
-import { leadctl as run, type LeadctlRun as Run } from '../support/leadctl-runner';
-
-/** The command's JSON output, failing the test with what was printed when it did not succeed. */
-function json(result: Run): any {
-  if (result.status !== 0) throw new Error(`leadctl exited ${result.status}:\n${result.stderr}`);
-  return JSON.parse(result.stdout);
-}
+import { jsonOf as json, leadctl as run } from '../support/leadctl-runner';
 
 describe('leadctl', () => {
   let table: TestTable;

@@ -21,3 +21,9 @@ export async function leadctl(args: readonly string[], env: Environment, access?
   const status = await runLeadctl(args, env, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }, access);
   return { status, stdout, stderr };
 }
+
+/** The command's JSON output, failing the test with what was printed when it did not succeed. */
+export function jsonOf(result: LeadctlRun): any {
+  if (result.status !== 0) throw new Error(`leadctl exited ${result.status}:\n${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
