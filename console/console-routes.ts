@@ -21,7 +21,8 @@ export interface ConsoleRequest {
 /** What a page handler answers. */
 export type Reply =
   | { readonly kind: 'page'; readonly title: string; readonly body: string; readonly status?: number }
-  | { readonly kind: 'redirect'; readonly location: string }
+  /** `notice`: what an action did, shown once on the page it redirects to. */
+  | { readonly kind: 'redirect'; readonly location: string; readonly notice?: string }
   | {
       readonly kind: 'download';
       readonly filename: string;
@@ -82,7 +83,7 @@ async function actionResult({ request, context }: PageContext, name: string): Pr
     const { result, back, showResult } = await runAction(name, request.form, context);
     // POST-redirect-GET: a reload does not repeat the action. A new key or an erasure report
     // is the exception: it exists only in this answer, which is never cached.
-    if (!showResult) return { kind: 'redirect', location: back };
+    if (!showResult) return { kind: 'redirect', location: back, notice: result.text };
     const apiKey = (result.json as { apiKey?: unknown }).apiKey;
     const keyBox = typeof apiKey === 'string' ? newKeyBox(apiKey) : '';
     return { kind: 'page', title: 'Done', body: `${flash(result.text)}${keyBox}<p>${link(back, 'Back')}</p>` };

@@ -71,8 +71,8 @@ export async function startConsole(context: CommandContext, options: ConsoleOpti
       response.writeHead(303, { ...SECURITY_HEADERS, 'set-cookie': sessionCookie(sessionId), location: `${url.pathname}${url.search}` });
       return void response.end();
     }
-    const csrf = sessions.csrfOf(request.headers.cookie);
-    if (csrf === undefined) return send(response, 401, errorPage('Open the URL leadctl console printed to start a session.', options.target));
+    const session = sessions.sessionOf(request.headers.cookie);
+    if (session === undefined) return send(response, 401, errorPage('Open the URL leadctl console printed to start a session.', options.target));
     // No icon: an empty answer, so the browser does not report a missing one.
     if (url.pathname === '/favicon.ico') return send(response, 204, '', 'image/x-icon');
     if (request.method === 'GET' && url.pathname === '/style.css') return send(response, 200, CONSOLE_STYLE, 'text/css; charset=utf-8');
@@ -80,11 +80,16 @@ export async function startConsole(context: CommandContext, options: ConsoleOpti
     if (request.method === 'POST') {
       if (request.headers.origin !== origin) return send(response, 403, errorPage('Refused: the request did not come from this console.', options.target));
       form = new URLSearchParams(await readBody(request));
-      if (!sameSecret(form.get('_csrf') ?? undefined, csrf)) return send(response, 403, errorPage('Refused: the form has no valid CSRF token. Reload the page and try again.', options.target));
+      if (!sameSecret(form.get('_csrf') ?? undefined, session.csrf)) return send(response, 403, errorPage('Refused: the form has no valid CSRF token. Reload the page and try again.', options.target));
     } else if (request.method !== 'GET') {
       return send(response, 405, errorPage('Only GET and POST.', options.target));
     }
-    const reply = await routeRequest({ method: request.method, path: url.pathname, query: url.searchParams, form, csrf }, context, options.target);
+    const reply = await routeRequest({ method: request.method, path: url.pathname, query: url.searchParams, form, csrf: session.csrf }, context, options.target);
+    if (reply.kind === 'redirect' && reply.notice) sessions.leaveNotice(session.id, { location: reply.location, text: reply.notice });
+    if (request.method === 'GET' && reply.kind === 'page') {
+      const notice = sessions.takeNotice(session.id, `${url.pathname}${url.search}`);
+      if (notice !== undefined) return deliver({ ...reply, body: `${flash(notice)}${reply.body}` }, response, options.target);
+    }
     await deliver(reply, response, options.target);
   };
   await new Promise<void>((resolve, reject) => {

@@ -26,6 +26,8 @@ export class ConsoleSessions {
   private oneTimeToken: string | undefined = randomToken();
   /** Session id → its CSRF token. */
   private readonly sessions = new Map<string, string>();
+  /** Session id → what its last action did, for the page it was redirected to. */
+  private readonly notices = new Map<string, Notice>();
 
   /** The token for the printed URL; undefined once used. */
   get token(): string | undefined {
@@ -41,13 +43,34 @@ export class ConsoleSessions {
     return sessionId;
   }
 
-  /** The CSRF token of the session the Cookie header names, else undefined (no or unknown session). */
-  csrfOf(cookieHeader: string | undefined): string | undefined {
+  /** The session the Cookie header names (its id and CSRF token), else undefined (no or unknown session). */
+  sessionOf(cookieHeader: string | undefined): { readonly id: string; readonly csrf: string } | undefined {
     const sessionId = cookieValue(cookieHeader, SESSION_COOKIE);
     if (sessionId === undefined) return undefined;
-    for (const [known, csrf] of this.sessions) if (sameSecret(sessionId, known)) return csrf;
+    for (const [known, csrf] of this.sessions) if (sameSecret(sessionId, known)) return { id: known, csrf };
     return undefined;
   }
+
+  /** Keeps what an action did, to show once on the page it redirects to (POST-redirect-GET). */
+  leaveNotice(sessionId: string, notice: Notice): void {
+    this.notices.set(sessionId, notice);
+  }
+
+  /**
+   * The notice left for this page, once: the session's next page view takes it, and shows it
+   * only if it is the page the action redirected to (another tab's view does not).
+   */
+  takeNotice(sessionId: string, location: string): string | undefined {
+    const notice = this.notices.get(sessionId);
+    this.notices.delete(sessionId);
+    return notice?.location === location ? notice.text : undefined;
+  }
+}
+
+/** What an action did, for the page its redirect names. */
+export interface Notice {
+  readonly location: string;
+  readonly text: string;
 }
 
 /** The Set-Cookie value for a session: never readable by a script, never sent from another site. */

@@ -123,6 +123,12 @@ describe('leadctl console', () => {
 
       const attached = await action('supplier-attach', { supplier: supplierId, campaign: campaignId, 'lead-cap': '5', 'cap-window': 'day' });
       expect([attached.status, attached.location]).toEqual([303, `/suppliers/${supplierId}`]);
+      // What the action did is shown once, on the page it redirected to, and not on another page.
+      const notice = `<div class="flash" role="status"><pre>Attached supplier ${supplierId} to campaign ${campaignId}: `;
+      expect(await (await get('/campaigns')).text()).not.toContain(notice);
+      await action('supplier-attach', { supplier: supplierId, campaign: campaignId, 'lead-cap': '5', 'cap-window': 'day' });
+      expect(await (await get(`/suppliers/${supplierId}`)).text()).toContain(notice);
+      expect(await (await get(`/suppliers/${supplierId}`)).text()).not.toContain(notice);
       const key = await action('key-create', { supplier: supplierId, scope: 'ingest' });
       expect([key.status, key.cacheControl]).toEqual([200, 'no-store']);
       const apiKey = /copy it now\.\s+([A-Za-z0-9_-]+)/.exec(key.text)?.[1] ?? '';
