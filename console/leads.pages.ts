@@ -1,5 +1,7 @@
 import { leadsCommands, personContact } from '../cli/commands/leads.commands';
 import type { Lead } from '../lambdas/leads/lead';
+import { SEARCH_CONCURRENCY } from '../lambdas/leads/lead-erasure.repository';
+import { inBatches } from '../lambdas/shared/in-batches';
 import { campaignHref, safeName } from './campaign.pages';
 import { command, runCommand } from './console-actions';
 import { checkbox, h, input, link, postForm, table } from './console-html';
@@ -12,7 +14,9 @@ const LOOKUP_LIMIT = 20;
 /** Leads: look up, export a campaign's, erase a person's. The one place personal data is shown. */
 export async function leadsPage({ request, context }: PageContext): Promise<Reply> {
   const campaigns = (await (await context.admin()).listCampaigns()).map((campaign) => campaign.campaignId);
-  const lookup = `<form method="get" action="/leads/lookup">${input('Lead id', 'id')}${input('or phone', 'phone', { type: 'text' })}${input('or e-mail', 'email')}<button type="submit">Look up</button></form>`;
+  const lookup =
+    `<form method="get" action="/leads/lookup">${input('Lead id', 'id')}${input('or phone', 'phone')}${input('or e-mail', 'email')}` +
+    `${input('In campaign', 'campaign', { choices: ['', ...campaigns], hint: 'By phone or e-mail: empty searches every campaign (one query per campaign and supplier).' })}<button type="submit">Look up</button></form>`;
   const exportForm =
     `<form method="get" action="/leads/export">` +
     input('Campaign', 'campaign', { choices: campaigns, required: true }) +
@@ -43,28 +47,29 @@ export async function leadsPage({ request, context }: PageContext): Promise<Repl
 }
 
 /**
- * Leads by id, or by phone or e-mail across every campaign and supplier (deleted ones too):
- * one lookup query per pair, so a large account takes a while.
+ * Leads by id, or by phone or e-mail across every campaign and supplier (deleted ones too) or
+ * one campaign's: the contact indexes are partitioned per campaign and supplier, so each pair
+ * is one query, run a few at once (as an erasure searches them).
  */
 export async function leadsLookupPage({ request, context }: PageContext): Promise<Reply> {
   const given = (name: string) => request.query.get(name)?.trim() || undefined;
   const { lookup } = await context.leads();
   let leads: Lead[];
+  let searched = '';
   const leadId = given('id');
   if (leadId !== undefined) {
     const lead = await lookup.get(leadId);
     leads = lead ? [lead] : [];
   } else {
     const contact = personContact(given('phone'), given('email'));
+    const by = contact.field === 'phone' ? { phone: contact.value } : { email: contact.value };
     const admin = await context.admin();
-    const suppliers = await admin.listSuppliers({ includeDeleted: true });
-    leads = [];
-    for (const campaign of await admin.listCampaigns()) {
-      for (const supplier of suppliers) {
-        const by = contact.field === 'phone' ? { phone: contact.value } : { email: contact.value };
-        leads.push(...(await lookup.findByContact(campaign.campaignId, supplier.supplierId, by, LOOKUP_LIMIT)));
-      }
-    }
+    const onlyCampaign = given('campaign');
+    const campaignIds = onlyCampaign !== undefined ? [(await admin.showCampaign(onlyCampaign)).campaignId] : (await admin.listCampaigns()).map((campaign) => campaign.campaignId);
+    const supplierIds = (await admin.listSuppliers({ includeDeleted: true })).map((supplier) => supplier.supplierId);
+    const pairs = campaignIds.flatMap((campaignId) => supplierIds.map((supplierId) => ({ campaignId, supplierId })));
+    leads = (await inBatches(pairs, SEARCH_CONCURRENCY, (pair) => lookup.findByContact(pair.campaignId, pair.supplierId, by, LOOKUP_LIMIT))).flat();
+    searched = `<p class="note">Searched ${pairs.length} campaign and supplier ${pairs.length === 1 ? 'pair' : 'pairs'}; at most ${LOOKUP_LIMIT} leads each, newest first.</p>`;
   }
   const rows = leads.map((lead) => [
     h(lead.leadId),
@@ -74,7 +79,7 @@ export async function leadsLookupPage({ request, context }: PageContext): Promis
     h(lead.isTest ? 'yes' : 'no'),
     `<code>${h(JSON.stringify(lead.fields))}</code>`,
   ]);
-  const body = `${table(['Lead', 'Campaign', 'Supplier', 'Created', 'Test', 'Fields'], rows, 'No lead found.')}<p>${link('/leads', 'Back to leads')}</p>`;
+  const body = `${table(['Lead', 'Campaign', 'Supplier', 'Created', 'Test', 'Fields'], rows, 'No lead found.')}${searched}<p>${link('/leads', 'Back to leads')}</p>`;
   return { kind: 'page', title: 'Leads found', body };
 }
 

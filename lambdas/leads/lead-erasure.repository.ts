@@ -1,5 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../shared/conditional-write';
+import { inBatches } from '../shared/in-batches';
 import { contactPartitions, itemKeys } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
 import { dedupeKey } from './lead.item';
@@ -23,7 +24,8 @@ export interface ErasureReport {
   readonly searched: number;
 }
 
-const SEARCH_CONCURRENCY = 8;
+/** Contact index partitions searched at once. */
+export const SEARCH_CONCURRENCY = 8;
 
 /**
  * Erases a person's leads for a privacy request, with every entry derived from them. The
@@ -45,11 +47,7 @@ export class LeadErasureRepository {
 
   async erase(request: ErasureRequest): Promise<ErasureReport> {
     const pairs = request.campaignIds.flatMap((campaignId) => request.supplierIds.map((supplierId) => ({ campaignId, supplierId })));
-    const found: Record<string, unknown>[] = [];
-    for (let start = 0; start < pairs.length; start += SEARCH_CONCURRENCY) {
-      const pages = await Promise.all(pairs.slice(start, start + SEARCH_CONCURRENCY).map((pair) => this.find(request.contact, pair.campaignId, pair.supplierId)));
-      found.push(...pages.flat());
-    }
+    const found = (await inBatches(pairs, SEARCH_CONCURRENCY, (pair) => this.find(request.contact, pair.campaignId, pair.supplierId))).flat();
     let dedupeEntries = 0;
     let idempotencyRecords = 0;
     const leads: ErasureReport['leads'][number][] = [];

@@ -161,6 +161,11 @@ describe('leadctl console', () => {
       const byId = await (await get(`/leads/lookup?id=${leadId}`)).text();
       const byEmail = await (await get(`/leads/lookup?email=${encodeURIComponent(String(lead.email))}`)).text();
       for (const html of [byId, byEmail]) expect(html).toContain(leadId);
+      expect(byEmail).toMatch(/Searched [1-9]\d* campaign and supplier pairs?;/);
+      const inCampaign = await (await get(`/leads/lookup?email=${encodeURIComponent(String(lead.email))}&campaign=${campaignId}`)).text();
+      const otherCampaign = (await harness.admin.listCampaigns()).find((other) => other.campaignId !== campaignId)?.campaignId ?? '';
+      const inOther = await (await get(`/leads/lookup?email=${encodeURIComponent(String(lead.email))}&campaign=${otherCampaign}`)).text();
+      expect([inCampaign.includes(leadId), inOther.includes(leadId), inOther.includes('No lead found.')]).toEqual([true, false, true]);
 
       const exported = await get(`/leads/export?campaign=${campaignId}&format=csv`);
       const csv = await exported.text();
