@@ -14,7 +14,7 @@ form.inline { display: inline-block; margin: 2px 6px 2px 0; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; margin: 0 0 12px; }
 label { display: block; margin: 8px 0 2px; font-weight: 600; font-size: 14px; }
 label.check { display: inline; font-weight: 400; }
-.hint { display: block; color: var(--muted); font-size: 13px; font-weight: 400; }
+.hint { display: block; color: var(--muted); font-size: 13px; font-weight: 400; margin-bottom: 2px; }
 input[type=text], input[type=search], input[type=number], input[type=date], select { width: 100%; max-width: 32em; padding: 6px 8px; font: inherit; border: 1px solid #9aa3ad; border-radius: 4px; }
 button { margin-top: 10px; padding: 6px 14px; font: inherit; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 4px; cursor: pointer; }
 button.quiet { background: #fff; color: var(--accent); }
@@ -91,12 +91,13 @@ export function input(
   options: { value?: string; hint?: string; required?: boolean; type?: string; choices?: readonly string[]; placeholder?: string } = {},
 ): string {
   const id = `f${(fieldIds += 1)}`;
-  const hint = options.hint ? `<span class="hint">${h(options.hint)}</span>` : '';
-  const required = options.required ? ' required' : '';
+  // The hint is the control's description, not part of its name: a screen reader says the label, then the hint.
+  const hint = options.hint ? `<span class="hint" id="${id}-hint">${h(options.hint)}</span>` : '';
+  const attributes = `id="${id}" name="${h(name)}"${options.hint ? ` aria-describedby="${id}-hint"` : ''}${options.required ? ' required' : ''}`;
   const control = options.choices
-    ? `<select id="${id}" name="${h(name)}"${required}>${options.choices.map((choice) => `<option${choice === options.value ? ' selected' : ''}>${h(choice)}</option>`).join('')}</select>`
-    : `<input id="${id}" type="${h(options.type ?? 'text')}" name="${h(name)}" value="${h(options.value ?? '')}"${options.placeholder ? ` placeholder="${h(options.placeholder)}"` : ''}${required}>`;
-  return `<label for="${id}">${h(label)}${hint}</label>${control}`;
+    ? `<select ${attributes}>${options.choices.map((choice) => `<option${choice === options.value ? ' selected' : ''}>${h(choice)}</option>`).join('')}</select>`
+    : `<input ${attributes} type="${h(options.type ?? 'text')}" value="${h(options.value ?? '')}"${options.placeholder ? ` placeholder="${h(options.placeholder)}"` : ''}>`;
+  return `<label for="${id}">${h(label)}</label>${hint}${control}`;
 }
 
 /** A labelled checkbox. */
