@@ -30,7 +30,7 @@ const NOUNS: Readonly<Record<string, readonly [string, string]>> = {
 };
 
 // The drawing's own units (the viewBox): CSS scales it to the page's width.
-const WIDTH = 440;
+const WIDTH = 400;
 const ROW = 18;
 const BAR = 12;
 const CHAR = 7.3; // a monospace character at FONT
