@@ -8,7 +8,7 @@ import { settingsLines, SETTINGS_OPTIONS } from '../cli/commands/campaign-settin
 import { command, runCommand } from './console-actions';
 import { checkbox, h, hidden, input, link, postForm, table } from './console-html';
 import type { PageContext, Reply } from './console-routes';
-import { todaysOutcomes } from './report.pages';
+import { outcomesSection } from './report.pages';
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
@@ -45,7 +45,7 @@ export async function campaignPage(pageContext: PageContext, campaignId: string)
     '<h2>Suppliers</h2>',
     await attachedSuppliers(admin, campaign),
     `<p>${link('/suppliers', 'Attach a supplier from its page')}</p>`,
-    await todaysOutcomes(pageContext, { campaign: campaign.campaignId }, 'supplier,outcome'),
+    await outcomesSection(pageContext, { heading: "Today's outcomes", counts: "today's outcomes", daysBefore: 0, filter: { campaign: campaign.campaignId }, by: 'supplier,outcome' }),
     '<h2>Custom fields</h2>',
     customFields(request.csrf, campaign),
     '<h2>Change</h2>',

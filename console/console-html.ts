@@ -23,6 +23,9 @@ form.inline button { margin-top: 0; }
 :focus-visible { outline: 3px solid #f0b400; outline-offset: 1px; }
 .flash { border-left: 4px solid #1f7a4d; padding: 6px 12px; background: #f2f9f5; }
 .flash.err { border-color: #a8321f; background: #fcf1ef; }
+figure.chart { margin: 8px 0 4px; }
+svg.chart { display: block; width: 100%; height: auto; max-width: 560px; }
+figure.chart figcaption { margin-top: 4px; }
 `;
 
 /**

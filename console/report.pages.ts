@@ -1,8 +1,10 @@
 import { reportCommands } from '../cli/commands/report.commands';
 import { REPORT_KEYS } from '../cli/report/report-counts';
+import { addDays, dayKey } from '../cli/report/report-range';
 import { runCommand } from './console-actions';
 import { h, input, table } from './console-html';
 import type { PageContext, Reply } from './console-routes';
+import { outcomeChart } from './outcome-chart';
 
 /**
  * Outcomes per supplier, campaign and day: `leadctl report`. Locally it reads the request log
@@ -27,26 +29,53 @@ export async function reportsPage({ request, context, target }: PageContext): Pr
   return { kind: 'page', title: 'Reports', body: `${form}${await reportTable(new URLSearchParams(query), context)}` };
 }
 
-/**
- * Today's outcomes of one campaign or supplier, for its page: `leadctl report --by BY` with its
- * filter. Locally the request log is read at once; on a stack the page shows a button, and
- * the Logs Insights queries run only when it is pressed (`outcomes=1` on the page's URL).
- */
-export async function todaysOutcomes({ request, context }: PageContext, filter: { campaign: string } | { supplier: string }, by: string): Promise<string> {
-  const heading = "<h2>Today's outcomes</h2>";
-  if (context.stackName !== undefined && request.query.get('outcomes') !== '1') {
-    const button = `<form method="get" action="${h(request.path)}"><input type="hidden" name="outcomes" value="1"><button type="submit" class="quiet">Count today's outcomes (Logs Insights)</button></form>`;
-    return `${heading}${button}<p class="note">On a stack this runs CloudWatch Logs Insights queries, billed by the data scanned.</p>`;
-  }
-  return `${heading}${await reportTable(new URLSearchParams({ ...filter, by }), context)}`;
+/** A page's section of outcomes: `leadctl report` for one campaign or supplier, from a recent day. */
+export interface OutcomesSection {
+  /** The section's heading: "Today's outcomes". */
+  readonly heading: string;
+  /** What the stack's button counts: "today's outcomes". */
+  readonly counts: string;
+  /** The first day counted, this many days before today in the report's zone (0: today only). */
+  readonly daysBefore: number;
+  readonly filter: { campaign: string } | { supplier: string };
+  /** `--by`: what the rows count by. */
+  readonly by: string;
 }
 
-/** The report command's rows as a table; `form` holds its flags (`from`, `campaign`, `by`, ...). */
+/**
+ * Recent outcomes of one campaign or supplier, for its page: `leadctl report --by BY` with its
+ * filter, from `daysBefore` days before today. Locally the request log is read at once; on a
+ * stack the page shows a button, and the Logs Insights queries run only when it is pressed
+ * (`outcomes=1` on the page's URL).
+ */
+export async function outcomesSection({ request, context }: PageContext, section: OutcomesSection): Promise<string> {
+  const heading = `<h2>${h(section.heading)}</h2>`;
+  if (context.stackName !== undefined && request.query.get('outcomes') !== '1') {
+    const button = `<form method="get" action="${h(request.path)}"><input type="hidden" name="outcomes" value="1"><button type="submit" class="quiet">Count ${h(section.counts)} (Logs Insights)</button></form>`;
+    return `${heading}${button}<p class="note">On a stack this runs CloudWatch Logs Insights queries, billed by the data scanned.</p>`;
+  }
+  const form = new URLSearchParams({ ...section.filter, by: section.by });
+  if (section.daysBefore > 0) {
+    // The report's days are in the cap time zone, as `leadctl report` reckons them.
+    const { capTimeZone } = await context.requestLog();
+    form.set('from', addDays(dayKey(new Date(), capTimeZone), -section.daysBefore));
+  }
+  return `${heading}${await reportTable(form, context)}`;
+}
+
+/**
+ * The report command's rows as a chart above a table; `form` holds its flags (`from`,
+ * `campaign`, `by`, ...). The chart's bars are days when the rows have them, else the first
+ * column that is not the outcome; stacked by outcome when the rows have one.
+ */
 async function reportTable(form: URLSearchParams, context: PageContext['context']): Promise<string> {
   form.set('format', 'json');
   form.delete('billable');
   const result = await runCommand(reportCommands.commands[0], [], form, context);
   const rows = result.json as Record<string, unknown>[];
   const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
-  return table(columns, rows.map((row) => columns.map((column) => h(row[column] ?? '-'))), 'No requests in this period.');
+  const keys = columns.filter((column) => column !== 'count');
+  const x = keys.includes('day') ? 'day' : (keys.find((column) => column !== 'outcome') ?? 'outcome');
+  const chart = outcomeChart(rows, { x });
+  return chart + table(columns, rows.map((row) => columns.map((column) => h(row[column] ?? '-'))), 'No requests in this period.');
 }

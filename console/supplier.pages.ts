@@ -6,7 +6,7 @@ import { campaignHref } from './campaign.pages';
 import { command, runCommand } from './console-actions';
 import { checkbox, h, hidden, input, link, postForm, table } from './console-html';
 import type { PageContext, Reply } from './console-routes';
-import { todaysOutcomes } from './report.pages';
+import { outcomesSection } from './report.pages';
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
@@ -22,7 +22,7 @@ export async function suppliersPage({ request, context }: PageContext): Promise<
   return { kind: 'page', title: 'Suppliers', body: `${list}<h2>New supplier</h2>${create}` };
 }
 
-/** A supplier: pause, test mode, its campaigns with caps, today's outcomes, its keys, and delete. */
+/** A supplier: pause, test mode, its campaigns with caps, its outcomes by day over the last 7 days, its keys, and delete. */
 export async function supplierPage(pageContext: PageContext, supplierId: string): Promise<Reply> {
   const { request, context } = pageContext;
   const { csrf } = request;
@@ -69,7 +69,7 @@ export async function supplierPage(pageContext: PageContext, supplierId: string)
     '<h2>Campaigns</h2>',
     table(['Campaign', 'Paused', 'Lead cap', 'Ping cap', 'Window', ''], rows, 'Not attached to any campaign.'),
     campaigns.length > 0 ? `<h3>Attach or change caps</h3>${attach}` : '<p class="note">Create a campaign first.</p>',
-    await todaysOutcomes(pageContext, { supplier: supplier.supplierId }, 'campaign,outcome'),
+    await outcomesSection(pageContext, { heading: 'Outcomes by day (last 7 days)', counts: "the last 7 days' outcomes", daysBefore: 6, filter: { supplier: supplier.supplierId }, by: 'day,outcome' }),
     '<h2>Keys</h2>',
     await keysTable(csrf, supplier.supplierId, context),
     postForm(csrf, 'key-create', `${id}${input('Scope', 'scope', { choices: SCOPES, hint: 'ingest: ingest, ping and lookup; read-only: lookup only.' })}`, 'Create key'),

@@ -57,6 +57,12 @@ export function dayKeys(timeZone: string): (epochMs: number) => string {
   };
 }
 
+/** The day (`YYYY-MM-DD`) `days` calendar days after `day` (before it, when negative). */
+export function addDays(day: string, days: number): string {
+  const [year, month, date] = day.split('-').map(Number);
+  return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
+}
+
 function startOfDay(day: string, timeZone: string): Date {
   const [year, month, date] = day.split('-').map(Number);
   return wallTimeIn(timeZone, year, month, date);

@@ -73,7 +73,9 @@ describe('leadctl console --stack', () => {
       expect([path, viewed.status]).toEqual([path, 200]);
     }
     const campaignPage = await get(`/campaigns/${campaignId}`);
-    expect(campaignPage.html).toContain("Count today's outcomes (Logs Insights)");
+    expect(campaignPage.html).toContain('Count today&#39;s outcomes (Logs Insights)');
+    const supplierPage = await get(`/suppliers/${supplierId}`);
+    expect(supplierPage.html).toContain('Count the last 7 days&#39; outcomes (Logs Insights)');
     expect(logs.started).toHaveLength(0);
 
     // One report: a query over the functions' log groups and one over the access log group.
@@ -83,10 +85,18 @@ describe('leadctl console --stack', () => {
     expect(logs.started).toHaveLength(2);
 
     const outcomes = await get(`/campaigns/${campaignId}?outcomes=1`);
-    expect(outcomes.html.split("<h2>Today's outcomes</h2>")[1]).toMatch(new RegExp(`${supplierId}</td><td>accepted</td><td>42</td>`));
+    expect(outcomes.html.split('<h2>Today&#39;s outcomes</h2>')[1]).toMatch(new RegExp(`${supplierId}</td><td>accepted</td><td>42</td>`));
     expect(logs.started).toHaveLength(4);
 
+    // The supplier's outcomes by day: from the start of the day six days before today (the cap zone is UTC).
+    const byDay = await get(`/suppliers/${supplierId}?outcomes=1`);
+    expect(byDay.html.split('<h2>Outcomes by day (last 7 days)</h2>')[1]).toMatch(new RegExp(`${TODAY}</td><td>accepted</td><td>42</td>`));
+    expect(byDay.html).toMatch(/<svg [^>]*role="img"/);
+    const sixDaysBefore = Date.parse(`${TODAY}T00:00:00Z`) / 1000 - 6 * 86_400;
+    expect(logs.started.slice(4).map((query) => query.startTime)).toEqual([sixDaysBefore, sixDaysBefore]);
+
     await get(`/campaigns/${campaignId}`);
-    expect(logs.started).toHaveLength(4);
+    await get(`/suppliers/${supplierId}`);
+    expect(logs.started).toHaveLength(6);
   });
 });

@@ -151,12 +151,15 @@ describe('leadctl console', () => {
       const paused = await harness.client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': apiKey }, body: leadBody(campaignId) });
       expect([paused.status, paused.body.error]).toEqual([403, 'supplier_paused']);
 
-      // Today's outcomes, read from the local request log on every view of either page.
-      const outcomesOf = async (path: string) => (await (await get(path)).text()).split("<h2>Today's outcomes</h2>")[1] ?? '';
-      const campaignOutcomes = await outcomesOf(`/campaigns/${campaignId}`);
+      // The campaign's outcomes today and the supplier's by day, read from the local request log on every view.
+      const outcomesOf = async (path: string, heading: string) => (await (await get(path)).text()).split(`<h2>${heading}</h2>`)[1] ?? '';
+      const campaignOutcomes = await outcomesOf(`/campaigns/${campaignId}`, "Today&#39;s outcomes");
       expect(campaignOutcomes).toMatch(new RegExp(`${supplierId}</td><td>accepted</td><td>1</td>`));
       expect(campaignOutcomes).toMatch(new RegExp(`${supplierId}</td><td>supplier_paused</td><td>1</td>`));
-      expect(await outcomesOf(`/suppliers/${supplierId}`)).toMatch(new RegExp(`${campaignId}</td><td>supplier_paused</td><td>1</td>`));
+      const supplierOutcomes = await outcomesOf(`/suppliers/${supplierId}`, 'Outcomes by day (last 7 days)');
+      expect(supplierOutcomes).toMatch(/<td>\d{4}-\d{2}-\d{2}<\/td><td>accepted<\/td><td>1<\/td>/);
+      expect(supplierOutcomes).toMatch(/<td>\d{4}-\d{2}-\d{2}<\/td><td>supplier_paused<\/td><td>1<\/td>/);
+      expect(supplierOutcomes).toMatch(/^<figure class="chart"><svg [^>]*role="img"/);
 
       const byId = await (await get(`/leads/lookup?id=${leadId}`)).text();
       const byEmail = await (await get(`/leads/lookup?email=${encodeURIComponent(String(lead.email))}`)).text();
@@ -214,6 +217,9 @@ describe('leadctl console', () => {
       const html = await (await get('/reports')).text();
       expect(html).toContain('supplier_paused');
       expect(html).toContain('accepted');
+      // A chart of the same rows above the table, stacked by outcome.
+      expect(html).toMatch(/<svg [^>]*role="img"[^>]*>.*<\/svg>.*<table>/s);
+      expect(html).toMatch(/data-outcome="supplier_paused"/);
     });
   });
 });
@@ -254,6 +260,11 @@ describe('leadctl console in Chromium', () => {
     supplierId = supplier.supplierId;
     firstKey = { keyId: key.keyId, apiKey: key.apiKey };
     await harness.admin.attach(supplierId, campaignId, { leadCap: 10 });
+    // An accepted lead and a refused request, so the reports and the supplier's page draw charts
+    // (with a key of their own: the first one is revoked below, and the gateway caches a used key).
+    const seedKey = { 'x-api-key': (await harness.admin.createKey(supplierId, 'ingest')).apiKey };
+    expect((await harness.client.send('POST', '/api/v1/ingest', { headers: seedKey, body: leadBody(campaignId) })).status).toBe(201);
+    expect((await harness.client.send('POST', '/api/v1/ingest', { headers: seedKey, body: leadBody(campaignId, { state: 'XX' }) })).status).toBe(400);
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
     browserContext = await browser.newContext({ viewport: { width: 390, height: 800 } });
     page = await browserContext.newPage();
@@ -278,6 +289,10 @@ describe('leadctl console in Chromium', () => {
       for (const path of ['/campaigns', `/campaigns/${campaignId}`, `/suppliers/${supplierId}`, '/suppliers', '/leads', '/reports']) {
         await page.goto(`${running.origin}${path}`);
         measured[`${width} ${path}`] = await widths(page);
+      }
+      for (const path of [`/suppliers/${supplierId}`, '/reports']) {
+        await page.goto(`${running.origin}${path}`);
+        await expect(page.getByRole('img', { name: /^Requests by / }).count()).resolves.toBe(1);
       }
     }
     for (const [at, [scrollWidth, innerWidth]] of Object.entries(measured)) expect([at, scrollWidth <= innerWidth]).toEqual([at, true]);

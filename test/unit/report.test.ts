@@ -6,7 +6,7 @@ import { gatewayOutcome } from '../../cli/report/insights-source';
 import { localRequestEntries, requestEntry } from '../../cli/report/local-request-source';
 import { ReportCounts, reportKeys } from '../../cli/report/report-counts';
 import { formatRows, reportFormat } from '../../cli/report/report-output';
-import { dayKeys, reportRange } from '../../cli/report/report-range';
+import { addDays, dayKeys, reportRange } from '../../cli/report/report-range';
 import { scanCost } from '../../cli/report/request-log-target';
 import { ANSWERED_OUTCOMES, isRequestOutcome } from '../../lambdas/shared/request-outcome';
 
@@ -57,6 +57,10 @@ describe('the report range', () => {
     const day = dayKeys('Asia/Kathmandu');
     expect(day(Date.parse('2026-12-05T18:14:00Z'))).toBe('2026-12-05');
     expect(day(Date.parse('2026-12-05T18:15:00Z'))).toBe('2026-12-06');
+  });
+
+  it('counts calendar days back across a month, a year and a leap day', () => {
+    expect([addDays('2026-12-05', -6), addDays('2027-01-03', -6), addDays('2028-03-02', -2), addDays('2026-12-31', 1)]).toEqual(['2026-11-29', '2026-12-28', '2028-02-29', '2027-01-01']);
   });
 });
 
