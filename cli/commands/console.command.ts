@@ -53,11 +53,11 @@ function stopSignal(): Promise<void> {
   });
 }
 
-/** The system's opener (`open` on macOS, `xdg-open` elsewhere); without one, the printed URL is the way in. */
+/** The system's opener (`open` on macOS, `start` on Windows, `xdg-open` elsewhere); without one, the printed URL is the way in. */
 function openBrowser(url: string): void {
-  const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
+  const [opener, ...args] = process.platform === 'darwin' ? ['open'] : process.platform === 'win32' ? ['cmd', '/c', 'start', '""'] : ['xdg-open'];
   try {
-    const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+    const child = spawn(opener, [...args, url], { stdio: 'ignore', detached: true, windowsVerbatimArguments: process.platform === 'win32' });
     child.on('error', () => undefined);
     child.unref();
   } catch {

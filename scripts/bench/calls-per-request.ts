@@ -37,7 +37,7 @@ export async function callsPerRequest(endpoint: string): Promise<void> {
     return answer;
   };
 
-  await row('ingest, first use of a key (authorizer cache miss)', () => ingest(direct.campaignId));
+  await row('ingest, first use of a key (cache miss, last-use day write)', () => ingest(direct.campaignId));
   const first = await row('ingest, direct, no cap/dedupe/key', () => ingest(direct.campaignId));
   await ingest(leadCapped.campaignId);
   await row('ingest, lead cap', () => ingest(leadCapped.campaignId));
