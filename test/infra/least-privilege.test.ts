@@ -68,6 +68,27 @@ describe('least privilege', () => {
         }
       }
     });
+
+    it("lets the operator query the request log groups only: each function's and the access log, never WAF's", () => {
+      const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+      const query = statements.filter((statement) => actionsOf(statement).includes('logs:StartQuery'));
+      expect(query.map((statement) => statement.Sid)).toEqual(['QueryRequestLogs']);
+      // The logical ids a value refers to (Ref or Fn::GetAtt), pseudo parameters aside.
+      const idsIn = (value: unknown) => new Set([...JSON.stringify(value).matchAll(/"(?:Ref|Fn::GetAtt)":\[?"(\w+)"/g)].map((match) => match[1]));
+      const named = idsIn(query[0].Resource);
+      const functionGroups = ofType('AWS::Lambda::Function').map(([, fn]) => fn.Properties.LoggingConfig.LogGroup.Ref as string);
+      const accessLogGroup = ofType('AWS::ApiGateway::Stage').flatMap(([, stage]) => [...idsIn(stage.Properties.AccessLogSetting.DestinationArn)]);
+      const routeGroups = functionGroups.filter((group) => named.has(group));
+      expect(accessLogGroup).toHaveLength(1);
+      expect(named.has(accessLogGroup[0])).toBe(true);
+      // The route functions' groups (not the authorizer's, the docs' or the stream reader's, which log no request outcome).
+      expect(routeGroups.length).toBeGreaterThanOrEqual(3);
+      expect([...named].every((id) => id === accessLogGroup[0] || functionGroups.includes(id))).toBe(true);
+      const wafGroups = ofType('AWS::Logs::LogGroup').filter(([, group]) => String(JSON.stringify(group.Properties.LogGroupName ?? '')).includes('aws-waf-logs'));
+      expect(wafGroups).toHaveLength('wafLogs' in context ? 1 : 0);
+      for (const [wafGroup] of wafGroups) expect(named.has(wafGroup)).toBe(false);
+      expect(JSON.stringify(query[0].Resource)).not.toContain('"*"');
+    });
   });
 
   describe('the operator policy (leadctl --stack)', () => {
