@@ -22,6 +22,8 @@ describe('leadctl console --stack', () => {
   let running: RunningConsole;
   let closeContext: () => Promise<void>;
   let cookie = '';
+  let refuseQueries = false;
+  const gateway = new FakeApiGateway();
   let campaignId = '';
   let supplierId = '';
 
@@ -36,13 +38,14 @@ describe('leadctl console --stack', () => {
     campaignId = (await admin.createCampaign('Solar on the stack')).campaignId;
     supplierId = (await admin.createSupplier('Acme on the stack')).supplier.supplierId;
     await admin.attach(supplierId, campaignId, { leadCap: 10 });
-    logs = new FakeCloudWatchLogs((query: StartQueryCommandInput) =>
-      FakeCloudWatchLogs.isAccessQuery(query)
+    logs = new FakeCloudWatchLogs((query: StartQueryCommandInput) => {
+      if (refuseQueries) throw Object.assign(new Error('User: arn:aws:iam::111122223333:user/operator is not authorized to perform: logs:StartQuery'), { name: 'AccessDeniedException' });
+      return FakeCloudWatchLogs.isAccessQuery(query)
         ? { rows: [] }
-        : { rows: [{ at: `${TODAY} 00:00:00.000`, supplierId, campaignId, outcome: 'accepted', requests: '42' }], bytesScanned: 1_000_000 },
-    );
+        : { rows: [{ at: `${TODAY} 00:00:00.000`, supplierId, campaignId, outcome: 'accepted', requests: '42' }], bytesScanned: 1_000_000 };
+    });
     const outputs = { TableName: table.tableName, UsagePlanId: 'plan', CapTimeZone: 'UTC', RouteLogGroups: '/aws/lambda/ingest', AccessLogGroup: `${STACK}-AccessLogs`, LogRetentionDays: '90' };
-    const clients = { ...fakeAws(fakeCloudFormation(STACK, outputs, 'us-east-1'), new FakeApiGateway(), table.endpoint), cloudWatchLogs: () => logs.client };
+    const clients = { ...fakeAws(fakeCloudFormation(STACK, outputs, 'us-east-1'), gateway, table.endpoint), cloudWatchLogs: () => logs.client };
     const opened = openContext({ stack: STACK }, {}, { stdout: () => undefined, stderr: () => undefined }, { clients, pacer: virtualClockPacer() });
     closeContext = opened.close;
     running = await startConsole(opened.context, { port: 0, target: `stack ${STACK}` });
@@ -98,5 +101,33 @@ describe('leadctl console --stack', () => {
     await get(`/campaigns/${campaignId}`);
     await get(`/suppliers/${supplierId}`);
     expect(logs.started).toHaveLength(6);
+  });
+
+  it("shows AWS's refusals as messages, never a stack trace, and stores no key API Gateway refused", async () => {
+    refuseQueries = true;
+    const report = await get(`/reports?campaign=${campaignId}&run=1`);
+    refuseQueries = false;
+    expect(report.status).toBeGreaterThanOrEqual(400);
+    expect(report.status).not.toBe(500);
+    expect(report.html).toContain('not authorized to perform: logs:StartQuery');
+    expect(report.html).not.toMatch(/\bat .*\.(ts|js):\d+/);
+
+    gateway.fail({ operation: 'CreateApiKey', times: 1, error: () => Object.assign(new Error('User: arn:aws:iam::111122223333:user/operator is not authorized to perform: apigateway:POST'), { name: 'AccessDeniedException' }) });
+    const page = await get(`/suppliers/${supplierId}`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+    const activeKeys = async () => (await admin.listKeys(supplierId)).filter((key) => key.status === 'active').map((key) => key.keyId);
+    const keysBefore = await activeKeys();
+    const answer = await fetch(`${running.origin}/action/key-create`, {
+      method: 'POST',
+      headers: { cookie, origin: running.origin, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, supplier: supplierId, scope: 'ingest' }).toString(),
+      redirect: 'manual',
+    });
+    const html = await answer.text();
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).not.toBe(500);
+    expect(html).toContain('not authorized to perform: apigateway:POST');
+    expect(html).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    expect(await activeKeys()).toEqual(keysBefore);
   });
 });
