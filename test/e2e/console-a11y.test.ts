@@ -1,7 +1,7 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { openContext } from '../../cli/leadctl.program';
-import { startConsole, type RunningConsole } from '../../console/console-server';
-import { startE2e, type E2eHarness } from '../support/e2e-harness';
+import type { Page } from 'playwright-core';
+import type { RunningConsole } from '../../console/console-server';
+import { openChromium, startConsoleWorld, type ChromiumPage, type ConsoleWorld } from '../support/console-world';
+import type { E2eHarness } from '../support/e2e-harness';
 import { leadBody } from '../support/world';
 
 interface AxeViolation {
@@ -16,22 +16,18 @@ interface AxeViolation {
  * walk through a page's controls with the focus always visible.
  */
 describe('the console for a keyboard and a screen reader', () => {
+  let world: ConsoleWorld;
   let harness: E2eHarness;
   let running: RunningConsole;
-  let closeContext: () => Promise<void>;
-  let browser: Browser;
-  let browserContext: BrowserContext;
+  let chromium: ChromiumPage;
   let page: Page;
   let campaignId = '';
   let supplierId = '';
   let leadId = '';
 
   beforeAll(async () => {
-    harness = await startE2e('e2e-console-a11y', { requestLog: true });
-    const env = { DYNAMODB_PORT: new URL(harness.table.endpoint).port, LOCAL_TABLE_NAME: harness.table.tableName, LOCAL_DATA_DIR: harness.dataDir };
-    const opened = openContext({}, env, { stdout: () => undefined, stderr: () => undefined });
-    closeContext = opened.close;
-    running = await startConsole(opened.context, { port: 0, target: 'the local runtime' });
+    world = await startConsoleWorld('e2e-console-a11y');
+    ({ harness, running } = world);
     campaignId = (await harness.admin.createCampaign('Solar')).campaignId;
     await harness.admin.campaigns.addCampaignField(campaignId, { name: 'roof_type', type: 'enum', values: ['flat', 'pitched'] }, false);
     const { supplier, key } = await harness.admin.createSupplier('Acme');
@@ -40,19 +36,15 @@ describe('the console for a keyboard and a screen reader', () => {
     const accepted = await harness.client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': key.apiKey }, body: leadBody(campaignId, { roof_type: 'flat' }) });
     leadId = String(accepted.body.data.id);
     await harness.client.send('POST', '/api/v1/ingest', { headers: { 'x-api-key': key.apiKey }, body: leadBody('cmp_missing') });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
     // axe-core is injected as a script of its own, which the console's policy would (rightly) refuse.
-    browserContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
-    page = await browserContext.newPage();
+    chromium = await openChromium({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    page = chromium.page;
     await page.goto(running.url);
   });
 
   afterAll(async () => {
-    await browserContext?.close();
-    await browser?.close();
-    await running?.close();
-    await closeContext?.();
-    await harness?.close();
+    await chromium?.close();
+    await world?.close();
   });
 
   const violationsOf = async (path: string): Promise<string[]> => {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { openContext } from '../../cli/leadctl.program';
-import { startConsole, type RunningConsole } from '../../console/console-server';
-import { startE2e, type E2eHarness } from '../support/e2e-harness';
+import type { Locator, Page } from 'playwright-core';
+import type { RunningConsole } from '../../console/console-server';
+import { openChromium, startConsoleWorld, widths, type ChromiumPage, type ConsoleWorld } from '../support/console-world';
+import type { E2eHarness } from '../support/e2e-harness';
 import { leadBody } from '../support/world';
 
 // 360: the narrowest phone the console is built for; 390 and 1280: the widths the docs' browser tests use.
@@ -16,13 +16,11 @@ const WIDTHS = [360, 390, 1280] as const;
  * is measured at 360, 390 and 1280 px: none may be wider than the window.
  */
 describe("an operator's day in the console, in Chromium", () => {
+  let world: ConsoleWorld;
   let harness: E2eHarness;
   let running: RunningConsole;
-  let closeContext: () => Promise<void>;
-  let browser: Browser;
-  let browserContext: BrowserContext;
+  let chromium: ChromiumPage;
   let page: Page;
-  const consoleErrors: string[] = [];
   /** Every page seen, with its width against the window's at each width: `[scrollWidth, innerWidth]`. */
   const measured: Record<string, [number, number]> = {};
 
@@ -30,10 +28,7 @@ describe("an operator's day in the console, in Chromium", () => {
   const fits = async (label: string) => {
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: 800 });
-      measured[`${width} ${label}`] = await page.evaluate(() => {
-        const window = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
-        return [window.document.documentElement.scrollWidth, window.innerWidth] as [number, number];
-      });
+      measured[`${width} ${label}`] = await widths(page);
     }
     await page.setViewportSize({ width: WIDTHS[0], height: 800 });
   };
@@ -47,23 +42,15 @@ describe("an operator's day in the console, in Chromium", () => {
 
   beforeAll(async () => {
     // No configuration or authorizer cache, so the API sees a pause or a revoke at once.
-    harness = await startE2e('e2e-console-day', { requestLog: true, authCacheTtlSeconds: 0, env: { CONFIG_CACHE_TTL_SECONDS: '0' } });
-    const env = { DYNAMODB_PORT: new URL(harness.table.endpoint).port, LOCAL_TABLE_NAME: harness.table.tableName, LOCAL_DATA_DIR: harness.dataDir };
-    const opened = openContext({}, env, { stdout: () => undefined, stderr: () => undefined });
-    closeContext = opened.close;
-    running = await startConsole(opened.context, { port: 0, target: 'the local runtime' });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-    browserContext = await browser.newContext({ viewport: { width: WIDTHS[0], height: 800 }, acceptDownloads: true });
-    page = await browserContext.newPage();
-    page.on('console', (message) => void (message.type() === 'error' && consoleErrors.push(message.text())));
+    world = await startConsoleWorld('e2e-console-day', { authCacheTtlSeconds: 0, env: { CONFIG_CACHE_TTL_SECONDS: '0' } });
+    ({ harness, running } = world);
+    chromium = await openChromium({ viewport: { width: WIDTHS[0], height: 800 }, acceptDownloads: true });
+    page = chromium.page;
   });
 
   afterAll(async () => {
-    await browserContext?.close();
-    await browser?.close();
-    await running?.close();
-    await closeContext?.();
-    await harness?.close();
+    await chromium?.close();
+    await world?.close();
   });
 
   it('runs from the printed URL to an erasure', async () => {
@@ -200,6 +187,6 @@ describe("an operator's day in the console, in Chromium", () => {
     const tooWide = Object.entries(measured).filter(([, [scrollWidth, innerWidth]]) => scrollWidth > innerWidth);
     expect(tooWide).toEqual([]);
     expect(Object.keys(measured).length).toBeGreaterThanOrEqual(WIDTHS.length * 18);
-    expect(consoleErrors).toEqual([]);
+    expect(chromium.consoleErrors).toEqual([]);
   });
 });

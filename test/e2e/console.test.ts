@@ -1,8 +1,8 @@
 import { request } from 'node:http';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { openContext } from '../../cli/leadctl.program';
-import { startConsole, type RunningConsole } from '../../console/console-server';
-import { startE2e, type E2eHarness } from '../support/e2e-harness';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { RunningConsole } from '../../console/console-server';
+import { openChromium, startConsoleWorld, widths, type ChromiumPage, type ConsoleWorld } from '../support/console-world';
+import type { E2eHarness } from '../support/e2e-harness';
 import { leadBody } from '../support/world';
 
 /** A raw request, with any Host header (fetch sets its own). */
@@ -23,9 +23,9 @@ function rawGet(port: number, path: string, headers: Record<string, string>): Pr
  * through the API, pause, lookup, export).
  */
 describe('leadctl console', () => {
+  let world: ConsoleWorld;
   let harness: E2eHarness;
   let running: RunningConsole;
-  let closeContext: () => Promise<void>;
   let cookie = '';
   let csrf = '';
 
@@ -44,17 +44,12 @@ describe('leadctl console', () => {
 
   beforeAll(async () => {
     // No configuration cache, so the API sees a pause at once.
-    harness = await startE2e('e2e-console', { requestLog: true, env: { CONFIG_CACHE_TTL_SECONDS: '0' } });
-    const env = { DYNAMODB_PORT: new URL(harness.table.endpoint).port, LOCAL_TABLE_NAME: harness.table.tableName, LOCAL_DATA_DIR: harness.dataDir };
-    const opened = openContext({}, env, { stdout: () => undefined, stderr: () => undefined });
-    closeContext = opened.close;
-    running = await startConsole(opened.context, { port: 0, target: 'the local runtime' });
+    world = await startConsoleWorld('e2e-console', { env: { CONFIG_CACHE_TTL_SECONDS: '0' } });
+    ({ harness, running } = world);
   });
 
   afterAll(async () => {
-    await running?.close();
-    await closeContext?.();
-    await harness?.close();
+    await world?.close();
   });
 
   describe('security', () => {
@@ -224,37 +219,26 @@ describe('leadctl console', () => {
   });
 });
 
-/** The page's width against the window's: no page may scroll sideways. */
-async function widths(page: Page): Promise<[number, number]> {
-  return page.evaluate(() => {
-    const window = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
-    return [window.document.documentElement.scrollWidth, window.innerWidth] as [number, number];
-  });
-}
-
 /**
  * The console in Chromium at a phone's and a desktop's width: no page is wider than the window,
  * the stylesheet is not refused, and an operator rotates a key and erases a person by clicking.
  */
 describe('leadctl console in Chromium', () => {
+  let world: ConsoleWorld;
   let harness: E2eHarness;
   let running: RunningConsole;
-  let closeContext: () => Promise<void>;
-  let browser: Browser;
+  let chromium: ChromiumPage;
   let browserContext: BrowserContext;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
   let campaignId = '';
   let supplierId = '';
   let firstKey = { keyId: '', apiKey: '' };
 
   beforeAll(async () => {
     // No configuration cache, so the API sees a revoked key at once.
-    harness = await startE2e('e2e-console-browser', { requestLog: true, env: { CONFIG_CACHE_TTL_SECONDS: '0' } });
-    const env = { DYNAMODB_PORT: new URL(harness.table.endpoint).port, LOCAL_TABLE_NAME: harness.table.tableName, LOCAL_DATA_DIR: harness.dataDir };
-    const opened = openContext({}, env, { stdout: () => undefined, stderr: () => undefined });
-    closeContext = opened.close;
-    running = await startConsole(opened.context, { port: 0, target: 'the local runtime' });
+    world = await startConsoleWorld('e2e-console-browser', { env: { CONFIG_CACHE_TTL_SECONDS: '0' } });
+    ({ harness, running } = world);
     campaignId = (await harness.admin.createCampaign(`A campaign with a long name ${'x'.repeat(120)}`)).campaignId;
     const { supplier, key } = await harness.admin.createSupplier('Acme');
     supplierId = supplier.supplierId;
@@ -265,20 +249,15 @@ describe('leadctl console in Chromium', () => {
     const seedKey = { 'x-api-key': (await harness.admin.createKey(supplierId, 'ingest')).apiKey };
     expect((await harness.client.send('POST', '/api/v1/ingest', { headers: seedKey, body: leadBody(campaignId) })).status).toBe(201);
     expect((await harness.client.send('POST', '/api/v1/ingest', { headers: seedKey, body: leadBody(campaignId, { state: 'XX' }) })).status).toBe(400);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-    browserContext = await browser.newContext({ viewport: { width: 390, height: 800 } });
-    page = await browserContext.newPage();
-    page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+    chromium = await openChromium({ viewport: { width: 390, height: 800 } });
+    ({ context: browserContext, page, consoleErrors: errors } = chromium);
     // The printed URL, as an operator opens it: the token becomes the session cookie.
     await page.goto(running.url);
   });
 
   afterAll(async () => {
-    await browserContext?.close();
-    await browser?.close();
-    await running?.close();
-    await closeContext?.();
-    await harness?.close();
+    await chromium?.close();
+    await world?.close();
   });
 
   it('opens the campaigns from the printed URL and fits every page at 390 px and 1280 px', async () => {
