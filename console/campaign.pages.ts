@@ -5,7 +5,8 @@ import type { AdminService } from '../admin/admin.service';
 import { describeHeadroom } from '../cli/commands/supplier.commands';
 import { campaignCommands } from '../cli/commands/campaign.commands';
 import { settingsLines, SETTINGS_OPTIONS } from '../cli/commands/campaign-settings.flags';
-import { command, runCommand } from './console-actions';
+import { inBatches } from '../lambdas/shared/in-batches';
+import { command, READS_AT_ONCE, runCommand } from './console-actions';
 import { checkbox, h, hidden, input, link, postForm, table } from './console-html';
 import type { PageContext, Reply } from './console-routes';
 import { outcomesSection } from './report.pages';
@@ -67,23 +68,22 @@ export async function campaignSpecDownload({ request, context }: PageContext, ca
   };
 }
 
-/** The suppliers attached to the campaign, with their caps as of now. */
+/** The suppliers attached to the campaign, with their caps as of now (a few suppliers read at once). */
 async function attachedSuppliers(admin: AdminService, campaign: Campaign): Promise<string> {
-  const rows: string[][] = [];
-  for (const supplier of await admin.listSuppliers()) {
+  const rows = await inBatches(await admin.listSuppliers(), READS_AT_ONCE, async (supplier) => {
     const { attachments } = await admin.showSupplier(supplier.supplierId);
-    if (!attachments.some((attachment) => attachment.campaignId === campaign.campaignId)) continue;
+    if (!attachments.some((attachment) => attachment.campaignId === campaign.campaignId)) return undefined;
     const { attachment, lead, ping } = await admin.caps(supplier.supplierId, campaign.campaignId);
-    rows.push([
+    return [
       link(`/suppliers/${encodeURIComponent(supplier.supplierId)}`, supplier.supplierId),
       h(supplier.name),
       h(supplier.paused ? 'yes (every campaign)' : yesNo(attachment.paused)),
       h(describeHeadroom(lead)),
       h(describeHeadroom(ping)),
       h(attachment.capWindow),
-    ]);
-  }
-  return table(['Supplier', 'Name', 'Paused', 'Lead cap', 'Ping cap', 'Window'], rows, 'No supplier is attached.');
+    ];
+  });
+  return table(['Supplier', 'Name', 'Paused', 'Lead cap', 'Ping cap', 'Window'], rows.filter((row) => row !== undefined), 'No supplier is attached.');
 }
 
 /** The declared custom fields, each with Remove, and a form to declare one: `leadctl campaign field add|remove`. */

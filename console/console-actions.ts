@@ -1,10 +1,16 @@
 import { commandInput } from '../cli/arguments.parser';
-import { UsageError } from '../cli/cli-errors';
+import { describeFailure, UsageError } from '../cli/cli-errors';
 import type { Command, CommandContext, CommandGroup, CommandResult } from '../cli/command.types';
 import { campaignCommands } from '../cli/commands/campaign.commands';
 import { keyCommands } from '../cli/commands/key.commands';
 import { leadsCommands } from '../cli/commands/leads.commands';
 import { supplierCommands } from '../cli/commands/supplier.commands';
+
+/**
+ * The reads a page sends at once when it needs one per supplier or attachment: on a stack each
+ * is a round trip to AWS, so a page over 100 suppliers takes a few of them, not 100 in a row.
+ */
+export const READS_AT_ONCE = 8;
 
 /** A leadctl command by group and name; the console runs exactly what the CLI runs. */
 export function command(group: CommandGroup, name: string): Command {
@@ -91,4 +97,10 @@ export async function runAction(name: string, form: URLSearchParams, context: Co
   if (refusal) throw new UsageError(refusal);
   const result = await runCommand(action.command, action.args, form, context);
   return { result, back: action.back(form, result.json), showResult: action.showResult === true };
+}
+
+/** The HTTP status of a failed command: 400 for bad input, 404 for a missing thing, 502 for AWS failing, 409 for a refusal. */
+export function failureStatus(error: unknown): number {
+  const failure = describeFailure(error);
+  return failure.exitCode === 2 ? 400 : failure.code === 'not_found' ? 404 : failure.code === 'failed' ? 502 : 409;
 }

@@ -1,6 +1,6 @@
 import { describeFailure } from '../cli/cli-errors';
 import type { CommandContext } from '../cli/command.types';
-import { runAction } from './console-actions';
+import { failureStatus, runAction } from './console-actions';
 import { flash, link, newKeyBox } from './console-html';
 import { campaignPage, campaignSpecDownload, campaignsPage } from './campaign.pages';
 import { leadsExport, leadsLookupPage, leadsPage } from './leads.pages';
@@ -95,7 +95,7 @@ async function actionResult({ request, context }: PageContext, name: string): Pr
 /** A failure as a page: the message leadctl would print, with the status that fits. */
 export function failurePage(error: unknown, back?: string | null): Reply {
   const failure = describeFailure(error);
-  const status = failure.exitCode === 2 ? 400 : failure.code === 'not_found' ? 404 : failure.code === 'failed' ? 502 : 409;
+  const status = failureStatus(error);
   const backLink = back && back.startsWith('/') && !back.startsWith('//') ? `<p>${link(back, 'Back')}</p>` : '<p>Use your browser\'s Back button to correct the form.</p>';
   return { kind: 'page', status, title: 'Not done', body: `${flash(failure.message, true)}${backLink}` };
 }

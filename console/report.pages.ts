@@ -1,8 +1,10 @@
+import { describeFailure } from '../cli/cli-errors';
 import { reportCommands } from '../cli/commands/report.commands';
+import { NoRequestLogError } from '../cli/report/local-request-source';
 import { REPORT_KEYS } from '../cli/report/report-counts';
 import { addDays, dayKey } from '../cli/report/report-range';
-import { runCommand } from './console-actions';
-import { h, input, table } from './console-html';
+import { failureStatus, runCommand } from './console-actions';
+import { flash, h, input, table } from './console-html';
 import type { PageContext, Reply } from './console-routes';
 import { outcomeChart } from './outcome-chart';
 
@@ -26,7 +28,13 @@ export async function reportsPage({ request, context, target }: PageContext): Pr
   if (onStack && query.get('run') !== '1') {
     return { kind: 'page', title: 'Reports', body: `${form}<p class="note">On ${h(target)} a report runs CloudWatch Logs Insights queries, billed by the data scanned: it runs only when you ask.</p>` };
   }
-  return { kind: 'page', title: 'Reports', body: `${form}${await reportTable(new URLSearchParams(query), context)}` };
+  try {
+    return { kind: 'page', title: 'Reports', body: `${form}${await reportTable(new URLSearchParams(query), context)}` };
+  } catch (error) {
+    // The form stays, with what to fix.
+    const said = error instanceof NoRequestLogError ? `<p class="note">No request logged yet: ${h(error.message)}</p>` : flash(describeFailure(error).message, true);
+    return { kind: 'page', title: 'Reports', status: error instanceof NoRequestLogError ? 200 : failureStatus(error), body: `${said}${form}` };
+  }
 }
 
 /** A page's section of outcomes: `leadctl report` for one campaign or supplier, from a recent day. */
@@ -60,7 +68,14 @@ export async function outcomesSection({ request, context }: PageContext, section
     const { capTimeZone } = await context.requestLog();
     form.set('from', addDays(dayKey(new Date(), capTimeZone), -section.daysBefore));
   }
-  return `${heading}${await reportTable(form, context)}`;
+  try {
+    return `${heading}${await reportTable(form, context)}`;
+  } catch (error) {
+    // The page stays: its outcomes are one section of it. A runtime that has logged nothing
+    // yet is not a failure; anything else (a refused range, AWS refusing a query) is said as such.
+    if (error instanceof NoRequestLogError) return `${heading}<p class="note">No request logged yet: ${h(error.message)}</p>`;
+    return `${heading}${flash(`Outcomes not counted: ${describeFailure(error).message}`, true)}`;
+  }
 }
 
 /**

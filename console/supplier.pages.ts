@@ -3,7 +3,8 @@ import { CAP_WINDOWS } from '../lambdas/suppliers/supplier';
 import { describeHeadroom } from '../cli/commands/supplier.commands';
 import { keyCommands } from '../cli/commands/key.commands';
 import { campaignHref } from './campaign.pages';
-import { command, runCommand } from './console-actions';
+import { inBatches } from '../lambdas/shared/in-batches';
+import { command, READS_AT_ONCE, runCommand } from './console-actions';
 import { checkbox, h, hidden, input, link, postForm, table } from './console-html';
 import type { PageContext, Reply } from './console-routes';
 import { outcomesSection } from './report.pages';
@@ -35,11 +36,10 @@ export async function supplierPage(pageContext: PageContext, supplierId: string)
     postForm(csrf, 'supplier-test-mode', `${id}${hidden('state', supplier.testMode ? 'off' : 'on')}`, supplier.testMode ? 'Leave test mode' : 'Test mode on', { inline: true, quiet: true }),
     `${link(`/reports?supplier=${encodeURIComponent(supplier.supplierId)}`, 'Reports')}`,
   ].join('\n');
-  const rows: string[][] = [];
-  for (const attached of attachments) {
+  const rows = await inBatches(attachments, READS_AT_ONCE, async (attached) => {
     const { attachment, lead, ping } = await admin.caps(supplier.supplierId, attached.campaignId);
     const campaign = hidden('campaign', attachment.campaignId);
-    rows.push([
+    return [
       link(campaignHref(attachment.campaignId), attachment.campaignId),
       h(yesNo(attachment.paused)),
       h(describeHeadroom(lead)),
@@ -49,8 +49,8 @@ export async function supplierPage(pageContext: PageContext, supplierId: string)
         postForm(csrf, attachment.paused ? 'supplier-resume' : 'supplier-pause', `${id}${campaign}`, attachment.paused ? 'Resume' : 'Pause', { inline: true, quiet: true }),
         postForm(csrf, 'supplier-detach', `${id}${campaign}${checkbox('Yes, detach', 'confirm', true)}`, 'Detach', { inline: true, danger: true }),
       ].join(''),
-    ]);
-  }
+    ];
+  });
   const campaigns = await admin.listCampaigns();
   const attach = postForm(
     csrf,

@@ -5,6 +5,9 @@ import { RefusedError } from '../cli-errors';
 import type { RequestEntry } from './report-counts';
 import type { ReportRange } from './report-range';
 
+/** The local runtime has logged no request with this data directory yet (none answered, or another LOCAL_DATA_DIR). */
+export class NoRequestLogError extends RefusedError {}
+
 const TIME_FIELD = '"time":"';
 const ISO_LENGTH = '2026-12-05T00:00:00.000Z'.length;
 
@@ -18,7 +21,7 @@ const ISO_LENGTH = '2026-12-05T00:00:00.000Z'.length;
 export async function* localRequestEntries(dataDir: string, range: ReportRange, keptFiles = DEFAULT_REQUEST_LOG_LIMITS.keptFiles): AsyncGenerator<RequestEntry[]> {
   const files = requestLogFiles(dataDir, keptFiles);
   if (files.length === 0) {
-    throw new RefusedError(`No request log in ${dataDir} (${REQUEST_LOG_FILE}): npm start writes it; has it answered any request with this LOCAL_DATA_DIR?`);
+    throw new NoRequestLogError(`No request log in ${dataDir} (${REQUEST_LOG_FILE}): npm start writes it; has it answered any request with this LOCAL_DATA_DIR?`);
   }
   const from = range.from.toISOString();
   const to = range.to.toISOString();

@@ -106,7 +106,13 @@ describe('leadctl console --stack', () => {
   it("shows AWS's refusals as messages, never a stack trace, and stores no key API Gateway refused", async () => {
     refuseQueries = true;
     const report = await get(`/reports?campaign=${campaignId}&run=1`);
+    // A page's outcomes section says the refusal; the page itself stays.
+    const campaignPage = await get(`/campaigns/${campaignId}?outcomes=1`);
     refuseQueries = false;
+    expect(campaignPage.status).toBe(200);
+    expect(campaignPage.html).toContain('Outcomes not counted: ');
+    expect(campaignPage.html).toContain('not authorized to perform: logs:StartQuery');
+    expect(campaignPage.html).toContain(supplierId);
     expect(report.status).toBeGreaterThanOrEqual(400);
     expect(report.status).not.toBe(500);
     expect(report.html).toContain('not authorized to perform: logs:StartQuery');

@@ -219,6 +219,41 @@ describe('leadctl console', () => {
   });
 });
 
+/** A fresh local runtime that has answered nothing yet: pages with outcomes still work, and say so. */
+describe('leadctl console before the runtime has logged a request', () => {
+  let world: ConsoleWorld;
+
+  beforeAll(async () => {
+    world = await startConsoleWorld('e2e-console-fresh', { requestLog: false });
+  });
+
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('shows the campaign and supplier pages, with a note where the outcomes would be', async () => {
+    const { harness, running } = world;
+    const campaign = await harness.admin.createCampaign('Fresh');
+    const { supplier } = await harness.admin.createSupplier('New');
+    await harness.admin.attach(supplier.supplierId, campaign.campaignId);
+    const cookie = ((await fetch(running.url, { redirect: 'manual' })).headers.get('set-cookie') ?? '').split(';')[0];
+    for (const path of [`/campaigns/${campaign.campaignId}`, `/suppliers/${supplier.supplierId}`]) {
+      const answer = await fetch(`${running.origin}${path}`, { headers: { cookie } });
+      const html = await answer.text();
+      expect([path, answer.status]).toEqual([path, 200]);
+      expect(html).toContain('<p class="note">No request logged yet: No request log in ');
+      expect(html).toContain(supplier.supplierId);
+    }
+    const reports = await fetch(`${running.origin}/reports`, { headers: { cookie } });
+    expect(reports.status).toBe(200);
+    expect(await reports.text()).toMatch(/No request logged yet: [^]*<form method="get" action="\/reports">/);
+    // A bad form keeps the form, with what to fix.
+    const bad = await fetch(`${running.origin}/reports?by=color`, { headers: { cookie } });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/--by: unknown key &#39;color&#39;[^]*<form method="get" action="\/reports">/);
+  });
+});
+
 /**
  * The console in Chromium at a phone's and a desktop's width: no page is wider than the window,
  * the stylesheet is not refused, and an operator rotates a key and erases a person by clicking.
@@ -290,7 +325,8 @@ describe('leadctl console in Chromium', () => {
     const copy = page.locator('button[data-copy="new-key"]');
     await expect(copy.textContent()).resolves.toBe('Copy the key');
     await copy.click();
-    await expect(copy.textContent()).resolves.toBe('Copied');
+    // The clipboard write is asynchronous: wait for the button to say it is done.
+    await page.locator('button[data-copy="new-key"]', { hasText: 'Copied' }).waitFor({ timeout: 5000 });
     await expect(page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).resolves.toBe(secondKey);
     expect(await widths(page).then(([scrollWidth, innerWidth]) => scrollWidth <= innerWidth)).toBe(true);
 

@@ -10,9 +10,9 @@ export interface ConsoleWorld {
   close(): Promise<void>;
 }
 
-/** The runtime (`startE2e` with its request log) and the console on its table, through the command context leadctl opens. */
+/** The runtime (`startE2e`, with its request log unless told otherwise) and the console on its table, through the command context leadctl opens. */
 export async function startConsoleWorld(suite: string, options: Parameters<typeof startE2e>[1] = {}): Promise<ConsoleWorld> {
-  const harness = await startE2e(suite, { ...options, requestLog: true });
+  const harness = await startE2e(suite, { requestLog: true, ...options });
   const env = { DYNAMODB_PORT: new URL(harness.table.endpoint).port, LOCAL_TABLE_NAME: harness.table.tableName, LOCAL_DATA_DIR: harness.dataDir };
   const opened = openContext({}, env, { stdout: () => undefined, stderr: () => undefined });
   const running = await startConsole(opened.context, { port: 0, target: 'the local runtime' });

@@ -31,6 +31,8 @@ export interface FaultProxy {
   /** Every call that reached the proxy, in order, with what was done to it. */
   readonly log: readonly (WireCall & { readonly action: FaultAction })[];
   setPolicy(policy: FaultPolicy): void;
+  /** Holds every call this long before forwarding it: a stand-in for the round trip to AWS. */
+  setDelay(ms: number): void;
   /** Calls per operation since the last `clear`, counted on the wire. */
   count(operation?: string): number;
   clear(): void;
@@ -59,6 +61,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const log: (WireCall & { action: FaultAction; response?: unknown })[] = [];
   const held = new Set<Socket>();
   let policy: FaultPolicy = () => 'pass';
+  let delayMs = 0;
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -78,29 +81,33 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         socket.once('close', () => held.delete(socket));
         return;
       }
-      const upstream = forward(
-        {
-          host: targetUrl.hostname,
-          port: targetUrl.port,
-          method: request.method,
-          path: request.url,
-          headers: { ...request.headers, host: targetUrl.host },
-          agent,
-        },
-        (answer) => {
-          const body: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => body.push(chunk));
-          answer.on('end', () => {
-            // The write is committed in DynamoDB; only its reply is lost on the way back.
-            if (action === 'drop-reply') return void socket.destroy();
-            entry.response = parseJson(Buffer.concat(body));
-            response.writeHead(answer.statusCode ?? 500, answer.headers);
-            response.end(Buffer.concat(body));
-          });
-        },
-      );
-      upstream.on('error', () => socket.destroy());
-      upstream.end(Buffer.concat(chunks));
+      const send = () => {
+        const upstream = forward(
+          {
+            host: targetUrl.hostname,
+            port: targetUrl.port,
+            method: request.method,
+            path: request.url,
+            headers: { ...request.headers, host: targetUrl.host },
+            agent,
+          },
+          (answer) => {
+            const body: Buffer[] = [];
+            answer.on('data', (chunk: Buffer) => body.push(chunk));
+            answer.on('end', () => {
+              // The write is committed in DynamoDB; only its reply is lost on the way back.
+              if (action === 'drop-reply') return void socket.destroy();
+              entry.response = parseJson(Buffer.concat(body));
+              response.writeHead(answer.statusCode ?? 500, answer.headers);
+              response.end(Buffer.concat(body));
+            });
+          },
+        );
+        upstream.on('error', () => socket.destroy());
+        upstream.end(Buffer.concat(chunks));
+      };
+      if (delayMs > 0) setTimeout(send, delayMs);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -110,6 +117,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     log,
     setPolicy: (next) => {
       policy = next;
+    },
+    setDelay: (ms) => {
+      delayMs = ms;
     },
     count: (operation) => log.filter((call) => operation === undefined || call.operation === operation).length,
     clear: () => {
