@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { startConsole } from '../../console/console-server';
 import { textOption, wholeNumber } from '../arguments.parser';
+import { RefusedError } from '../cli-errors';
 import type { CommandGroup } from '../command.types';
 
 /**
@@ -28,7 +29,11 @@ export const consoleCommands: CommandGroup = {
         const target = context.stackName === undefined ? 'the local runtime' : `stack ${context.stackName}`;
         // Connected before serving, so a target that cannot be reached fails here, not on a page.
         await context.admin();
-        const running = await startConsole(context, { port, target });
+        const running = await startConsole(context, { port, target }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'EADDRINUSE') throw new RefusedError(`Port ${port} on 127.0.0.1 is in use. Choose another with --port, or leave it out for a free one.`);
+          if (error.code === 'EACCES') throw new RefusedError(`Port ${port} on 127.0.0.1 needs privileges this user does not have. Choose a port above 1023, or leave --port out.`);
+          throw error;
+        });
         context.stderr(`leadctl console on ${target}: open this URL (it works once); Ctrl-C stops the console.\n`);
         context.stdout(`${running.url}\n`);
         if (options['no-open'] !== true) openBrowser(running.url);

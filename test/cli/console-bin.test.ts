@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { LOCK_FILE } from '../../local/data-dir-lock';
@@ -60,5 +61,22 @@ describe('leadctl console, run as a process', () => {
     // Stopped as any command ends: the data directory is free again.
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
     await expect(fetch(`${origin}/campaigns`, { headers: { cookie } })).rejects.toThrow();
+  });
+
+  it('says a port in use is in use, exits 1 and frees the data directory', async () => {
+    const holder = createServer();
+    await new Promise<void>((done) => holder.listen(0, '127.0.0.1', done));
+    const port = (holder.address() as AddressInfo).port;
+    const path = [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter);
+    const env = { ...process.env, PATH: path, DYNAMODB_PORT: new URL(table.endpoint).port, LOCAL_TABLE_NAME: table.tableName, LOCAL_DATA_DIR: dataDir };
+    const refused = spawn(BIN, ['console', '--no-open', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    refused.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => refused.on('exit', done));
+    holder.close();
+    expect(code).toBe(1);
+    expect(stderr).toContain(`leadctl: Port ${port} on 127.0.0.1 is in use. Choose another with --port, or leave it out for a free one.`);
+    expect(stderr).not.toContain('EADDRINUSE');
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
   });
 });
