@@ -1,6 +1,7 @@
 import type { Campaign } from '../lambdas/campaigns/campaign';
 import { FIELD_TYPES } from '../lambdas/campaigns/campaign.fields';
 import { describeDuplicates } from '../lambdas/campaigns/setting-descriptor';
+import { AdminError } from '../admin/admin-error';
 import type { AdminService } from '../admin/admin.service';
 import { describeHeadroom } from '../cli/commands/supplier.commands';
 import { campaignCommands } from '../cli/commands/campaign.commands';
@@ -71,9 +72,13 @@ export async function campaignSpecDownload({ request, context }: PageContext, ca
 /** The suppliers attached to the campaign, with their caps as of now (a few suppliers read at once). */
 async function attachedSuppliers(admin: AdminService, campaign: Campaign): Promise<string> {
   const rows = await inBatches(await admin.listSuppliers(), READS_AT_ONCE, async (supplier) => {
-    const { attachments } = await admin.showSupplier(supplier.supplierId);
-    if (!attachments.some((attachment) => attachment.campaignId === campaign.campaignId)) return undefined;
-    const { attachment, lead, ping } = await admin.caps(supplier.supplierId, campaign.campaignId);
+    // One read of the attachment (and, when there is one, of its counters) per supplier.
+    const caps = await admin.caps(supplier.supplierId, campaign.campaignId).catch((error: unknown) => {
+      if (error instanceof AdminError && error.code === 'not_found') return undefined;
+      throw error;
+    });
+    if (caps === undefined) return undefined;
+    const { attachment, lead, ping } = caps;
     return [
       link(`/suppliers/${encodeURIComponent(supplier.supplierId)}`, supplier.supplierId),
       h(supplier.name),
