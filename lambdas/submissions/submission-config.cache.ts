@@ -1,9 +1,9 @@
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { toCampaign } from '../campaigns/campaign.item';
 import { toCounter, type CounterKind } from '../caps/cap-counter';
 import { windowPosition } from '../caps/cap-window';
+import { consistentBatchGet } from '../shared/batch-get';
 import { itemKeys } from '../shared/item-keys';
-import { StorageUnavailableError } from '../shared/storage-failure';
 import type { CounterState } from '../suppliers/supplier';
 import { toAttachment, toSupplier } from '../suppliers/supplier.item';
 import { TtlCache } from './config-cache';
@@ -35,7 +35,7 @@ export class SubmissionConfigCache {
     const key = cacheKey(supplierId, campaignId);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const [campaign, supplier, attachment] = await this.batchGet([
+    const [campaign, supplier, attachment] = await consistentBatchGet(this.db, this.tableName, [
       itemKeys.campaign(campaignId),
       itemKeys.supplier(supplierId),
       itemKeys.attachment(supplierId, campaignId),
@@ -61,27 +61,12 @@ export class SubmissionConfigCache {
     return used;
   }
 
-  /** Consistent reads of the given keys, in their order (undefined where none is stored). */
-  private async batchGet(keys: { PK: string; SK: string }[]): Promise<(Record<string, unknown> | undefined)[]> {
-    const items: Record<string, unknown>[] = [];
-    let pending: Record<string, unknown>[] | undefined = keys;
-    for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
-      // DynamoDB kept some keys back (throttling): after a few tries, unavailable, nothing written.
-      if (attempt > 4) throw new StorageUnavailableError();
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-      const result: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-      items.push(...(result.Responses?.[this.tableName] ?? []));
-      pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-    }
-    return keys.map((key) => items.find((item) => item.PK === key.PK && item.SK === key.SK));
-  }
-
   /** The counters of the windows current now, read once per cache fill for the headroom estimate. */
   private async currentCounters(config: SubmissionConfig): Promise<SubmissionConfig['counters']> {
     const attachment = config.attachment;
     if (!attachment || (attachment.leadCap === undefined && attachment.pingCap === undefined)) return {};
     const window = windowPosition(attachment.capWindow, this.options.clock(), this.options.capTimeZone).key;
-    const [lead, ping] = await this.batchGet([
+    const [lead, ping] = await consistentBatchGet(this.db, this.tableName, [
       itemKeys.counter(attachment.supplierId, attachment.campaignId, 'lead', window),
       itemKeys.counter(attachment.supplierId, attachment.campaignId, 'ping', window),
     ]);

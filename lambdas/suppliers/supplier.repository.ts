@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   TransactWriteCommand,
@@ -7,7 +6,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from '../keys/key.repository';
-import { toCounter, type CounterKind } from '../caps/cap-counter';
+import { toCounter } from '../caps/cap-counter';
+import { consistentBatchGet } from '../shared/batch-get';
 import { cancellationReasons, isConditionFailure } from '../shared/conditional-write';
 import { itemKeys, listPartitions } from '../shared/item-keys';
 import { queryAll } from '../shared/query-all';
@@ -227,15 +227,8 @@ export class SupplierRepository {
   /** The cap counters of one attachment in a window (its key, such as `day:2026-11-28`), as stored. */
   async getCounters(supplierId: string, campaignId: string, window: string): Promise<{ lead?: CounterState; ping?: CounterState }> {
     const keys = { lead: itemKeys.counter(supplierId, campaignId, 'lead', window), ping: itemKeys.counter(supplierId, campaignId, 'ping', window) };
-    const { Responses } = await this.db.send(
-      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: [keys.lead, keys.ping], ConsistentRead: true } } }),
-    );
-    const items = Responses?.[this.tableName] ?? [];
-    const find = (kind: CounterKind) => {
-      const item = items.find((candidate) => candidate.SK === keys[kind].SK);
-      return item ? toCounter(item) : undefined;
-    };
-    return { lead: find('lead'), ping: find('ping') };
+    const [lead, ping] = await consistentBatchGet(this.db, this.tableName, [keys.lead, keys.ping]);
+    return { lead: lead ? toCounter(lead) : undefined, ping: ping ? toCounter(ping) : undefined };
   }
 
   /** Sets a flag on an item that exists and, for a supplier (`requireActive`), is not deleted. */
