@@ -1,5 +1,5 @@
 import { commandInput } from '../cli/arguments.parser';
-import { describeFailure, UsageError } from '../cli/cli-errors';
+import { UsageError, type Failure } from '../cli/cli-errors';
 import type { Command, CommandContext, CommandGroup, CommandResult } from '../cli/command.types';
 import { campaignCommands } from '../cli/commands/campaign.commands';
 import { keyCommands } from '../cli/commands/key.commands';
@@ -99,8 +99,7 @@ export async function runAction(name: string, form: URLSearchParams, context: Co
   return { result, back: action.back(form, result.json), showResult: action.showResult === true };
 }
 
-/** The HTTP status of a failed command: 400 for bad input, 404 for a missing thing, 502 for AWS failing, 409 for a refusal. */
-export function failureStatus(error: unknown): number {
-  const failure = describeFailure(error);
+/** The HTTP status of a failed command, as `describeFailure` tells it: 400 for bad input, 404 for a missing thing, 502 for AWS failing, 409 for a refusal. */
+export function failureStatus(failure: Failure): number {
   return failure.exitCode === 2 ? 400 : failure.code === 'not_found' ? 404 : failure.code === 'failed' ? 502 : 409;
 }

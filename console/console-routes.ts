@@ -95,7 +95,7 @@ async function actionResult({ request, context }: PageContext, name: string): Pr
 /** A failure as a page: the message leadctl would print, with the status that fits. */
 export function failurePage(error: unknown, back?: string | null): Reply {
   const failure = describeFailure(error);
-  const status = failureStatus(error);
+  const status = failureStatus(failure);
   const backLink = back && back.startsWith('/') && !back.startsWith('//') ? `<p>${link(back, 'Back')}</p>` : '<p>Use your browser\'s Back button to correct the form.</p>';
   return { kind: 'page', status, title: 'Not done', body: `${flash(failure.message, true)}${backLink}` };
 }

@@ -32,8 +32,9 @@ export async function reportsPage({ request, context, target }: PageContext): Pr
     return { kind: 'page', title: 'Reports', body: `${form}${await reportTable(new URLSearchParams(query), context)}` };
   } catch (error) {
     // The form stays, with what to fix.
-    const said = error instanceof NoRequestLogError ? `<p class="note">No request logged yet: ${h(error.message)}</p>` : flash(describeFailure(error).message, true);
-    return { kind: 'page', title: 'Reports', status: error instanceof NoRequestLogError ? 200 : failureStatus(error), body: `${said}${form}` };
+    if (error instanceof NoRequestLogError) return { kind: 'page', title: 'Reports', body: `<p class="note">No request logged yet: ${h(error.message)}</p>${form}` };
+    const failure = describeFailure(error);
+    return { kind: 'page', title: 'Reports', status: failureStatus(failure), body: `${flash(failure.message, true)}${form}` };
   }
 }
 
