@@ -32,9 +32,8 @@ export async function reportsPage({ request, context, target }: PageContext): Pr
     return { kind: 'page', title: 'Reports', body: `${form}${await reportTable(new URLSearchParams(query), context)}` };
   } catch (error) {
     // The form stays, with what to fix.
-    if (error instanceof NoRequestLogError) return { kind: 'page', title: 'Reports', body: `<p class="note">No request logged yet: ${h(error.message)}</p>${form}` };
-    const failure = describeFailure(error);
-    return { kind: 'page', title: 'Reports', status: failureStatus(failure), body: `${flash(failure.message, true)}${form}` };
+    const why = whyNoFigures(error);
+    return { kind: 'page', title: 'Reports', status: why.status, body: `${why.html}${form}` };
   }
 }
 
@@ -72,11 +71,20 @@ export async function outcomesSection({ request, context }: PageContext, section
   try {
     return `${heading}${await reportTable(form, context)}`;
   } catch (error) {
-    // The page stays: its outcomes are one section of it. A runtime that has logged nothing
-    // yet is not a failure; anything else (a refused range, AWS refusing a query) is said as such.
-    if (error instanceof NoRequestLogError) return `${heading}<p class="note">No request logged yet: ${h(error.message)}</p>`;
-    return `${heading}${flash(`Outcomes not counted: ${describeFailure(error).message}`, true)}`;
+    // The page stays: its outcomes are one section of it.
+    return `${heading}${whyNoFigures(error, 'Outcomes not counted: ').html}`;
   }
+}
+
+/**
+ * Why a report has no figures: a runtime that has logged nothing yet is a note, not a failure;
+ * anything else (bad input, a range the rotated log no longer holds, AWS refusing a query) is
+ * the failure's message, with the status that fits it.
+ */
+function whyNoFigures(error: unknown, prefix = ''): { readonly html: string; readonly status: number } {
+  if (error instanceof NoRequestLogError) return { html: `<p class="note">No request logged yet: ${h(error.message)}</p>`, status: 200 };
+  const failure = describeFailure(error);
+  return { html: flash(`${prefix}${failure.message}`, true), status: failureStatus(failure) };
 }
 
 /**
